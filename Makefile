@@ -1,0 +1,34 @@
+# VideoMock: `make run` serves on 127.0.0.1:8080, `make test` runs every test.
+SHELL := /bin/bash
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+SWIFT ?= swift
+HOST ?= 127.0.0.1
+PORT ?= 8080
+ARGS ?=
+
+.PHONY: run test build deps fixtures clean
+
+# libevent (and pkg-config to find it) from the system's packages, when missing.
+deps:
+	@if ! pkg-config --exists libevent libevent_pthreads 2>/dev/null; then \
+	  echo "installing libevent-dev"; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq pkg-config libevent-dev >/dev/null; \
+	fi
+
+build: deps
+	$(SWIFT) build -c release --product videomock
+
+run: build
+	.build/release/videomock serve --host $(HOST) --port $(PORT) $(ARGS)
+
+test: deps
+	$(SWIFT) build --build-tests
+	$(SWIFT) test --skip-build
+
+# Regenerates Fixtures/media with ffmpeg (only needed when changing the fixtures).
+fixtures:
+	@command -v ffmpeg >/dev/null || { $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq ffmpeg >/dev/null; }
+	Fixtures/make-fixtures.sh
+
+clean:
+	rm -rf .build

@@ -1,0 +1,37 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+let package = Package(
+    name: "VideoMock",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "videomock", targets: ["videomock"]),
+        .library(name: "VideoMock", targets: ["VideoMock"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CLibevent",
+            pkgConfig: "libevent_pthreads",
+            providers: [.apt(["libevent-dev"]), .brew(["libevent"])]
+        ),
+        .target(name: "JSON"),
+        .target(name: "HTTPServer", dependencies: ["CLibevent"]),
+        .target(name: "VideoMockCore", dependencies: ["JSON", .product(name: "Yams", package: "Yams")]),
+        .target(name: "Providers", dependencies: ["VideoMockCore", "HTTPServer", "JSON"]),
+        .target(name: "Admin", dependencies: ["VideoMockCore", "HTTPServer", "JSON"]),
+        .target(name: "VideoMock", dependencies: ["Providers", "Admin", "HTTPServer", "VideoMockCore"]),
+        .executableTarget(
+            name: "videomock",
+            dependencies: ["VideoMock", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
+        .testTarget(name: "JSONTests", dependencies: ["JSON"]),
+        .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer"]),
+        .testTarget(name: "VideoMockCoreTests", dependencies: ["VideoMockCore", "JSON"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["JSON", "videomock"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

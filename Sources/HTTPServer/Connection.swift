@@ -1,0 +1,337 @@
+import CLibevent
+import Glibc
+
+/// One client connection, owned by the event loop thread that accepted it.
+///
+/// Reads requests one after another from the socket (pipelined ones included), hands each to
+/// the handler and writes the replies in order. The object keeps itself alive (a retained
+/// `Unmanaged` reference is the bufferevent's context) until `close()`.
+final class Connection {
+    private enum State {
+        case head
+        case body(RequestHead, remaining: Int)
+        case chunked(RequestHead, ChunkPhase, received: [UInt8])
+        /// A delayed reply is pending; nothing else is read until it is sent.
+        case waiting
+        /// The last reply is being flushed; the connection closes once it has been.
+        case closing
+        case closed
+    }
+
+    private enum ChunkPhase { case size, data(Int), dataEnd, trailers }
+
+    /// Stop reading more pipelined requests while this much output waits to be sent.
+    private static let outputHighWater = 1 << 20
+
+    private let bev: OpaquePointer
+    private let loop: EventLoop
+    private var state: State = .head
+    private var headStartedAt: Double?
+
+    init(bev: OpaquePointer, loop: EventLoop) {
+        self.bev = bev
+        self.loop = loop
+    }
+
+    private var input: OpaquePointer { bufferevent_get_input(bev) }
+    private var output: OpaquePointer { bufferevent_get_output(bev) }
+    private var configuration: HTTPServerConfiguration { loop.configuration }
+
+    func start() {
+        let context = Unmanaged.passRetained(self).toOpaque()
+        bufferevent_setcb(bev, connectionRead, connectionWrite, connectionEvent, context)
+        var timeout = timeval(seconds: configuration.idleTimeoutSeconds)
+        bufferevent_set_timeouts(bev, &timeout, &timeout)
+        bufferevent_enable(bev, Int16(EV_READ | EV_WRITE))
+    }
+
+    // MARK: Reading
+
+    func readable() {
+        while true {
+            switch state {
+            case .head:
+                if evbuffer_get_length(output) > Connection.outputHighWater {
+                    bufferevent_disable(bev, Int16(EV_READ))  // resumed in `writable()`
+                    return
+                }
+                guard let head = readHead() else { return }
+                beginBody(of: head)
+            case .body(let head, let remaining):
+                guard evbuffer_get_length(input) >= remaining else { return }
+                dispatch(head, body: remove(remaining))
+            case .chunked(let head, let phase, let received):
+                guard readChunks(head, phase, received) else { return }
+            case .waiting, .closing, .closed:
+                return
+            }
+        }
+    }
+
+    /// Parses the next request head, or returns nil when more bytes are needed or the
+    /// connection was failed.
+    private func readHead() -> RequestHead? {
+        let available = evbuffer_get_length(input)
+        guard available > 0 else { return nil }
+        let found = evbuffer_search(input, "\r\n\r\n", 4, nil)
+        guard found.pos >= 0 else {
+            if available > configuration.maxHeadBytes {
+                fail(431, "request headers exceed \(configuration.maxHeadBytes) bytes")
+            } else if headStartedAt == nil {
+                headStartedAt = monotonicSeconds()
+            } else if let started = headStartedAt, monotonicSeconds() - started > configuration.idleTimeoutSeconds {
+                close()
+            }
+            return nil
+        }
+        let length = Int(found.pos) + 4
+        guard length <= configuration.maxHeadBytes else {
+            fail(431, "request headers exceed \(configuration.maxHeadBytes) bytes")
+            return nil
+        }
+        headStartedAt = nil
+        let pointer = evbuffer_pullup(input, length)!
+        let parsed = Result { () throws(RequestHead.Failure) -> RequestHead in
+            try RequestHead.parse(UnsafeBufferPointer(start: pointer, count: length - 4))
+        }
+        evbuffer_drain(input, length)
+        switch parsed {
+        case .success(let head): return head
+        case .failure(let failure):
+            fail(failure.status, failure.reason)
+            return nil
+        }
+    }
+
+    private func beginBody(of head: RequestHead) {
+        let framing: RequestHead.BodyFraming
+        do { framing = try head.bodyFraming() } catch {
+            fail(error.status, error.reason)
+            return
+        }
+        if case .length(let length) = framing, length > configuration.maxBodyBytes {
+            fail(413, "request body of \(length) bytes exceeds the limit of \(configuration.maxBodyBytes) bytes")
+            return
+        }
+        if framing != .none, let expectation = head.headers["Expect"] {
+            guard expectation.trimmingHTTPWhitespace().equalsIgnoringASCIICase("100-continue") else {
+                fail(417, "unsupported expectation '\(expectation)'")
+                return
+            }
+            if head.version == .http11, evbuffer_get_length(input) == 0 {
+                write(Array("HTTP/1.1 100 Continue\r\n\r\n".utf8))
+            }
+        }
+        switch framing {
+        case .none: dispatch(head, body: [])
+        case .length(let length): state = .body(head, remaining: length)
+        case .chunked: state = .chunked(head, .size, received: [])
+        }
+    }
+
+    /// Advances through a chunked body; false when more bytes are needed or the connection failed.
+    private func readChunks(_ head: RequestHead, _ start: ChunkPhase, _ start_received: [UInt8]) -> Bool {
+        var phase = start
+        var received = start_received
+        defer { if case .chunked = state { state = .chunked(head, phase, received: received) } }
+        while true {
+            switch phase {
+            case .size:
+                guard let line = readLine(limit: 4096) else { return false }
+                let digits = line.prefix { $0 != ";" }.trimmingHTTPWhitespace()
+                guard !digits.isEmpty, digits.count <= 15, let size = Int(digits, radix: 16) else {
+                    fail(400, "malformed chunk size")
+                    return false
+                }
+                if received.count + size > configuration.maxBodyBytes {
+                    fail(413, "request body exceeds the limit of \(configuration.maxBodyBytes) bytes")
+                    return false
+                }
+                phase = size == 0 ? .trailers : .data(size)
+            case .data(let size):
+                guard evbuffer_get_length(input) >= size else { return false }
+                received.append(contentsOf: remove(size))
+                phase = .dataEnd
+            case .dataEnd:
+                guard let line = readLine(limit: 2) else { return false }
+                guard line.isEmpty else {
+                    fail(400, "malformed chunk: data longer than its size")
+                    return false
+                }
+                phase = .size
+            case .trailers:
+                guard let line = readLine(limit: configuration.maxHeadBytes) else { return false }
+                if line.isEmpty {
+                    dispatch(head, body: received)
+                    return true
+                }
+            }
+        }
+    }
+
+    /// One CRLF-terminated line, or nil when it has not fully arrived (failing the connection
+    /// when it runs past `limit`).
+    private func readLine(limit: Int) -> String? {
+        var length = 0
+        guard let line = evbuffer_readln(input, &length, EVBUFFER_EOL_CRLF) else {
+            if evbuffer_get_length(input) > limit { fail(400, "line too long in chunked body") }
+            return nil
+        }
+        defer { free(line) }
+        return String(decoding: UnsafeRawBufferPointer(start: line, count: length), as: UTF8.self)
+    }
+
+    private func remove(_ count: Int) -> [UInt8] {
+        [UInt8](unsafeUninitializedCapacity: count) { buffer, initialized in
+            initialized = Int(evbuffer_remove(input, buffer.baseAddress, count))
+        }
+    }
+
+    // MARK: Replying
+
+    private func dispatch(_ head: RequestHead, body: [UInt8]) {
+        let request = HTTPRequest(method: head.method, target: head.target, version: head.version, headers: head.headers, body: body)
+        let response = loop.handler.respond(to: request)
+        let keepAlive = head.keepAlive && !response.closeConnection
+        let isHead = head.method == "HEAD"
+        if response.delayMilliseconds > 0 {
+            state = .waiting
+            bufferevent_disable(bev, Int16(EV_READ))
+            loop.after(milliseconds: response.delayMilliseconds) { [self] in
+                guard case .waiting = state else { return }
+                state = .head
+                send(response, isHead: isHead, keepAlive: keepAlive)
+                if case .head = state {
+                    bufferevent_enable(bev, Int16(EV_READ))
+                    readable()
+                }
+            }
+        } else {
+            state = .head
+            send(response, isHead: isHead, keepAlive: keepAlive)
+        }
+    }
+
+    private func send(_ response: HTTPResponse, isHead: Bool, keepAlive: Bool) {
+        let date = loop.dateCache.current()
+        switch response.fault {
+        case .reset?:
+            reset()
+        case .empty?:
+            write(ResponseEncoding.head(of: response, contentLength: response.body.count, keepAlive: false, date: date))
+            finish(keepAlive: false)
+        case .truncate?:
+            // Announce the whole body (plus one byte when it is empty) and send only half of it.
+            let announced = max(response.body.count, 1)
+            write(ResponseEncoding.head(of: response, contentLength: announced, keepAlive: false, date: date))
+            writeBody(response.body, prefix: response.body.count / 2)
+            finish(keepAlive: false)
+        case nil:
+            write(ResponseEncoding.head(of: response, contentLength: response.body.count, keepAlive: keepAlive, date: date))
+            if !isHead { writeBody(response.body, prefix: response.body.count) }
+            finish(keepAlive: keepAlive)
+        }
+    }
+
+    private func writeBody(_ body: HTTPResponse.Body, prefix count: Int) {
+        switch body {
+        case .bytes(let bytes):
+            bytes.withUnsafeBytes { _ = evbuffer_add(output, $0.baseAddress, count) }
+        case .file(let path, let offset, _):
+            guard count > 0 else { return }
+            let fd = open(path, O_RDONLY | O_CLOEXEC)
+            // The head is already out; a file that vanished can only end the connection.
+            guard fd >= 0 else { return reset() }
+            if evbuffer_add_file(output, fd, Int64(offset), Int64(count)) != 0 {
+                Glibc.close(fd)
+                reset()
+            }
+        }
+    }
+
+    private func write(_ bytes: [UInt8]) {
+        bytes.withUnsafeBytes { _ = evbuffer_add(output, $0.baseAddress, $0.count) }
+    }
+
+    private func finish(keepAlive: Bool) {
+        guard case .head = state else { return }  // reset() may have closed the connection
+        if !keepAlive {
+            state = .closing
+            bufferevent_disable(bev, Int16(EV_READ))
+        }
+    }
+
+    /// Refuses the current request and closes the connection once the refusal is sent.
+    private func fail(_ status: Int, _ message: String) {
+        var response = configuration.errorResponse(status, message)
+        response.closeConnection = true
+        state = .head
+        send(response, isHead: false, keepAlive: false)
+    }
+
+    // MARK: Events
+
+    func writable() {
+        switch state {
+        case .closing:
+            if evbuffer_get_length(output) == 0 { close() }
+        case .head:
+            // Output drained below the high-water mark: take more pipelined requests.
+            bufferevent_enable(bev, Int16(EV_READ))
+            if evbuffer_get_length(input) > 0 { readable() }
+        default:
+            break
+        }
+    }
+
+    func event(_ events: Int16) {
+        let pendingOutput = evbuffer_get_length(output) > 0
+        if events & Int16(BEV_EVENT_TIMEOUT) != 0, events & Int16(BEV_EVENT_READING) != 0, pendingOutput {
+            // Quiet because it is busy downloading a reply, not idle: keep it.
+            bufferevent_enable(bev, Int16(EV_READ))
+            return
+        }
+        if events & Int16(BEV_EVENT_EOF) != 0, pendingOutput, events & Int16(BEV_EVENT_ERROR) == 0 {
+            // The client finished sending; let it receive what is queued, then close.
+            if case .closed = state { return }
+            state = .closing
+            return
+        }
+        close()
+    }
+
+    /// Drops the connection with a TCP reset.
+    private func reset() {
+        var linger = Glibc.linger(l_onoff: 1, l_linger: 0)
+        setsockopt(bufferevent_getfd(bev), SOL_SOCKET, SO_LINGER, &linger, socklen_t(MemoryLayout<Glibc.linger>.size))
+        close()
+    }
+
+    func close() {
+        if case .closed = state { return }
+        state = .closed
+        bufferevent_free(bev)
+        Unmanaged.passUnretained(self).release()
+    }
+}
+
+private func connection(_ context: UnsafeMutableRawPointer?) -> Connection {
+    Unmanaged<Connection>.fromOpaque(context!).takeUnretainedValue()
+}
+
+private let connectionRead: bufferevent_data_cb = { _, context in connection(context).readable() }
+private let connectionWrite: bufferevent_data_cb = { _, context in connection(context).writable() }
+private let connectionEvent: bufferevent_event_cb = { _, events, context in connection(context).event(events) }
+
+func monotonicSeconds() -> Double {
+    var now = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &now)
+    return Double(now.tv_sec) + Double(now.tv_nsec) / 1e9
+}
+
+extension timeval {
+    init(seconds: Double) {
+        let whole = seconds.rounded(.down)
+        self.init(tv_sec: Int(whole), tv_usec: Int((seconds - whole) * 1e6))
+    }
+}

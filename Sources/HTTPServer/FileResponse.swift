@@ -1,0 +1,54 @@
+/// Replies with a file, honouring a `Range: bytes=...` header (RFC 9110 §14).
+extension HTTPResponse {
+    /// 200 with the whole file, 206 with one satisfiable range, or 416 when no byte of the range
+    /// exists. Several ranges, or a Range header that does not parse, get the whole file.
+    public static func file(path: String, size: Int, contentType: String, range: String?, headers extra: HTTPHeaders = [:]) -> HTTPResponse {
+        var headers = extra
+        headers.set("Content-Type", contentType)
+        headers.set("Accept-Ranges", "bytes")
+        switch ByteRange.evaluate(range, size: size) {
+        case .whole:
+            return HTTPResponse(status: 200, headers: headers, body: .file(path: path, offset: 0, length: size))
+        case .partial(let offset, let length):
+            headers.set("Content-Range", "bytes \(offset)-\(offset + length - 1)/\(size)")
+            return HTTPResponse(status: 206, headers: headers, body: .file(path: path, offset: offset, length: length))
+        case .unsatisfiable:
+            headers.set("Content-Range", "bytes */\(size)")
+            headers.set("Content-Type", "application/json")
+            let message = "requested range not satisfiable: the resource is \(size) bytes"
+            return HTTPResponse(status: 416, headers: headers, body: .bytes(Array("{\"error\":{\"message\":\"\(message)\",\"type\":\"invalid_request_error\",\"code\":\"range_not_satisfiable\"}}".utf8)))
+        }
+    }
+}
+
+/// The outcome of a Range header against a resource of known size.
+public enum ByteRange: Equatable, Sendable {
+    case whole
+    case partial(offset: Int, length: Int)
+    case unsatisfiable
+
+    public static func evaluate(_ header: String?, size: Int) -> ByteRange {
+        guard let header else { return .whole }
+        let trimmed = header.trimmingHTTPWhitespace()
+        guard trimmed.lowercased().hasPrefix("bytes=") else { return .whole }
+        let spec = trimmed.dropFirst(6).trimmingHTTPWhitespace()
+        guard !spec.contains(","), let dash = spec.firstIndex(of: "-") else { return .whole }
+        let first = spec[..<dash].trimmingHTTPWhitespace()
+        let last = spec[spec.index(after: dash)...].trimmingHTTPWhitespace()
+        let digits = { (s: Substring) in !s.isEmpty && s.utf8.allSatisfy { $0 >= 48 && $0 <= 57 } }
+        if first.isEmpty {
+            guard digits(last), let suffix = Int(last) else { return .whole }
+            guard suffix > 0, size > 0 else { return .unsatisfiable }
+            let length = min(suffix, size)
+            return .partial(offset: size - length, length: length)
+        }
+        guard digits(first), let start = Int(first) else { return .whole }
+        var end = size - 1
+        if !last.isEmpty {
+            guard digits(last), let requested = Int(last), requested >= start else { return .whole }
+            end = min(requested, size - 1)
+        }
+        guard start < size else { return .unsatisfiable }
+        return .partial(offset: start, length: end - start + 1)
+    }
+}

@@ -1,0 +1,89 @@
+/// One parsed HTTP request, body included.
+public struct HTTPRequest: Sendable {
+    public enum Version: Sendable, Equatable { case http10, http11 }
+
+    public var method: String
+    /// The request target exactly as sent: path and query, still percent-encoded.
+    public var target: String
+    public var version: Version
+    public var headers: HTTPHeaders
+    public var body: [UInt8]
+    /// Filled in by the router from `{name}` segments of the matched pattern.
+    public var pathParameters: [String: String] = [:]
+
+    public init(method: String, target: String, version: Version = .http11, headers: HTTPHeaders = [:], body: [UInt8] = []) {
+        self.method = method
+        self.target = target
+        self.version = version
+        self.headers = headers
+        self.body = body
+    }
+
+    /// The path part of the target, still percent-encoded.
+    public var path: Substring {
+        if let q = target.firstIndex(of: "?") { return target[..<q] }
+        return target[...]
+    }
+
+    /// The query string after `?`, if any.
+    public var queryString: Substring? {
+        guard let q = target.firstIndex(of: "?") else { return nil }
+        return target[target.index(after: q)...]
+    }
+
+    /// Query parameters, percent- and plus-decoded; the first of repeated names wins.
+    public var query: [String: String] {
+        var result: [String: String] = [:]
+        guard let queryString else { return result }
+        for pair in queryString.split(separator: "&", omittingEmptySubsequences: true) {
+            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            let name = percentDecode(parts[0], plusAsSpace: true) ?? String(parts[0])
+            let value = parts.count > 1 ? (percentDecode(parts[1], plusAsSpace: true) ?? String(parts[1])) : ""
+            if result[name] == nil { result[name] = value }
+        }
+        return result
+    }
+
+    /// The media type of the body without parameters, lower-cased (`application/json`).
+    public var mediaType: String? {
+        guard let value = headers["Content-Type"] else { return nil }
+        let type = value.split(separator: ";", maxSplits: 1).first.map { $0.trimmingHTTPWhitespace() } ?? ""
+        return type.isEmpty ? nil : type.lowercased()
+    }
+
+    /// The token of an `Authorization: Bearer TOKEN` header, if that is what was sent.
+    public var bearerToken: String? {
+        guard let value = headers["Authorization"] else { return nil }
+        let parts = value.trimmingHTTPWhitespace().split(separator: " ", maxSplits: 1)
+        guard parts.count == 2, parts[0].equalsIgnoringASCIICase("Bearer") else { return nil }
+        let token = parts[1].trimmingHTTPWhitespace()
+        return token.isEmpty ? nil : String(token)
+    }
+}
+
+/// Percent-decodes `text`; nil when an escape is malformed or the result is not UTF-8.
+public func percentDecode(_ text: some StringProtocol, plusAsSpace: Bool = false) -> String? {
+    var bytes: [UInt8] = []
+    bytes.reserveCapacity(text.utf8.count)
+    var iterator = text.utf8.makeIterator()
+    while let byte = iterator.next() {
+        if byte == UInt8(ascii: "%") {
+            guard let high = iterator.next().flatMap(hexValue), let low = iterator.next().flatMap(hexValue) else { return nil }
+            bytes.append(high << 4 | low)
+        } else if plusAsSpace && byte == UInt8(ascii: "+") {
+            bytes.append(UInt8(ascii: " "))
+        } else {
+            bytes.append(byte)
+        }
+    }
+    return String(validating: bytes, as: UTF8.self)
+}
+
+private func hexValue(_ byte: UInt8) -> UInt8? {
+    switch byte {
+    case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")
+    case UInt8(ascii: "a")...UInt8(ascii: "f"): byte - UInt8(ascii: "a") + 10
+    case UInt8(ascii: "A")...UInt8(ascii: "F"): byte - UInt8(ascii: "A") + 10
+    default: nil
+    }
+}

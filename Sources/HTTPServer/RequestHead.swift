@@ -1,0 +1,123 @@
+/// The request line and header fields of a request, before its body.
+struct RequestHead: Equatable {
+    var method: String
+    var target: String
+    var version: HTTPRequest.Version
+    var headers: HTTPHeaders
+
+    /// Why a head could not be parsed: answered with `status` and the connection closed.
+    struct Failure: Error, Equatable {
+        var status: Int
+        var reason: String
+    }
+
+    /// Parses the bytes up to, not including, the blank line that ends the head.
+    static func parse(_ bytes: UnsafeBufferPointer<UInt8>) throws(Failure) -> RequestHead {
+        var lines = LineIterator(bytes: bytes)
+        // RFC 9112 §2.2: ignore empty lines before the request line.
+        var requestLine = lines.next()
+        while let line = requestLine, line.isEmpty { requestLine = lines.next() }
+        guard let requestLine else { throw Failure(status: 400, reason: "missing request line") }
+
+        let parts = requestLine.split(separator: UInt8(ascii: " "), omittingEmptySubsequences: false)
+        guard parts.count == 3, !parts[0].isEmpty, !parts[1].isEmpty else {
+            throw Failure(status: 400, reason: "malformed request line")
+        }
+        guard parts[0].allSatisfy(isTokenByte) else { throw Failure(status: 400, reason: "malformed method") }
+        guard parts[1].allSatisfy({ $0 > 0x20 && $0 < 0x7F }) else {
+            throw Failure(status: 400, reason: "malformed request target")
+        }
+        let version: HTTPRequest.Version
+        switch String(decoding: parts[2], as: UTF8.self) {
+        case "HTTP/1.1": version = .http11
+        case "HTTP/1.0": version = .http10
+        case let v where v.hasPrefix("HTTP/"): throw Failure(status: 505, reason: "HTTP version \(v.dropFirst(5)) is not supported")
+        default: throw Failure(status: 400, reason: "malformed HTTP version")
+        }
+
+        var headers = HTTPHeaders()
+        while let line = lines.next() {
+            guard let first = line.first else { break }
+            if first == UInt8(ascii: " ") || first == UInt8(ascii: "\t") {
+                throw Failure(status: 400, reason: "obsolete header line folding is not accepted")
+            }
+            guard let colon = line.firstIndex(of: UInt8(ascii: ":")), colon > line.startIndex,
+                line[line.startIndex..<colon].allSatisfy(isTokenByte)
+            else { throw Failure(status: 400, reason: "malformed header field") }
+            var valueStart = colon + 1
+            var valueEnd = line.endIndex
+            while valueStart < valueEnd, line[valueStart] == 0x20 || line[valueStart] == 0x09 { valueStart += 1 }
+            while valueEnd > valueStart, line[valueEnd - 1] == 0x20 || line[valueEnd - 1] == 0x09 { valueEnd -= 1 }
+            guard line[valueStart..<valueEnd].allSatisfy({ $0 >= 0x20 || $0 == 0x09 }), line[valueStart..<valueEnd].allSatisfy({ $0 != 0x7F })
+            else { throw Failure(status: 400, reason: "control character in header value") }
+            headers.add(
+                String(decoding: line[line.startIndex..<colon], as: UTF8.self),
+                String(decoding: line[valueStart..<valueEnd], as: UTF8.self))
+        }
+        return RequestHead(
+            method: String(decoding: parts[0], as: UTF8.self),
+            target: String(decoding: parts[1], as: UTF8.self),
+            version: version, headers: headers)
+    }
+
+    /// How the body is framed (RFC 9112 §6.3).
+    enum BodyFraming: Equatable {
+        case none
+        case length(Int)
+        case chunked
+    }
+
+    func bodyFraming() throws(Failure) -> BodyFraming {
+        if let encoding = headers["Transfer-Encoding"] {
+            guard encoding.trimmingHTTPWhitespace().lowercased().hasSuffix("chunked") else {
+                throw Failure(status: 501, reason: "Transfer-Encoding '\(encoding)' is not supported")
+            }
+            if headers.contains("Content-Length") {
+                throw Failure(status: 400, reason: "both Transfer-Encoding and Content-Length were sent")
+            }
+            return .chunked
+        }
+        let lengths = headers.filter { $0.name.equalsIgnoringASCIICase("Content-Length") }
+        guard let first = lengths.first else { return .none }
+        guard lengths.allSatisfy({ $0.value == first.value }), !first.value.isEmpty,
+            first.value.utf8.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }),
+            let length = Int(first.value)
+        else { throw Failure(status: 400, reason: "invalid Content-Length") }
+        return length == 0 ? .none : .length(length)
+    }
+
+    /// Whether the connection stays open after the reply, by version and `Connection` header.
+    var keepAlive: Bool {
+        let connection = headers["Connection"]
+        switch version {
+        case .http11: return !(connection?.containsHTTPToken("close") ?? false)
+        case .http10: return connection?.containsHTTPToken("keep-alive") ?? false
+        }
+    }
+}
+
+/// RFC 9110 token characters.
+func isTokenByte(_ byte: UInt8) -> Bool {
+    switch byte {
+    case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"):
+        return true
+    default:
+        return "!#$%&'*+-.^_`|~".utf8.contains(byte)
+    }
+}
+
+/// Splits bytes into lines ending in CRLF (a lone LF is accepted too).
+private struct LineIterator: IteratorProtocol {
+    let bytes: UnsafeBufferPointer<UInt8>
+    var position = 0
+
+    mutating func next() -> Slice<UnsafeBufferPointer<UInt8>>? {
+        guard position < bytes.count else { return nil }
+        var end = position
+        while end < bytes.count, bytes[end] != 0x0A { end += 1 }
+        let next = end + 1
+        if end > position, bytes[end - 1] == 0x0D { end -= 1 }
+        defer { position = next }
+        return bytes[position..<end]
+    }
+}

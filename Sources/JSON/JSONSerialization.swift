@@ -1,0 +1,66 @@
+extension JSON {
+    /// The compact serialization, appended to `buffer`.
+    public func write(into buffer: inout [UInt8]) {
+        switch self {
+        case .null: buffer.append(contentsOf: "null".utf8)
+        case .bool(let b): buffer.append(contentsOf: (b ? "true" : "false").utf8)
+        case .int(let i): buffer.append(contentsOf: String(i).utf8)
+        case .double(let d):
+            if d.isFinite {
+                if d == d.rounded(), abs(d) < 1e15 { buffer.append(contentsOf: String(Int(d)).utf8) }
+                else { buffer.append(contentsOf: d.description.utf8) }
+            } else {
+                buffer.append(contentsOf: "null".utf8)
+            }
+        case .string(let s): JSON.writeString(s, into: &buffer)
+        case .array(let items):
+            buffer.append(UInt8(ascii: "["))
+            for (i, item) in items.enumerated() {
+                if i > 0 { buffer.append(UInt8(ascii: ",")) }
+                item.write(into: &buffer)
+            }
+            buffer.append(UInt8(ascii: "]"))
+        case .object(let object):
+            buffer.append(UInt8(ascii: "{"))
+            for (i, entry) in object.entries.enumerated() {
+                if i > 0 { buffer.append(UInt8(ascii: ",")) }
+                JSON.writeString(entry.key, into: &buffer)
+                buffer.append(UInt8(ascii: ":"))
+                entry.value.write(into: &buffer)
+            }
+            buffer.append(UInt8(ascii: "}"))
+        }
+    }
+
+    /// The compact serialization as bytes.
+    public var bytes: [UInt8] {
+        var buffer: [UInt8] = []
+        buffer.reserveCapacity(256)
+        write(into: &buffer)
+        return buffer
+    }
+
+    /// The compact serialization as text.
+    public var serialized: String { String(decoding: bytes, as: UTF8.self) }
+
+    private static let hexDigits = Array("0123456789abcdef".utf8)
+
+    static func writeString(_ string: String, into buffer: inout [UInt8]) {
+        buffer.append(UInt8(ascii: "\""))
+        for byte in string.utf8 {
+            switch byte {
+            case UInt8(ascii: "\""): buffer.append(contentsOf: [0x5C, 0x22])
+            case UInt8(ascii: "\\"): buffer.append(contentsOf: [0x5C, 0x5C])
+            case 0x0A: buffer.append(contentsOf: [0x5C, UInt8(ascii: "n")])
+            case 0x0D: buffer.append(contentsOf: [0x5C, UInt8(ascii: "r")])
+            case 0x09: buffer.append(contentsOf: [0x5C, UInt8(ascii: "t")])
+            case 0..<0x20:
+                buffer.append(contentsOf: [0x5C, UInt8(ascii: "u"), 0x30, 0x30])
+                buffer.append(hexDigits[Int(byte >> 4)])
+                buffer.append(hexDigits[Int(byte & 0xF)])
+            default: buffer.append(byte)
+            }
+        }
+        buffer.append(UInt8(ascii: "\""))
+    }
+}

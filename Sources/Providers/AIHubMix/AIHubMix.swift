@@ -1,0 +1,124 @@
+import HTTPServer
+import JSON
+import VideoMockCore
+
+/// AIHubMix's `/v1/videos` API, which follows the OpenAI Videos API for Sora models and has its
+/// own shape for the rest (docs file 003).
+public struct AIHubMix: Provider {
+    public let name = "aihubmix"
+    let engine: Engine
+
+    public init(engine: Engine) { self.engine = engine }
+
+    var catalog: Catalog { engine.catalogs[name] ?? Catalog(provider: name, models: []) }
+
+    public var routes: [ProviderRoute] {
+        [
+            ProviderRoute("POST", "/videos", .create, reply { (request) throws(APIError) in try self.create(request) }),
+            ProviderRoute("GET", "/videos", .list, reply { (request) throws(APIError) in try self.list(request) }),
+            ProviderRoute("GET", "/videos/{video_id}", .retrieve, reply { (request) throws(APIError) in try self.retrieve(request) }),
+            ProviderRoute("DELETE", "/videos/{video_id}", .delete, reply { (request) throws(APIError) in try self.delete(request) }),
+            ProviderRoute("GET", "/videos/{video_id}/content", .content, reply { (request) throws(APIError) in try self.content(request) }),
+            ProviderRoute("POST", "/videos/{video_id}/remix", .remix, reply { (request) throws(APIError) in try self.remix(request) }),
+        ]
+    }
+
+    public func render(_ error: APIError) -> HTTPResponse {
+        .json(error.openAIEnvelope, status: error.status, headers: error.headers)
+    }
+
+    private func reply(_ handler: @escaping @Sendable (ProviderRequest) throws(APIError) -> HTTPResponse) -> @Sendable (ProviderRequest) -> HTTPResponse {
+        { [self] request in
+            do throws(APIError) { return try handler(request) } catch { return render(error) }
+        }
+    }
+
+    // MARK: Endpoints
+
+    func create(_ request: ProviderRequest) throws(APIError) -> HTTPResponse {
+        let fields = try RequestBody.fields(of: request.http)
+        let modelID = try fields.requiredString("model")
+        guard let model = catalog.model(modelID) else {
+            throw APIError(unknownModel(modelID))
+        }
+        let parameters = try parameters(from: fields, model: model)
+        let spec: TaskSpec
+        do { spec = try model.validate(parameters, knownParameters: catalog.knownParameters) } catch { throw APIError(error) }
+        let snapshot = engine.create(provider: name, owner: request.apiKey, spec: spec, model: model) { makeID(model: modelID) }
+        return videoResponse(snapshot, request)
+    }
+
+    func retrieve(_ request: ProviderRequest) throws(APIError) -> HTTPResponse {
+        videoResponse(try task { () throws(TaskError) in try engine.retrieve(provider: name, owner: request.apiKey, id: request.parameter("video_id")) }, request)
+    }
+
+    func list(_ request: ProviderRequest) throws(APIError) -> HTTPResponse {
+        let query = request.http.query
+        var limit = 20
+        if let text = query["limit"] {
+            guard let value = Int(text), (1...100).contains(value) else {
+                throw APIError.invalid("'limit' must be an integer from 1 to 100, got '\(text)'.", param: "limit")
+            }
+            limit = value
+        }
+        let order = query["order"] ?? "desc"
+        guard order == "asc" || order == "desc" else {
+            throw APIError.invalid("'order' must be 'asc' or 'desc', got '\(order)'.", param: "order")
+        }
+        guard let page = engine.list(provider: name, owner: request.apiKey, after: query["after"], limit: limit, ascending: order == "asc")
+        else { throw APIError.invalid("'after' names no video of yours: '\(query["after"] ?? "")'.", param: "after") }
+        return .json(listJSON(page.tasks, hasMore: page.hasMore, request))
+    }
+
+    func delete(_ request: ProviderRequest) throws(APIError) -> HTTPResponse {
+        let snapshot = try task { () throws(TaskError) in try engine.delete(provider: name, owner: request.apiKey, id: request.parameter("video_id")) }
+        return .json(["id": .string(snapshot.id), "object": "video.deleted", "deleted": true])
+    }
+
+    func content(_ request: ProviderRequest) throws(APIError) -> HTTPResponse {
+        let variantText = request.http.query["variant"] ?? "video"
+        guard let variant = MediaLibrary.Variant(rawValue: variantText) else {
+            throw APIError.invalid(
+                "Invalid value for 'variant': '\(variantText)'. Allowed values: video, thumbnail, spritesheet.", param: "variant")
+        }
+        let file = try task { () throws(TaskError) in
+            try engine.content(provider: name, owner: request.apiKey, id: request.parameter("video_id"), variant: variant)
+        }
+        return .file(path: file.path, size: file.size, contentType: file.contentType, range: request.http.headers["Range"])
+    }
+
+    func remix(_ request: ProviderRequest) throws(APIError) -> HTTPResponse {
+        let fields = try RequestBody.fields(of: request.http)
+        let prompt = try fields.requiredString("prompt")
+        let sourceID = request.parameter("video_id")
+        let source = try task { () throws(TaskError) in try engine.retrieve(provider: name, owner: request.apiKey, id: sourceID, isPoll: false) }
+        guard let model = catalog.model(source.spec.model), model.supportsRemix else {
+            throw APIError.invalid("Model \(source.spec.model) does not support remix; only Sora videos can be remixed.", param: "video_id", code: "unsupported_model")
+        }
+        _ = try task { () throws(TaskError) in try engine.ready(provider: name, owner: request.apiKey, id: sourceID) }
+        var spec = source.spec
+        do { spec.parameters["prompt"] = try model.check("prompt", .string(prompt)) } catch { throw APIError(error) }
+        spec.prompt = prompt
+        spec.remixOf = sourceID
+        let snapshot = engine.create(provider: name, owner: request.apiKey, spec: spec, model: model) { makeID(model: model.id) }
+        return videoResponse(snapshot, request)
+    }
+
+    // MARK: Helpers
+
+    private func task<T>(_ body: () throws(TaskError) -> T) throws(APIError) -> T {
+        do { return try body() } catch { throw APIError(error, noun: "video") }
+    }
+
+    private func unknownModel(_ id: String) -> ValidationError {
+        ValidationError(
+            parameter: "model", code: .unknownModel,
+            message: "Unknown model '\(id)'. Available video models: \(catalog.modelIDs.joined(separator: ", ")).")
+    }
+
+    /// An opaque id like the documentation's: URL-safe base64 of a small JSON naming the model.
+    private func makeID(model: String) -> String {
+        let inner: JSON = ["model": .string(model), "id": .string(engine.ids.token(length: 20))]
+        return Base64.encode(inner.bytes, urlSafe: true, padding: false)
+    }
+}

@@ -1,0 +1,73 @@
+import HTTPServer
+import JSON
+import VideoMockCore
+
+extension AIHubMix {
+    /// A video reply, with the `openai-poll-after-ms` hint the OpenAI SDK sleeps by.
+    func videoResponse(_ snapshot: TaskSnapshot, _ request: ProviderRequest) -> HTTPResponse {
+        .json(videoJSON(snapshot, request), headers: ["openai-poll-after-ms": String(pollAfterMilliseconds(snapshot))])
+    }
+
+    func pollAfterMilliseconds(_ snapshot: TaskSnapshot) -> Int {
+        if snapshot.phase.isFinal { return 0 }
+        guard let seconds = snapshot.secondsUntilChange else { return 1000 }
+        return min(1000, Int((seconds * 1000).rounded(.up)))
+    }
+
+    func listJSON(_ tasks: [TaskSnapshot], hasMore: Bool, _ request: ProviderRequest) -> JSON {
+        [
+            "object": "list",
+            "data": .array(tasks.map { videoJSON($0, request) }),
+            "first_id": JSON(tasks.first?.id),
+            "last_id": JSON(tasks.last?.id),
+            "has_more": .bool(hasMore),
+        ]
+    }
+
+    /// The Sora shape (the OpenAI Video object) or the shape AIHubMix gives every other model.
+    func videoJSON(_ snapshot: TaskSnapshot, _ request: ProviderRequest) -> JSON {
+        catalog.model(snapshot.spec.model)?.shape == "sora" ? soraJSON(snapshot) : genericJSON(snapshot, request)
+    }
+
+    private func soraJSON(_ s: TaskSnapshot) -> JSON {
+        var error = JSON.null
+        if let failure = s.failure { error = ["code": .string(failure.code), "message": .string(failure.message)] }
+        return [
+            "id": .string(s.id),
+            "object": "video",
+            "created_at": .int(Int(s.createdAt)),
+            "status": .string(s.phase.rawValue),
+            "model": .string(s.spec.model),
+            "progress": .int(s.progress),
+            "prompt": .string(s.spec.prompt),
+            "seconds": .string(String(s.spec.duration)),
+            "size": .string(s.spec.size ?? s.spec.dimensions.description),
+            "completed_at": JSON(s.completedAt.map { Int($0) }),
+            "expires_at": JSON(s.expiresAt.map { Int($0) }),
+            "remixed_from_video_id": JSON(s.spec.remixOf),
+            "error": error,
+        ]
+    }
+
+    private func genericJSON(_ s: TaskSnapshot, _ request: ProviderRequest) -> JSON {
+        var object: JSONObject = [
+            "id": .string(s.id),
+            "object": "video",
+            "created": .int(Int(s.createdAt)),
+            "model": .string(s.spec.model),
+            // Only Sora has a queued status here; the rest are in progress from the start.
+            "status": .string(s.phase == .queued ? TaskPhase.inProgress.rawValue : s.phase.rawValue),
+            "prompt": .string(s.spec.prompt),
+            "duration": .int(s.spec.duration),
+            "width": .int(s.spec.dimensions.width),
+            "height": .int(s.spec.dimensions.height),
+            "url": s.phase == .completed ? .string(request.absoluteURL("/videos/\(s.id)/content")) : .null,
+            "error": .null,
+        ]
+        if let failure = s.failure {
+            object["error"] = ["message": .string(failure.message), "type": "video_generation_error", "code": .string(failure.code)]
+        }
+        if let expiresAt = s.expiresAt { object["expires_at"] = .int(Int(expiresAt)) }
+        return .object(object)
+    }
+}

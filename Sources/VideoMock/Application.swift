@@ -1,0 +1,135 @@
+import Admin
+import HTTPServer
+import JSON
+import Providers
+import VideoMockCore
+
+/// Why VideoMock could not start.
+public struct StartupError: Error, CustomStringConvertible {
+    public let description: String
+}
+
+/// VideoMock assembled: engine, providers and admin API behind one router.
+public final class Application: HTTPHandler {
+    private enum Target: Sendable {
+        case provider(any Provider, ProviderRoute, basePath: String)
+        case admin(AdminAPI.Route)
+    }
+
+    public let engine: Engine
+    public let providers: [any Provider]
+    private let router: Router<Target>
+    private let authenticator: Authenticator
+    private let bareProvider: String
+
+    public init(configuration: Configuration) throws {
+        guard let fixtures = configuration.fixturesDirectory ?? FixturesLocator.locate() else {
+            throw StartupError(description: "cannot find the fixtures directory (media/ and catalog/); pass --fixtures DIR")
+        }
+        guard FixturesLocator.isFixtures(fixtures) else {
+            throw StartupError(description: "\(fixtures) is not a fixtures directory: it needs media/ and catalog/")
+        }
+        let builtIn = directoryEntries("\(fixtures)/catalog").filter { $0.hasSuffix(".yaml") || $0.hasSuffix(".json") }
+        let catalogs: CatalogSet
+        do { catalogs = try CatalogSet.load(files: builtIn.map { "\(fixtures)/catalog/\($0)" } + configuration.catalogFiles) } catch {
+            throw StartupError(description: error.description)
+        }
+        let media: MediaLibrary
+        do { media = try MediaLibrary(fixturesDirectory: fixtures) } catch { throw StartupError(description: error.description) }
+        engine = Engine(
+            clock: Clock(mode: configuration.clock, timeScale: configuration.timeScale),
+            catalogs: catalogs, media: media, ids: IDGenerator(seed: configuration.seed))
+        providers = [AIHubMix(engine: engine)]
+        guard providers.contains(where: { $0.name == configuration.bareProvider }) else {
+            throw StartupError(description: "unknown provider '\(configuration.bareProvider)'; known: \(providers.map(\.name).joined(separator: ", "))")
+        }
+        bareProvider = configuration.bareProvider
+        authenticator = Authenticator(keys: Set(configuration.apiKeys))
+
+        var router = Router<Target>()
+        for provider in providers {
+            for route in provider.routes {
+                router.add(route.method, "/\(provider.name)/v1\(route.path)", .provider(provider, route, basePath: "/\(provider.name)/v1"))
+                if provider.name == configuration.bareProvider {
+                    router.add(route.method, "/v1\(route.path)", .provider(provider, route, basePath: "/v1"))
+                }
+            }
+        }
+        for route in AdminAPI(engine: engine).routes {
+            router.add(route.method, "/__admin\(route.path)", .admin(route))
+        }
+        self.router = router
+    }
+
+    /// Every route served, as (method, path pattern).
+    public var routes: [(method: String, path: String)] { router.routes.map { ($0.method, $0.pattern) } }
+
+    public func respond(to request: HTTPRequest) -> HTTPResponse {
+        switch router.match(method: request.method, path: request.path) {
+        case .found(let target, let parameters):
+            var request = request
+            request.pathParameters = parameters
+            switch target {
+            case .admin(let route):
+                return route.handler(request)
+            case .provider(let provider, let route, let basePath):
+                switch authenticator.key(of: request) {
+                case .failure(let error): return provider.render(error)
+                case .success(let key): return route.handler(ProviderRequest(http: request, apiKey: key, basePath: basePath))
+                }
+            }
+        case .methodNotAllowed(let allowed):
+            var response = Application.error(405, "Method \(request.method) is not allowed on \(request.path); use \(allowed.joined(separator: ", ")).", code: "method_not_allowed")
+            response.headers.set("Allow", allowed.joined(separator: ", "))
+            return response
+        case .notFound:
+            let prefixes = providers.map { "/\($0.name)/v1" } + ["/v1 (\(bareProvider))", "/__admin"]
+            return Application.error(
+                404, "No route for \(request.method) \(String(request.path.prefix(200))). Known prefixes: \(prefixes.joined(separator: ", ")).",
+                code: "unknown_path")
+        }
+    }
+
+    /// An error in the OpenAI-style envelope, for replies outside any provider.
+    static func error(_ status: Int, _ message: String, code: String) -> HTTPResponse {
+        let body: JSON = ["error": ["message": .string(message), "type": "invalid_request_error", "param": nil, "code": .string(code)]]
+        return HTTPResponse(status: status, contentType: "application/json", bytes: body.bytes)
+    }
+
+    /// The HTTP layer's own refusals (413, 431, bad framing) in the same envelope.
+    static let protocolError: @Sendable (Int, String) -> HTTPResponse = { status, message in
+        let code: String =
+            switch status {
+            case 413: "request_too_large"
+            case 431: "headers_too_large"
+            default: "bad_request"
+            }
+        return error(status, message, code: code)
+    }
+}
+
+/// A running VideoMock server.
+public final class VideoMockServer: Sendable {
+    public let application: Application
+    public let http: HTTPServer
+
+    /// Loads everything, binds and starts serving on `configuration.threads` loops.
+    public init(configuration: Configuration) throws {
+        application = try Application(configuration: configuration)
+        do {
+            http = try HTTPServer(
+                host: configuration.host, port: configuration.port,
+                configuration: HTTPServerConfiguration(
+                    maxBodyBytes: configuration.maxBodyBytes, idleTimeoutSeconds: configuration.idleTimeoutSeconds,
+                    errorResponse: Application.protocolError),
+                handler: application)
+        } catch { throw StartupError(description: "\(error)") }
+        http.start(threads: configuration.threads)
+    }
+
+    /// `http://HOST:PORT`, with IPv6 hosts in brackets.
+    public var url: String {
+        let host = http.host.contains(":") ? "[\(http.host)]" : http.host
+        return "http://\(host):\(http.port)"
+    }
+}

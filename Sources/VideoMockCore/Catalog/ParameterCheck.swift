@@ -1,0 +1,124 @@
+import JSON
+
+extension ParameterRule {
+    /// The value in its canonical form, or why it is not acceptable.
+    func check(_ value: JSON, label: String, model: String) throws(ValidationError) -> JSON {
+        func invalid(_ message: String, _ code: ValidationError.Code = .invalidValue) -> ValidationError {
+            ValidationError(parameter: label, code: code, message: message)
+        }
+        switch kind {
+        case .integer:
+            let int: Int?
+            switch value {
+            case .int(let i): int = i
+            case .double(let d): int = d == d.rounded() && abs(d) < 1e15 ? Int(d) : nil
+            case .string(let s): int = Int(s.trimmingCharacters(in: " "))
+            default: int = nil
+            }
+            guard let int else {
+                throw invalid("'\(label)' must be an integer (or a string of digits), got \(describe(value)).", .invalidType)
+            }
+            try checkAllowed(String(int), number: Double(int), label: label, model: model)
+            return .int(int)
+        case .number:
+            let number: Double?
+            switch value {
+            case .int(let i): number = Double(i)
+            case .double(let d): number = d
+            case .string(let s): number = Double(s.trimmingCharacters(in: " "))
+            default: number = nil
+            }
+            guard let number, number.isFinite else {
+                throw invalid("'\(label)' must be a number, got \(describe(value)).", .invalidType)
+            }
+            try checkAllowed(nil, number: number, label: label, model: model)
+            return .double(number)
+        case .boolean:
+            switch value {
+            case .bool: return value
+            case .string(let s) where s == "true" || s == "false": return .bool(s == "true")
+            default: throw invalid("'\(label)' must be true or false, got \(describe(value)).", .invalidType)
+            }
+        case .string:
+            guard let text = value.string else {
+                throw invalid("'\(label)' must be a string, got \(describe(value)).", .invalidType)
+            }
+            if let max, text.count > max {
+                throw invalid("'\(label)' is \(text.count) characters long; model \(model) accepts at most \(max).")
+            }
+            if required, text.trimmingCharacters(in: " ").isEmpty {
+                throw invalid("'\(label)' must not be empty.")
+            }
+            try checkAllowed(text, number: nil, label: label, model: model)
+            return value
+        case .size:
+            guard let text = value.string else {
+                throw invalid("'\(label)' must be a string such as \"\(values?.first ?? "1280x720")\", got \(describe(value)).", .invalidType)
+            }
+            let canonical = star ? text.replacingOccurrences(of: "*", with: "x") : text
+            try checkAllowed(canonical, number: nil, label: label, model: model)
+            return .string(canonical)
+        case .image:
+            return .string(try ImageReference.describe(value, label: label))
+        case .images:
+            guard let items = value.array else {
+                throw invalid("'\(label)' must be an array of images, got \(describe(value)).", .invalidType)
+            }
+            if let max, items.count > max {
+                throw invalid("'\(label)' has \(items.count) items; model \(model) accepts at most \(max).")
+            }
+            var described: [JSON] = []
+            for (index, item) in items.enumerated() {
+                described.append(.string(try ImageReference.describe(item, label: "\(label)[\(index)]")))
+            }
+            return .array(described)
+        case .array:
+            guard let items = value.array else {
+                throw invalid("'\(label)' must be an array, got \(describe(value)).", .invalidType)
+            }
+            if let max, items.count > max {
+                throw invalid("'\(label)' has \(items.count) items; model \(model) accepts at most \(max).")
+            }
+            return value
+        case .object:
+            guard value.object != nil else {
+                throw invalid("'\(label)' must be an object, got \(describe(value)).", .invalidType)
+            }
+            return value
+        }
+    }
+
+    /// Checks a value against `values` and `range` (either may admit it).
+    private func checkAllowed(_ text: String?, number: Double?, label: String, model: String) throws(ValidationError) {
+        if values == nil && range == nil { return }
+        if let values, let text, values.contains(text) { return }
+        if let range, let number, range.contains(number) { return }
+        throw ValidationError(
+            parameter: label, code: .invalidValue,
+            message: "Invalid value for '\(label)': \(text.map { "'\($0)'" } ?? number.map { "\($0)" } ?? "?"). Model \(model) accepts \(allowedDescription).")
+    }
+
+    /// "4, 8 or 12", "an integer from 2 to 15", or both.
+    public var allowedDescription: String {
+        var parts: [String] = []
+        if let range {
+            let format = { (x: Double) in x == x.rounded() ? String(Int(x)) : String(x) }
+            parts.append("\(kind == .integer ? "an integer" : "a number") from \(format(range.lowerBound)) to \(format(range.upperBound))")
+        }
+        if let values {
+            let quoted = values.map { "\"\($0)\"" }
+            parts.append(quoted.count == 1 ? "only \(quoted[0])" : "one of: \(quoted.joined(separator: ", "))")
+        }
+        return parts.joined(separator: ", or ")
+    }
+}
+
+func describe(_ value: JSON) -> String {
+    switch value {
+    case .string(let s): "the string \"\(s.count > 40 ? s.prefix(40) + "…" : s)\""
+    case .int(let i): "the number \(i)"
+    case .double(let d): "the number \(d)"
+    case .bool(let b): "the boolean \(b)"
+    default: value.typeDescription
+    }
+}

@@ -1,0 +1,85 @@
+import JSON
+
+/// What one request parameter of one model accepts, as the catalog states it.
+public struct ParameterRule: Sendable {
+    public enum Kind: String, Sendable, CaseIterable {
+        case integer, number, string, boolean
+        /// `WxH` (or `W*H` when `star` is set), a resolution label such as `720p`, or a ratio such as `16:9`.
+        case size
+        /// One image: a URL, a `data:` URL, bare base64, a `{"mime_type","data"}` object or an uploaded file.
+        case image
+        /// A list of images (`max` items at most).
+        case images
+        /// A list of anything (`max` items at most), passed through.
+        case array
+        /// An object, passed through.
+        case object
+    }
+
+    public var name: String
+    /// The provider-neutral meaning (`duration`, `size`, `resolution`, `aspect_ratio`, `width`,
+    /// `height`, `audio`, `first_frame`, `last_frame`, `reference_images`, ...); defaults to `name`.
+    public var role: String
+    public var kind: Kind
+    /// Allowed values, written as text (`"8"`, `"16:9"`, `"std"`).
+    public var values: [String]?
+    /// For sizes: the resolution each allowed token actually produces (`16:9` → 1920x1088).
+    public var produces: [String: Dimensions]
+    /// Allowed numeric range, in addition to `values`.
+    public var range: ClosedRange<Double>?
+    public var defaultValue: JSON?
+    public var required: Bool
+    /// Most items of a list; longest string.
+    public var max: Int?
+    /// Whether `W*H` is accepted for `WxH`.
+    public var star: Bool
+    /// For image lists: each item must be referred to in the prompt by this marker, `{n}` its 1-based number.
+    public var marker: String?
+}
+
+/// A width and a height in pixels.
+public struct Dimensions: Sendable, Equatable, CustomStringConvertible {
+    public var width: Int
+    public var height: Int
+
+    public init(width: Int, height: Int) {
+        self.width = width
+        self.height = height
+    }
+
+    /// Parses `1280x720` (and `1280*720` when `star`).
+    public init?(_ text: some StringProtocol, star: Bool = true) {
+        let parts = text.split(whereSeparator: { $0 == "x" || (star && $0 == "*") })
+        guard parts.count == 2, let width = Int(parts[0]), let height = Int(parts[1]), width > 0, height > 0,
+            text.filter({ $0 == "x" || $0 == "*" }).count == 1
+        else { return nil }
+        self.init(width: width, height: height)
+    }
+
+    public var description: String { "\(width)x\(height)" }
+
+    public enum Orientation: String, Sendable, CaseIterable {
+        case landscape, portrait, square
+    }
+
+    public var orientation: Orientation {
+        width > height ? .landscape : width < height ? .portrait : .square
+    }
+
+    /// Short sides of the resolution labels the providers use.
+    static let labelShortSides: [String: Int] = [
+        "360p": 360, "480p": 480, "540p": 540, "720p": 720, "1080p": 1080, "1440p": 1440, "2k": 1440, "4k": 2160,
+        "std": 720, "pro": 1080,
+    ]
+
+    /// The frame a resolution label (`720p`, `std`) gives at an aspect ratio (`9:16`); nil if either is unknown.
+    static func from(label: String, ratio: String) -> Dimensions? {
+        guard let short = labelShortSides[label.lowercased()] else { return nil }
+        let parts = ratio.split(separator: ":").compactMap { Double($0) }
+        let (a, b) = parts.count == 2 && parts[0] > 0 && parts[1] > 0 ? (parts[0], parts[1]) : (16.0, 9.0)
+        func even(_ value: Double) -> Int { Int((value / 2).rounded()) * 2 }
+        return a >= b
+            ? Dimensions(width: even(Double(short) * a / b), height: short)
+            : Dimensions(width: short, height: even(Double(short) * b / a))
+    }
+}

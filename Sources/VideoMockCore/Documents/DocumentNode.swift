@@ -1,0 +1,193 @@
+import JSON
+import Yams
+
+/// A YAML (or JSON) document as a tree whose nodes remember where they were written,
+/// so that every complaint about a file can say `FILE:LINE:COLUMN: what is wrong`.
+public struct DocumentNode: Sendable {
+    public enum Value: Sendable {
+        /// `plain` is false for quoted scalars, which are always strings.
+        case scalar(String, plain: Bool)
+        case mapping([(key: String, node: DocumentNode)])
+        case sequence([DocumentNode])
+    }
+
+    public let value: Value
+    public let file: String
+    public let line: Int
+    public let column: Int
+
+    /// Parses YAML (JSON is YAML too). `file` names the source in error messages.
+    public static func parse(yaml text: String, file: String) throws(DocumentError) -> DocumentNode {
+        let composed: Node?
+        do {
+            composed = try Yams.compose(yaml: text)
+        } catch let error as YamlError {
+            throw DocumentError(yamlError: error, file: file)
+        } catch {
+            throw DocumentError(file: file, line: 1, column: 1, message: "\(error)")
+        }
+        guard let composed else { throw DocumentError(file: file, line: 1, column: 1, message: "the document is empty") }
+        return try DocumentNode(composed, file: file)
+    }
+
+    private init(_ node: Node, file: String) throws(DocumentError) {
+        self.file = file
+        line = node.mark?.line ?? 1
+        column = node.mark?.column ?? 1
+        switch node {
+        case .scalar(let scalar):
+            value = .scalar(scalar.string, plain: scalar.style == .plain || scalar.style == .any)
+        case .sequence(let sequence):
+            var items: [DocumentNode] = []
+            for item in sequence { items.append(try DocumentNode(item, file: file)) }
+            value = .sequence(items)
+        case .mapping(let mapping):
+            var entries: [(key: String, node: DocumentNode)] = []
+            for (key, item) in mapping {
+                guard let name = key.scalar?.string else {
+                    throw DocumentError(file: file, line: key.mark?.line ?? line, column: key.mark?.column ?? column, message: "keys must be plain strings")
+                }
+                if entries.contains(where: { $0.key == name }) {
+                    throw DocumentError(file: file, line: key.mark?.line ?? line, column: key.mark?.column ?? column, message: "duplicate key '\(name)'")
+                }
+                entries.append((key: name, node: try DocumentNode(item, file: file)))
+            }
+            value = .mapping(entries)
+        case .alias:
+            throw DocumentError(file: file, line: line, column: column, message: "YAML aliases are not supported here")
+        }
+    }
+
+    /// A plain `~`, `null` or empty scalar.
+    public var isNull: Bool {
+        if case .scalar(let text, plain: true) = value { return text == "~" || text == "null" || text.isEmpty }
+        return false
+    }
+
+    public func error(_ message: String) -> DocumentError {
+        DocumentError(file: file, line: line, column: column, message: message)
+    }
+}
+
+/// A complaint about a document, located as `FILE:LINE:COLUMN`.
+public struct DocumentError: Error, Sendable, CustomStringConvertible, Equatable {
+    public let file: String
+    public let line: Int
+    public let column: Int
+    public let message: String
+
+    public init(file: String, line: Int, column: Int, message: String) {
+        self.file = file
+        self.line = line
+        self.column = column
+        self.message = message
+    }
+
+    init(yamlError: YamlError, file: String) {
+        switch yamlError {
+        case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _), .composer(_, let problem, let mark, _):
+            self.init(file: file, line: mark.line, column: mark.column, message: problem)
+        default:
+            self.init(file: file, line: 1, column: 1, message: "\(yamlError)")
+        }
+    }
+
+    public var description: String { "\(file):\(line):\(column): \(message)" }
+}
+
+// MARK: Typed access
+
+extension DocumentNode {
+    /// The entries of a mapping whose keys must all be in `allowed`.
+    public func mapping(allowing allowed: [String]? = nil, _ what: String = "a mapping") throws(DocumentError) -> [(key: String, node: DocumentNode)] {
+        guard case .mapping(let entries) = value else { throw error("expected \(what)") }
+        if let allowed {
+            for entry in entries where !allowed.contains(entry.key) {
+                throw entry.node.keyError("unknown key '\(entry.key)'; expected one of: \(allowed.joined(separator: ", "))")
+            }
+        }
+        return entries
+    }
+
+    /// The value of `key` in a mapping, if present.
+    public subscript(key: String) -> DocumentNode? {
+        guard case .mapping(let entries) = value else { return nil }
+        return entries.first { $0.key == key }?.node
+    }
+
+    public func sequence(_ what: String = "a list") throws(DocumentError) -> [DocumentNode] {
+        guard case .sequence(let items) = value else { throw error("expected \(what)") }
+        return items
+    }
+
+    public func string(_ what: String = "a string") throws(DocumentError) -> String {
+        guard case .scalar(let text, _) = value else { throw error("expected \(what)") }
+        return text
+    }
+
+    public func int(_ what: String = "an integer") throws(DocumentError) -> Int {
+        guard case .scalar(let text, _) = value, let int = Int(text) else { throw error("expected \(what)") }
+        return int
+    }
+
+    public func double(_ what: String = "a number") throws(DocumentError) -> Double {
+        guard case .scalar(let text, _) = value, let number = Double(text) else { throw error("expected \(what)") }
+        return number
+    }
+
+    public func bool() throws(DocumentError) -> Bool {
+        guard case .scalar(let text, _) = value else { throw error("expected true or false") }
+        switch text.lowercased() {
+        case "true", "yes", "on": return true
+        case "false", "no", "off": return false
+        default: throw error("expected true or false, got '\(text)'")
+        }
+    }
+
+    /// A duration such as `250ms`, `2s`, `5m`, `24h`, `30d` (a bare number is seconds), in seconds.
+    public func duration() throws(DocumentError) -> Double {
+        guard case .scalar(let text, _) = value, let seconds = parseDuration(text) else {
+            throw error("expected a duration such as 250ms, 2s, 5m, 24h or 30d")
+        }
+        return seconds
+    }
+
+    /// The node as JSON: plain scalars become numbers, booleans and null where they read as such.
+    public var json: JSON {
+        switch value {
+        case .scalar(let text, let plain):
+            guard plain else { return .string(text) }
+            if let int = Int(text) { return .int(int) }
+            if let double = Double(text), text.contains(where: { $0 == "." || $0 == "e" || $0 == "E" }) { return .double(double) }
+            switch text {
+            case "true": return .bool(true)
+            case "false": return .bool(false)
+            case "null", "~", "": return .null
+            default: return .string(text)
+            }
+        case .sequence(let items): return .array(items.map(\.json))
+        case .mapping(let entries): return .object(JSONObject(entries.map { (key: $0.key, value: $0.node.json) }))
+        }
+    }
+
+    /// Errors about a key point at its value's position, which is on the same line.
+    func keyError(_ message: String) -> DocumentError { error(message) }
+}
+
+/// Seconds in `250ms`, `2s`, `1.5s`, `5m`, `24h`, `30d`, or a bare number of seconds.
+public func parseDuration(_ text: String) -> Double? {
+    let units: [(suffix: String, seconds: Double)] = [("ms", 0.001), ("s", 1), ("m", 60), ("h", 3600), ("d", 86400)]
+    let trimmed = text.trimmingCharacters(in: " ")
+    for unit in units where trimmed.hasSuffix(unit.suffix) {
+        guard let number = Double(trimmed.dropLast(unit.suffix.count)), number >= 0, number.isFinite else { return nil }
+        return number * unit.seconds
+    }
+    guard let number = Double(trimmed), number >= 0, number.isFinite else { return nil }
+    return number
+}
+
+extension String {
+    func trimmingCharacters(in set: Character) -> String {
+        String(drop { $0 == set }.reversed().drop { $0 == set }.reversed())
+    }
+}

@@ -1,0 +1,123 @@
+import JSON
+
+/// Why the engine refused to act on a task. Providers render each in their own envelope.
+public enum TaskError: Error, Sendable, Equatable {
+    /// No such task for this provider and key (or it was deleted).
+    case notFound(id: String)
+    /// The model cannot do this (e.g. Kling delete, remix of a non-Sora model).
+    case notSupported(String)
+    /// Content asked for before the video was completed.
+    case notReady(phase: TaskPhase)
+    /// Content asked for of a failed video.
+    case failed(TaskSnapshot.Failure)
+    /// Content asked for after its link expired.
+    case expired(at: Double)
+}
+
+/// Lifecycle settings every task starts from (scenario rules may change them).
+public struct LifecycleDefaults: Sendable {
+    public var queued: Double = 1
+    public var rendering: Double = 4
+    public init(queued: Double = 1, rendering: Double = 4) {
+        self.queued = queued
+        self.rendering = rendering
+    }
+}
+
+/// Decides what happens to tasks: creates them, derives their state from the clock, lists,
+/// deletes and serves their content. Knows nothing of any provider's wire format.
+public final class Engine: Sendable {
+    public let clock: Clock
+    public let catalogs: CatalogSet
+    public let store = TaskStore()
+    public let media: MediaLibrary
+    public let ids: IDGenerator
+    public let lifecycle: LifecycleDefaults
+
+    public init(clock: Clock, catalogs: CatalogSet, media: MediaLibrary, ids: IDGenerator, lifecycle: LifecycleDefaults = .init()) {
+        self.clock = clock
+        self.catalogs = catalogs
+        self.media = media
+        self.ids = ids
+        self.lifecycle = lifecycle
+    }
+
+    /// Creates a task with an id from `makeID` (called again on the rare collision) and returns
+    /// it as first seen: in its first step.
+    public func create(provider: String, owner: String, spec: TaskSpec, model: ModelSpec, makeID: () -> String) -> TaskSnapshot {
+        let now = clock.now()
+        while true {
+            let id = makeID()
+            let inserted = store.insert(id: id) { sequence in
+                TaskRecord(
+                    id: id, provider: provider, owner: owner, sequence: sequence, spec: spec, createdAt: now,
+                    timeline: .standard(queued: lifecycle.queued, rendering: lifecycle.rendering),
+                    outcome: .complete, expiresAfter: model.expiresAfter, attributes: model.attributes)
+            }
+            if var record = inserted {
+                // The creation reply shows the first step, even when a zero time scale skips it on reads.
+                return record.observe(now: now, timeScale: clock.timeScale == 0 ? 1 : clock.timeScale, isPoll: false)
+            }
+        }
+    }
+
+    /// The task now; a status read counts as a poll.
+    public func retrieve(provider: String, owner: String, id: String, isPoll: Bool = true) throws(TaskError) -> TaskSnapshot {
+        let now = clock.now(), scale = clock.timeScale
+        guard let snapshot = store.update(id: id, provider: provider, owner: owner, { $0.observe(now: now, timeScale: scale, isPoll: isPoll) })
+        else { throw .notFound(id: id) }
+        return snapshot
+    }
+
+    /// A page of the owner's tasks; nil when `after` names no task of theirs.
+    public func list(provider: String, owner: String, after: String?, limit: Int, ascending: Bool) -> (tasks: [TaskSnapshot], hasMore: Bool)? {
+        let now = clock.now(), scale = clock.timeScale
+        return store.list(provider: provider, owner: owner, after: after, limit: limit, ascending: ascending) {
+            $0.observe(now: now, timeScale: scale, isPoll: false)
+        }
+    }
+
+    /// Deletes a task, unless its model has no delete.
+    public func delete(provider: String, owner: String, id: String) throws(TaskError) -> TaskSnapshot {
+        let now = clock.now(), scale = clock.timeScale
+        let catalog = catalogs[provider]
+        let result: Result<TaskSnapshot, TaskError>? = store.update(id: id, provider: provider, owner: owner) { record in
+            if let model = catalog?.model(record.spec.model), !model.supportsDelete {
+                return .failure(.notSupported("Model \(model.id) has no delete endpoint; \(model.id) tasks cannot be deleted."))
+            }
+            let snapshot = record.observe(now: now, timeScale: scale, isPoll: false)
+            record.deletedAt = now
+            return .success(snapshot)
+        }
+        guard let result else { throw .notFound(id: id) }
+        return try result.get()
+    }
+
+    /// The file to serve for a task's content, once it is completed and until it expires.
+    public func content(provider: String, owner: String?, id: String, variant: MediaLibrary.Variant) throws(TaskError) -> MediaLibrary.File {
+        let snapshot = try ready(provider: provider, owner: owner, id: id)
+        return media.file(for: snapshot.spec, variant: variant)
+    }
+
+    /// The completed, unexpired task, or why it is not.
+    public func ready(provider: String, owner: String?, id: String) throws(TaskError) -> TaskSnapshot {
+        let now = clock.now(), scale = clock.timeScale
+        guard let snapshot = store.update(id: id, provider: provider, owner: owner, { $0.observe(now: now, timeScale: scale, isPoll: false) })
+        else { throw .notFound(id: id) }
+        switch snapshot.phase {
+        case .completed:
+            if snapshot.isExpired, let expiresAt = snapshot.expiresAt { throw .expired(at: expiresAt) }
+            return snapshot
+        case .failed:
+            throw .failed(snapshot.failure ?? .init(code: "generation_failed", message: "Video generation failed"))
+        case .queued, .inProgress:
+            throw .notReady(phase: snapshot.phase)
+        }
+    }
+
+    /// Forgets every task and puts the clock back.
+    public func reset() {
+        store.removeAll()
+        clock.reset()
+    }
+}

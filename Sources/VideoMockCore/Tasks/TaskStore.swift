@@ -1,0 +1,75 @@
+import Synchronization
+
+/// Every task, shared by all event loops. Each call holds the lock briefly and does no I/O.
+public final class TaskStore: Sendable {
+    private struct State {
+        var tasks: [String: TaskRecord] = [:]
+        /// Ids in creation order for each provider and owner, for listing.
+        var byOwner: [String: [String]] = [:]
+        var sequence = 0
+    }
+
+    private let state = Mutex(State())
+
+    public init() {}
+
+    private static func ownerKey(_ provider: String, _ owner: String) -> String { provider + "\u{0}" + owner }
+
+    /// Stores a new task built by `make` with the next sequence number; nil when the id is taken.
+    public func insert(id: String, _ make: (_ sequence: Int) -> TaskRecord) -> TaskRecord? {
+        state.withLock { state in
+            guard state.tasks[id] == nil else { return nil }
+            state.sequence += 1
+            let record = make(state.sequence)
+            state.tasks[id] = record
+            state.byOwner[TaskStore.ownerKey(record.provider, record.owner), default: []].append(id)
+            return record
+        }
+    }
+
+    /// Runs `body` on the task if it exists, belongs to `owner` at `provider` (nil: anyone's) and is not deleted.
+    public func update<Result>(id: String, provider: String?, owner: String?, _ body: (inout TaskRecord) -> Result) -> Result? {
+        state.withLock { state in
+            guard var record = state.tasks[id], record.deletedAt == nil,
+                provider == nil || record.provider == provider, owner == nil || record.owner == owner
+            else { return nil }
+            let result = body(&record)
+            state.tasks[id] = record
+            return result
+        }
+    }
+
+    /// A provider owner's tasks in creation order (`ascending`) or newest first, starting after
+    /// the task `after`, at most `limit`; and whether more follow.
+    public func list(
+        provider: String, owner: String, after: String?, limit: Int, ascending: Bool, _ observe: (inout TaskRecord) -> TaskSnapshot
+    ) -> (tasks: [TaskSnapshot], hasMore: Bool)? {
+        state.withLock { state in
+            let ids = state.byOwner[TaskStore.ownerKey(provider, owner)] ?? []
+            let ordered: [String] = ascending ? ids : ids.reversed()
+            var start = 0
+            if let after {
+                guard let index = ordered.firstIndex(of: after) else { return nil }
+                start = index + 1
+            }
+            var page: [TaskSnapshot] = []
+            var index = start
+            while index < ordered.count, page.count <= limit {
+                let id = ordered[index]
+                index += 1
+                guard var record = state.tasks[id], record.deletedAt == nil else { continue }
+                if page.count == limit { return (page, true) }
+                page.append(observe(&record))
+                state.tasks[id] = record
+            }
+            return (page, false)
+        }
+    }
+
+    /// Forgets every task.
+    public func removeAll() {
+        state.withLock { $0 = State() }
+    }
+
+    public var count: Int { state.withLock { $0.tasks.count } }
+}
