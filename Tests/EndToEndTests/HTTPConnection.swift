@@ -1,0 +1,134 @@
+import Foundation
+import Glibc
+import JSON
+
+/// A reply as received: status, headers, and body bytes.
+struct HTTPResult {
+    var status: Int
+    var headers: [(String, String)]
+    var body: [UInt8]
+
+    func header(_ name: String) -> String? {
+        headers.first { $0.0.lowercased() == name.lowercased() }?.1
+    }
+
+    var text: String { String(decoding: body, as: UTF8.self) }
+    var json: JSON { (try? JSON.parse(body)) ?? .null }
+    /// The `error` object of an error envelope.
+    var error: JSON { json["error"] ?? .null }
+}
+
+/// A plain TCP connection speaking HTTP/1.1, so tests control and see every byte.
+final class HTTPConnection {
+    let fd: Int32
+    private var buffer: [UInt8] = []
+
+    init(port: Int) throws {
+        fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = UInt16(port).bigEndian
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let connected = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard connected == 0 else { throw TestFailure("connect failed: \(errno)") }
+        var timeout = timeval(tv_sec: 10, tv_usec: 0)
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+    }
+
+    deinit { close(fd) }
+
+    func write(_ bytes: [UInt8]) throws {
+        var offset = 0
+        while offset < bytes.count {
+            let sent = bytes[offset...].withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+            guard sent > 0 else { throw TestFailure("send failed: \(errno)") }
+            offset += sent
+        }
+    }
+
+    func write(_ text: String) throws { try write(Array(text.utf8)) }
+
+    /// Sends a request (Host and Content-Length added) and reads its reply.
+    func send(_ method: String, _ path: String, headers: [(String, String)] = [], body: [UInt8] = []) throws -> HTTPResult {
+        var head = "\(method) \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+        for (name, value) in headers { head += "\(name): \(value)\r\n" }
+        if !body.isEmpty || method == "POST" { head += "Content-Length: \(body.count)\r\n" }
+        head += "\r\n"
+        try write(Array(head.utf8) + body)
+        return try readResponse(isHead: method == "HEAD")
+    }
+
+    /// Reads more bytes; false at end of stream.
+    @discardableResult
+    func fill() throws -> Bool {
+        var chunk = [UInt8](repeating: 0, count: 65536)
+        let count = chunk.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
+        if count < 0 { throw TestFailure(errno == EAGAIN ? "timed out reading" : "recv failed: \(errno)") }
+        if count == 0 { return false }
+        buffer.append(contentsOf: chunk[0..<count])
+        return true
+    }
+
+    /// Reads one reply: head, then a Content-Length body (or everything until close).
+    func readResponse(isHead: Bool = false) throws -> HTTPResult {
+        var headEnd: Int?
+        while true {
+            if let end = find([13, 10, 13, 10]) { headEnd = end; break }
+            guard try fill() else { throw TestFailure("connection closed before a full reply head (\(buffer.count) bytes)") }
+        }
+        let head = String(decoding: buffer[0..<headEnd!], as: UTF8.self)
+        buffer.removeFirst(headEnd! + 4)
+        var lines = head.components(separatedBy: "\r\n")
+        let statusLine = lines.removeFirst().split(separator: " ")
+        guard statusLine.count >= 2, let status = Int(statusLine[1]) else { throw TestFailure("bad status line: \(head)") }
+        if status == 100 { return try readResponse(isHead: isHead) }
+        let headers = lines.compactMap { line -> (String, String)? in
+            guard let colon = line.firstIndex(of: ":") else { return nil }
+            return (String(line[..<colon]), line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces))
+        }
+        let result = HTTPResult(status: status, headers: headers, body: [])
+        if isHead { return result }
+        var body: [UInt8] = []
+        if let length = result.header("Content-Length").flatMap(Int.init) {
+            while buffer.count < length {
+                guard try fill() else { throw TestFailure("connection closed after \(buffer.count) of \(length) body bytes") }
+            }
+            body = Array(buffer[0..<length])
+            buffer.removeFirst(length)
+        } else {
+            while try fill() {}
+            body = buffer
+            buffer = []
+        }
+        return HTTPResult(status: status, headers: headers, body: body)
+    }
+
+    /// Whether the server closed the connection (reads return end of stream).
+    func isClosedByPeer() -> Bool {
+        (try? fill()) == false
+    }
+
+    private func find(_ needle: [UInt8]) -> Int? {
+        guard buffer.count >= needle.count else { return nil }
+        for i in 0...(buffer.count - needle.count) where buffer[i] == needle[0] && Array(buffer[i..<i + needle.count]) == needle {
+            return i
+        }
+        return nil
+    }
+}
+
+/// A multipart/form-data body as the OpenAI SDK builds it.
+func multipartBody(boundary: String, fields: [(String, String)], files: [(name: String, filename: String, type: String, data: [UInt8])]) -> [UInt8] {
+    var body: [UInt8] = []
+    for (name, value) in fields {
+        body += Array("--\(boundary)\r\nContent-Disposition: form-data; name=\"\(name)\"\r\n\r\n\(value)\r\n".utf8)
+    }
+    for file in files {
+        body += Array("--\(boundary)\r\nContent-Disposition: form-data; name=\"\(file.name)\"; filename=\"\(file.filename)\"\r\nContent-Type: \(file.type)\r\n\r\n".utf8)
+        body += file.data + Array("\r\n".utf8)
+    }
+    body += Array("--\(boundary)--\r\n".utf8)
+    return body
+}

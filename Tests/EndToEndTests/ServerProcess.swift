@@ -1,0 +1,90 @@
+import Foundation
+import JSON
+
+/// The built `videomock` binary, started on port 0 for one test and stopped when released.
+final class ServerProcess {
+    let port: Int
+    let process: Process
+    private let output: Pipe
+
+    static var binary: URL {
+        // The test bundle sits in the same build directory as the executable it depends on.
+        let exe = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
+        return exe.deletingLastPathComponent().appendingPathComponent("videomock")
+    }
+
+    /// Starts `videomock serve --port 0 ARGUMENTS` and waits for its ready line.
+    init(_ arguments: [String] = [], defaultArguments: [String] = ["--threads", "2"]) throws {
+        process = Process()
+        process.executableURL = ServerProcess.binary
+        process.arguments = ["serve", "--port", "0"] + defaultArguments + arguments
+        output = Pipe()
+        process.standardOutput = output
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let line = ServerProcess.readLine(output.fileHandleForReading, timeout: 10)
+        guard let line, line.hasPrefix("listening on http://"), let port = Int(line.split(separator: ":").last ?? "") else {
+            process.terminate()
+            throw TestFailure("server did not start: \(line ?? "no output")")
+        }
+        self.port = port
+    }
+
+    deinit {
+        if process.isRunning {
+            process.terminate()
+            process.waitUntilExit()
+        }
+    }
+
+    static func readLine(_ handle: FileHandle, timeout: Double) -> String? {
+        var bytes: [UInt8] = []
+        let deadline = Date().addingTimeInterval(timeout)
+        while Date() < deadline {
+            let chunk = handle.readData(ofLength: 1)
+            guard let byte = chunk.first else { return bytes.isEmpty ? nil : String(decoding: bytes, as: UTF8.self) }
+            if byte == UInt8(ascii: "\n") { return String(decoding: bytes, as: UTF8.self) }
+            bytes.append(byte)
+        }
+        return nil
+    }
+
+    /// Sends one request on a new connection.
+    func request(
+        _ method: String, _ path: String, headers: [(String, String)] = [], body: [UInt8] = [], key: String? = "sk-test"
+    ) throws -> HTTPResult {
+        let connection = try HTTPConnection(port: port)
+        var all = headers
+        if let key { all.append(("Authorization", "Bearer \(key)")) }
+        return try connection.send(method, path, headers: all, body: body)
+    }
+
+    /// POSTs a JSON body.
+    func post(_ path: String, json: JSON, key: String? = "sk-test") throws -> HTTPResult {
+        try request("POST", path, headers: [("Content-Type", "application/json")], body: json.bytes, key: key)
+    }
+
+    func get(_ path: String, key: String? = "sk-test", headers: [(String, String)] = []) throws -> HTTPResult {
+        try request("GET", path, headers: headers, key: key)
+    }
+
+    /// Moves the manual clock.
+    func advance(seconds: Double) throws {
+        let result = try post("/__admin/clock/advance", json: ["seconds": .double(seconds)], key: nil)
+        guard result.status == 200 else { throw TestFailure("clock advance failed: \(result.text)") }
+    }
+
+    /// Creates a task and returns its id.
+    func create(_ body: JSON, path: String = "/v1/videos", key: String = "sk-test") throws -> String {
+        let result = try post(path, json: body, key: key)
+        guard result.status == 200, let id = result.json["id"]?.string ?? result.json["task_id"]?.string else {
+            throw TestFailure("create failed: \(result.status) \(result.text)")
+        }
+        return id
+    }
+}
+
+struct TestFailure: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
