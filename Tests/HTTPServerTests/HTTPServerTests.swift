@@ -1,0 +1,125 @@
+@testable import HTTPServer
+import Testing
+
+@Suite("Request heads")
+struct RequestHeadTests {
+    func parse(_ text: String) throws(RequestHead.Failure) -> RequestHead {
+        let bytes = Array(text.utf8)
+        return try bytes.withUnsafeBufferPointer { (buffer) throws(RequestHead.Failure) in try RequestHead.parse(buffer) }
+    }
+
+    @Test("parses the request line and header fields")
+    func parses() throws {
+        let head = try parse("POST /v1/videos?x=1 HTTP/1.1\r\nHost: a\r\nContent-Type:  application/json \r\nX-Empty:\r\n")
+        #expect(head.method == "POST")
+        #expect(head.target == "/v1/videos?x=1")
+        #expect(head.version == .http11)
+        #expect(head.headers["content-type"] == "application/json")
+        #expect(head.headers["X-Empty"] == "")
+        #expect(head.keepAlive)
+    }
+
+    @Test("refuses malformed heads with the right status", arguments: [
+        ("GET /\r\n", 400), ("GET / HTTP/2.0\r\n", 505), ("GET / FTP/1.0\r\n", 400), ("G(T / HTTP/1.1\r\n", 400),
+        ("GET /a b HTTP/1.1\r\n", 400), ("GET / HTTP/1.1\r\nBad Header: x\r\n", 400), ("GET / HTTP/1.1\r\nA: b\r\n folded\r\n", 400),
+        ("GET / HTTP/1.1\r\nNoColon\r\n", 400),
+    ])
+    func refuses(_ text: String, _ status: Int) {
+        #expect(throws: RequestHead.Failure.self) { try parse(text) }
+        do { _ = try parse(text) } catch { #expect(error.status == status) }
+    }
+
+    @Test("body framing follows RFC 9112")
+    func framing() throws {
+        #expect(try parse("GET / HTTP/1.1\r\n").bodyFraming() == .none)
+        #expect(try parse("POST / HTTP/1.1\r\nContent-Length: 12\r\n").bodyFraming() == .length(12))
+        #expect(try parse("POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n").bodyFraming() == .chunked)
+        #expect(throws: RequestHead.Failure.self) { try parse("POST / HTTP/1.1\r\nContent-Length: -1\r\n").bodyFraming() }
+        #expect(throws: RequestHead.Failure.self) { try parse("POST / HTTP/1.1\r\nContent-Length: 1\r\nContent-Length: 2\r\n").bodyFraming() }
+        #expect(throws: RequestHead.Failure.self) { try parse("POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\nContent-Length: 2\r\n").bodyFraming() }
+        #expect(throws: RequestHead.Failure.self) { try parse("POST / HTTP/1.1\r\nTransfer-Encoding: gzip\r\n").bodyFraming() }
+    }
+
+    @Test("keep-alive: HTTP/1.1 unless close, HTTP/1.0 only when asked")
+    func keepAlive() throws {
+        #expect(try !parse("GET / HTTP/1.1\r\nConnection: close\r\n").keepAlive)
+        #expect(try !parse("GET / HTTP/1.0\r\n").keepAlive)
+        #expect(try parse("GET / HTTP/1.0\r\nConnection: Keep-Alive\r\n").keepAlive)
+    }
+}
+
+@Suite("Multipart form data")
+struct MultipartTests {
+    @Test("reads text fields and files, with quoted and unquoted boundaries")
+    func parses() throws {
+        let body = Array("preamble\r\n--XyZ\r\nContent-Disposition: form-data; name=\"model\"\r\n\r\nsora-2\r\n--XyZ\r\nContent-Disposition: form-data; name=\"input_reference\"; filename=\"a \\\"b\\\".png\"\r\nContent-Type: image/png\r\n\r\n\u{0}\u{1}\r\n--\r\n--XyZ--\r\nepilogue".utf8)
+        for contentType in ["multipart/form-data; boundary=XyZ", "multipart/form-data; charset=utf-8; boundary=\"XyZ\""] {
+            let parts = try MultipartForm.parse(body, contentType: contentType)
+            #expect(parts.count == 2)
+            #expect(parts[0] == MultipartPart(name: "model", filename: nil, contentType: nil, body: Array("sora-2".utf8)))
+            #expect(parts[1].name == "input_reference")
+            #expect(parts[1].filename == "a \"b\".png")
+            #expect(parts[1].contentType == "image/png")
+            #expect(parts[1].body == [0, 1, 13, 10, 45, 45])
+        }
+    }
+
+    @Test("says what is wrong with broken bodies", arguments: [
+        ("multipart/form-data", "--a--", "no valid boundary"),
+        ("multipart/form-data; boundary=a", "nothing here", "does not contain the boundary"),
+        ("multipart/form-data; boundary=a", "--a\r\nContent-Disposition: form-data; name=\"x\"\r\n\r\nvalue", "unterminated part"),
+        ("multipart/form-data; boundary=a", "--a\r\nContent-Disposition: form-data\r\n\r\nv\r\n--a--", "no Content-Disposition name"),
+        ("multipart/form-data; boundary=a", "--a\r\nContent-Disposition: form-data; name=\"x\"\r\n\r\nv\r\n--a", "unterminated part"),
+    ])
+    func broken(_ contentType: String, _ body: String, _ message: String) {
+        do {
+            _ = try MultipartForm.parse(Array(body.utf8), contentType: contentType)
+            Issue.record("accepted")
+        } catch {
+            #expect(error.description.contains(message), "\(error.description)")
+        }
+    }
+}
+
+@Suite("Byte ranges")
+struct ByteRangeTests {
+    @Test("evaluates Range headers against a size", arguments: [
+        ("bytes=0-99", ByteRange.partial(offset: 0, length: 100)),
+        ("bytes=900-", .partial(offset: 900, length: 100)),
+        ("bytes=950-5000", .partial(offset: 950, length: 50)),
+        ("bytes=-10", .partial(offset: 990, length: 10)),
+        ("bytes=-5000", .partial(offset: 0, length: 1000)),
+        ("bytes=1000-", .unsatisfiable),
+        ("bytes=-0", .unsatisfiable),
+        ("bytes=5-1", .whole),
+        ("bytes=0-1,5-6", .whole),
+        ("items=0-1", .whole),
+        ("bytes=a-b", .whole),
+    ])
+    func evaluates(_ header: String, _ expected: ByteRange) {
+        #expect(ByteRange.evaluate(header, size: 1000) == expected)
+    }
+}
+
+@Suite("Router")
+struct RouterTests {
+    @Test("matches literal and parameter segments, decodes them, and tells 404 from 405")
+    func matches() {
+        var router = Router<String>()
+        router.add("GET", "/v1/videos", "list")
+        router.add("GET", "/v1/videos/{id}", "get")
+        router.add("DELETE", "/v1/videos/{id}", "delete")
+        router.add("GET", "/v1/videos/{id}/content", "content")
+        if case .found(let target, let parameters) = router.match(method: "GET", path: "/v1/videos/a%2Fb/content") {
+            #expect(target == "content")
+            #expect(parameters == ["id": "a/b"])
+        } else { Issue.record("no match") }
+        if case .found(let target, _) = router.match(method: "HEAD", path: "/v1/videos/") { #expect(target == "list") } else { Issue.record("no HEAD") }
+        if case .methodNotAllowed(let allowed) = router.match(method: "POST", path: "/v1/videos/x") {
+            #expect(allowed == ["GET", "DELETE"])
+        } else { Issue.record("no 405") }
+        if case .notFound = router.match(method: "GET", path: "/v1/videos/x/y/z") {} else { Issue.record("matched") }
+        if case .notFound = router.match(method: "GET", path: "/v1/videos/%zz") {} else { Issue.record("bad escape matched") }
+        if case .notFound = router.match(method: "GET", path: "/v1/../v1/videos") {} else { Issue.record("dot segments matched") }
+    }
+}

@@ -1,0 +1,110 @@
+import JSON
+import Testing
+@testable import VideoMockCore
+
+func record(_ timeline: Timeline, outcome: Outcome = .complete, createdAt: Double = 1000) -> TaskRecord {
+    TaskRecord(
+        id: "t", provider: "p", owner: "k", sequence: 1,
+        spec: TaskSpec(model: "m", prompt: "p", duration: 4, size: nil, dimensions: .init(width: 1, height: 1), hasAudio: false),
+        createdAt: createdAt, timeline: timeline, outcome: outcome, expiresAfter: 86400)
+}
+
+@Suite("Task lifecycle")
+struct LifecycleTests {
+    @Test("status, progress and times are derived from the clock")
+    func timeDriven() {
+        var task = record(.standard(queued: 1, rendering: 4))
+        #expect(task.observe(now: 1000.5, timeScale: 1, isPoll: true).phase == .queued)
+        let rendering = task.observe(now: 1002, timeScale: 1, isPoll: true)
+        #expect(rendering.phase == .inProgress)
+        #expect(rendering.progress == 25)
+        #expect(rendering.secondsUntilChange == 3)
+        let done = task.observe(now: 1100, timeScale: 1, isPoll: true)
+        #expect(done.phase == .completed)
+        #expect(done.progress == 100)
+        #expect(done.completedAt == 1005)
+        #expect(done.expiresAt == 87405.0)
+        #expect(!done.isExpired)
+        #expect(task.observe(now: 87405, timeScale: 1, isPoll: false).isExpired)
+    }
+
+    @Test("the time scale multiplies lifecycle durations")
+    func scaled() {
+        var task = record(.standard(queued: 1, rendering: 4))
+        #expect(task.observe(now: 1004, timeScale: 10, isPoll: true).phase == .queued)
+        #expect(task.observe(now: 1049, timeScale: 10, isPoll: true).phase == .inProgress)
+        #expect(task.observe(now: 1050, timeScale: 10, isPoll: true).phase == .completed)
+        var instant = record(.standard(queued: 1, rendering: 4))
+        #expect(instant.observe(now: 1000, timeScale: 0, isPoll: true).phase == .completed)
+    }
+
+    @Test("poll-held steps advance with status reads, not time")
+    func pollDriven() {
+        var task = record(Timeline(steps: [.init(phase: .queued, polls: 1), .init(phase: .inProgress, polls: 2), .init(phase: .completed)]))
+        #expect(task.observe(now: 1000, timeScale: 1, isPoll: false).phase == .queued)
+        #expect(task.observe(now: 1000, timeScale: 1, isPoll: true).phase == .queued)
+        let first = task.observe(now: 1000, timeScale: 1, isPoll: true)
+        #expect(first.phase == .inProgress)
+        #expect(first.progress == 0)
+        #expect(task.observe(now: 1000, timeScale: 1, isPoll: true).progress == 50)
+        #expect(task.observe(now: 1000, timeScale: 1, isPoll: true).phase == .completed)
+    }
+
+    @Test("a failing outcome ends in failed with its code and message, and no expiry")
+    func failure() {
+        var task = record(.standard(queued: 0, rendering: 1, outcome: .fail(code: "content_policy_violation", message: "no")), outcome: .fail(code: "content_policy_violation", message: "no"))
+        let failed = task.observe(now: 1002, timeScale: 1, isPoll: true)
+        #expect(failed.phase == .failed)
+        #expect(failed.failure == .init(code: "content_policy_violation", message: "no"))
+        #expect(failed.expiresAt == nil)
+    }
+
+    @Test("forcing ends a task at once")
+    func force() {
+        var task = record(.standard(queued: 100, rendering: 100))
+        task.force(.complete, now: 1001)
+        let done = task.observe(now: 1001, timeScale: 1, isPoll: true)
+        #expect(done.phase == .completed)
+        #expect(done.completedAt == 1001)
+    }
+}
+
+@Suite("Task store")
+struct TaskStoreTests {
+    @Test("keeps tasks apart by provider and owner, and lists in creation order")
+    func ownership() {
+        let store = TaskStore()
+        for id in ["a", "b", "c"] { _ = store.insert(id: id) { _ in record(.standard(queued: 1, rendering: 1)).renamed(id) } }
+        #expect(store.insert(id: "a") { _ in record(.standard(queued: 1, rendering: 1)) } == nil)
+        #expect(store.update(id: "a", provider: "p", owner: "k") { $0.id } == "a")
+        #expect(store.update(id: "a", provider: "p", owner: "other") { $0.id } == nil)
+        #expect(store.update(id: "a", provider: "q", owner: "k") { $0.id } == nil)
+        let page = store.list(provider: "p", owner: "k", after: nil, limit: 2, ascending: false) { $0.observe(now: 0, timeScale: 1, isPoll: false) }
+        #expect(page?.tasks.map(\.id) == ["c", "b"])
+        #expect(page?.hasMore == true)
+        #expect(store.list(provider: "p", owner: "k", after: "zzz", limit: 2, ascending: false) { $0.observe(now: 0, timeScale: 1, isPoll: false) } == nil)
+    }
+
+    @Test("concurrent inserts and reads lose nothing")
+    func concurrency() async {
+        let store = TaskStore()
+        await withTaskGroup(of: Void.self) { group in
+            for worker in 0..<8 {
+                group.addTask {
+                    for n in 0..<500 {
+                        let id = "\(worker)-\(n)"
+                        _ = store.insert(id: id) { _ in record(.standard(queued: 1, rendering: 1)).renamed(id) }
+                        _ = store.update(id: id, provider: nil, owner: nil) { $0.observe(now: 0, timeScale: 1, isPoll: true) }
+                    }
+                }
+            }
+        }
+        #expect(store.count == 4000)
+    }
+}
+
+extension TaskRecord {
+    func renamed(_ id: String) -> TaskRecord {
+        TaskRecord(id: id, provider: provider, owner: owner, sequence: sequence, spec: spec, createdAt: createdAt, timeline: timeline, outcome: outcome, expiresAfter: expiresAfter)
+    }
+}
