@@ -14,6 +14,8 @@ public final class Application: HTTPHandler {
     private enum Target: Sendable {
         case provider(any Provider, ProviderRoute, basePath: String)
         case admin(AdminAPI.Route)
+        /// A bare `/v1` path that other providers serve under their own prefix.
+        case elsewhere([String])
     }
 
     public let engine: Engine
@@ -39,7 +41,7 @@ public final class Application: HTTPHandler {
         engine = Engine(
             clock: Clock(mode: configuration.clock, timeScale: configuration.timeScale),
             catalogs: catalogs, media: media, ids: IDGenerator(seed: configuration.seed))
-        providers = [AIHubMix(engine: engine)]
+        providers = [AIHubMix(engine: engine), Mixroute(engine: engine), Amux(engine: engine)]
         guard providers.contains(where: { $0.name == configuration.bareProvider }) else {
             throw StartupError(description: "unknown provider '\(configuration.bareProvider)'; known: \(providers.map(\.name).joined(separator: ", "))")
         }
@@ -49,12 +51,29 @@ public final class Application: HTTPHandler {
         var router = Router<Target>()
         for provider in providers {
             for route in provider.routes {
+                if route.isPublic {
+                    router.add(route.method, "/\(provider.name)\(route.path)", .provider(provider, route, basePath: "/\(provider.name)"))
+                    continue
+                }
                 router.add(route.method, "/\(provider.name)/v1\(route.path)", .provider(provider, route, basePath: "/\(provider.name)/v1"))
-                if provider.name == configuration.bareProvider {
-                    router.add(route.method, "/v1\(route.path)", .provider(provider, route, basePath: "/v1"))
+            }
+        }
+        // Bare /v1 paths: the chosen provider's, then a pointer to the prefix for the others'.
+        let bare = providers.first { $0.name == configuration.bareProvider }!
+        for route in bare.routes where !route.isPublic {
+            router.add(route.method, "/v1\(route.path)", .provider(bare, route, basePath: "/v1"))
+        }
+        var elsewhere: [(method: String, path: String, providers: [String])] = []
+        for provider in providers where provider.name != bare.name {
+            for route in provider.routes where !route.isPublic && !bare.routes.contains(where: { $0.method == route.method && $0.path == route.path }) {
+                if let index = elsewhere.firstIndex(where: { $0.method == route.method && $0.path == route.path }) {
+                    elsewhere[index].providers.append(provider.name)
+                } else {
+                    elsewhere.append((route.method, route.path, [provider.name]))
                 }
             }
         }
+        for entry in elsewhere { router.add(entry.method, "/v1\(entry.path)", .elsewhere(entry.providers)) }
         for route in AdminAPI(engine: engine).routes {
             router.add(route.method, "/__admin\(route.path)", .admin(route))
         }
@@ -72,7 +91,14 @@ public final class Application: HTTPHandler {
             switch target {
             case .admin(let route):
                 return route.handler(request)
+            case .elsewhere(let names):
+                let path = String(request.path.dropFirst(3))
+                let places = names.map { "/\($0)/v1\(path) (\($0))" }.joined(separator: " or ")
+                return Application.error(
+                    404, "\(request.method) /v1\(path) is not served by \(bareProvider), which serves the bare /v1 paths. Use \(places), or start with --provider \(names[0]).",
+                    code: "unknown_path")
             case .provider(let provider, let route, let basePath):
+                if route.isPublic { return route.handler(ProviderRequest(http: request, apiKey: "", basePath: basePath)) }
                 switch authenticator.key(of: request) {
                 case .failure(let error): return provider.render(error)
                 case .success(let key): return route.handler(ProviderRequest(http: request, apiKey: key, basePath: basePath))

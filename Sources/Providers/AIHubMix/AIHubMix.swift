@@ -6,11 +6,10 @@ import VideoMockCore
 /// own shape for the rest (docs file 003).
 public struct AIHubMix: Provider {
     public let name = "aihubmix"
-    let engine: Engine
+    public let noun = "video"
+    public let engine: Engine
 
     public init(engine: Engine) { self.engine = engine }
-
-    var catalog: Catalog { engine.catalogs[name] ?? Catalog(provider: name, models: []) }
 
     public var routes: [ProviderRoute] {
         [
@@ -23,28 +22,13 @@ public struct AIHubMix: Provider {
         ]
     }
 
-    public func render(_ error: APIError) -> HTTPResponse {
-        .json(error.openAIEnvelope, status: error.status, headers: error.headers)
-    }
-
-    private func reply(_ handler: @escaping @Sendable (ProviderRequest) throws(APIError) -> HTTPResponse) -> @Sendable (ProviderRequest) -> HTTPResponse {
-        { [self] request in
-            do throws(APIError) { return try handler(request) } catch { return render(error) }
-        }
-    }
-
     // MARK: Endpoints
 
     func create(_ request: ProviderRequest) throws(APIError) -> HTTPResponse {
         let fields = try RequestBody.fields(of: request.http)
-        let modelID = try fields.requiredString("model")
-        guard let model = catalog.model(modelID) else {
-            throw APIError(unknownModel(modelID))
-        }
-        let parameters = try parameters(from: fields, model: model)
-        let spec: TaskSpec
-        do { spec = try model.validate(parameters, knownParameters: catalog.knownParameters) } catch { throw APIError(error) }
-        let snapshot = engine.create(provider: name, owner: request.apiKey, spec: spec, model: model) { makeID(model: modelID) }
+        let model = try model(try fields.requiredString("model"))
+        let spec = try validate(try parameters(from: fields, model: model), for: model)
+        let snapshot = engine.create(provider: name, owner: request.apiKey, spec: spec, model: model) { makeID(model: model.id) }
         return videoResponse(snapshot, request)
     }
 
@@ -105,16 +89,6 @@ public struct AIHubMix: Provider {
     }
 
     // MARK: Helpers
-
-    private func task<T>(_ body: () throws(TaskError) -> T) throws(APIError) -> T {
-        do { return try body() } catch { throw APIError(error, noun: "video") }
-    }
-
-    private func unknownModel(_ id: String) -> ValidationError {
-        ValidationError(
-            parameter: "model", code: .unknownModel,
-            message: "Unknown model '\(id)'. Available video models: \(catalog.modelIDs.joined(separator: ", ")).")
-    }
 
     /// An opaque id like the documentation's: URL-safe base64 of a small JSON naming the model.
     private func makeID(model: String) -> String {

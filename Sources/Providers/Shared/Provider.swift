@@ -35,12 +35,19 @@ public struct ProviderRoute: Sendable {
     /// The path after the version prefix, e.g. `/videos/{id}/content`.
     public var path: String
     public var endpoint: Endpoint
+    /// Served at `/{provider}{path}` without an API key (signed download links), instead of
+    /// `/{provider}/v1{path}` behind one.
+    public var isPublic: Bool
     public var handler: @Sendable (ProviderRequest) -> HTTPResponse
 
-    public init(_ method: String, _ path: String, _ endpoint: Endpoint, _ handler: @escaping @Sendable (ProviderRequest) -> HTTPResponse) {
+    public init(
+        _ method: String, _ path: String, _ endpoint: Endpoint, isPublic: Bool = false,
+        _ handler: @escaping @Sendable (ProviderRequest) -> HTTPResponse
+    ) {
         self.method = method
         self.path = path
         self.endpoint = endpoint
+        self.isPublic = isPublic
         self.handler = handler
     }
 }
@@ -49,7 +56,49 @@ public struct ProviderRoute: Sendable {
 public protocol Provider: Sendable {
     /// The path prefix and catalog name (`aihubmix`).
     var name: String { get }
+    var engine: Engine { get }
     var routes: [ProviderRoute] { get }
+    /// What the provider calls a task in messages ("video", "task").
+    var noun: String { get }
     /// An error in this provider's envelope.
     func render(_ error: APIError) -> HTTPResponse
+}
+
+extension Provider {
+    public var catalog: Catalog { engine.catalogs[name] ?? Catalog(provider: name, models: []) }
+
+    /// The OpenAI-style envelope most gateways share.
+    public func render(_ error: APIError) -> HTTPResponse {
+        .json(error.openAIEnvelope, status: error.status, headers: error.headers)
+    }
+
+    /// A route handler that renders thrown errors in this provider's envelope.
+    func reply(_ handler: @escaping @Sendable (ProviderRequest) throws(APIError) -> HTTPResponse) -> @Sendable (ProviderRequest) -> HTTPResponse {
+        { request in
+            do throws(APIError) { return try handler(request) } catch { return render(error) }
+        }
+    }
+
+    /// Runs an engine call, turning its task errors into this provider's API errors.
+    func task<T>(_ body: () throws(TaskError) -> T) throws(APIError) -> T {
+        do { return try body() } catch { throw APIError(error, noun: noun) }
+    }
+
+    /// The catalog entry for `modelID`, or a 400 listing the models there are.
+    func model(_ modelID: String, label: String = "model") throws(APIError) -> ModelSpec {
+        guard let model = catalog.model(modelID) else {
+            throw APIError.invalid(
+                "Unknown model '\(modelID)': it is not a video model of this API. Available video models: \(catalog.modelIDs.joined(separator: ", ")).",
+                param: label, code: "model_not_found")
+        }
+        return model
+    }
+
+    /// Validates the parameters against the model's catalog entry.
+    func validate(_ parameters: ParameterSet, for model: ModelSpec) throws(APIError) -> TaskSpec {
+        do { return try model.validate(parameters, knownParameters: catalog.knownParameters) } catch { throw APIError(error) }
+    }
+
+    /// A random seed for results that report one, reproducible under `--seed`.
+    func randomSeed() -> Int { Int(engine.ids.next() % 4_294_967_295) }
 }

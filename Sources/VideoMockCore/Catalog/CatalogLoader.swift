@@ -14,7 +14,7 @@ enum CatalogLoader {
         "like", "description", "shape", "family", "params", "strict", "expires_after", "remix", "delete", "audio",
         "constraints", "attributes",
     ]
-    static let ruleKeys = ["as", "type", "values", "range", "default", "required", "max", "star", "marker"]
+    static let ruleKeys = ["as", "type", "values", "range", "default", "required", "max", "star", "marker", "prefix"]
 
     static func models(in document: DocumentNode) throws(DocumentError) -> (provider: String, models: [ModelSpec]) {
         _ = try document.mapping(allowing: ["provider", "templates", "models"], "a catalog mapping")
@@ -114,7 +114,7 @@ enum CatalogLoader {
         _ = try node.mapping(allowing: ruleKeys, "a parameter rule mapping")
         var rule = base ?? ParameterRule(
             name: name, role: name, kind: .string, values: nil, produces: [:], range: nil, defaultValue: nil,
-            required: false, max: nil, star: false, marker: nil)
+            required: false, max: nil, star: false, marker: nil, prefix: nil)
         if let role = try node["as"]?.string() { rule.role = role }
         if let typeNode = node["type"] {
             let text = try typeNode.string()
@@ -149,6 +149,7 @@ enum CatalogLoader {
         if let maxNode = node["max"] { rule.max = try maxNode.int() }
         if let starNode = node["star"] { rule.star = try starNode.bool() }
         if let markerNode = node["marker"] { rule.marker = try markerNode.string() }
+        if let prefixNode = node["prefix"] { rule.prefix = try prefixNode.string() }
         return rule
     }
 }

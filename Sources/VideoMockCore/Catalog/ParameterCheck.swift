@@ -49,6 +49,9 @@ extension ParameterRule {
             if required, text.trimmingCharacters(in: " ").isEmpty {
                 throw invalid("'\(label)' must not be empty.")
             }
+            if let prefix, !text.hasPrefix(prefix) {
+                throw invalid("'\(label)' must start with '\(prefix)', got '\(text.prefix(60))'.")
+            }
             try checkAllowed(text, number: nil, label: label, model: model)
             return value
         case .size:

@@ -35,6 +35,8 @@ public struct ParameterRule: Sendable {
     public var star: Bool
     /// For image lists: each item must be referred to in the prompt by this marker, `{n}` its 1-based number.
     public var marker: String?
+    /// Strings must start with this (Sora remix ids: `video_`).
+    public var prefix: String?
 }
 
 /// A width and a height in pixels.

@@ -1,0 +1,50 @@
+import HTTPServer
+import JSON
+import VideoMockCore
+
+/// Amux's universal `/v1/video/generations` contract (docs file 004): one vendor-neutral body,
+/// vendor fields passed through `metadata`, and an OpenAI Sora-style `/v1/videos` alias.
+public struct Amux: Provider {
+    public let name = "amux"
+    public let noun = "task"
+    public let engine: Engine
+
+    static let shape = NewAPITaskShape(
+        words: [.queued: "queued", .inProgress: "in_progress", .completed: "completed", .failed: "failed"],
+        reportsProgress: true)
+
+    public init(engine: Engine) { self.engine = engine }
+
+    public var routes: [ProviderRoute] {
+        ["/video/generations", "/videos"].flatMap { base in
+            [
+                ProviderRoute("POST", base, .create, reply { (request) throws(APIError) in try self.create(request) }),
+                ProviderRoute("GET", "\(base)/{task_id}", .retrieve, reply { (request) throws(APIError) in try self.retrieve(request) }),
+                ProviderRoute("GET", "\(base)/{task_id}/content", .content, reply { (request) throws(APIError) in try self.content(request) }),
+            ]
+        }
+    }
+
+    func create(_ request: ProviderRequest) throws(APIError) -> HTTPResponse {
+        let fields = try RequestBody.fields(of: request.http)
+        let model = try model(try fields.requiredString("model"))
+        let spec = try validate(try fields.parameters(excluding: ["model"], flattening: "metadata"), for: model).seeded(randomSeed())
+        let snapshot = engine.create(provider: name, owner: request.apiKey, spec: spec, model: model) {
+            engine.ids.token(length: 12)
+        }
+        return .json(["task_id": .string(snapshot.id), "status": .string(Amux.shape.words[snapshot.phase] ?? "queued")])
+    }
+
+    func retrieve(_ request: ProviderRequest) throws(APIError) -> HTTPResponse {
+        let snapshot = try task { () throws(TaskError) in try engine.retrieve(provider: name, owner: request.apiKey, id: request.parameter("task_id")) }
+        let url = snapshot.phase == .completed ? request.absoluteURL("/video/generations/\(snapshot.id)/content") : nil
+        return .json(Amux.shape.json(snapshot, url: url))
+    }
+
+    func content(_ request: ProviderRequest) throws(APIError) -> HTTPResponse {
+        let file = try task { () throws(TaskError) in
+            try engine.content(provider: name, owner: request.apiKey, id: request.parameter("task_id"), variant: .video)
+        }
+        return .file(path: file.path, size: file.size, contentType: file.contentType, range: request.http.headers["Range"])
+    }
+}
