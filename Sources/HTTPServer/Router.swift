@@ -56,7 +56,7 @@ public struct Router<Target: Sendable>: Sendable {
             if route.method == method || (method == "HEAD" && route.method == "GET") {
                 return .found(route.target, parameters: parameters)
             }
-            allowed.append(route.method)
+            if !allowed.contains(route.method) { allowed.append(route.method) }
         }
         return allowed.isEmpty ? .notFound : .methodNotAllowed(allowed: allowed)
     }

@@ -65,7 +65,7 @@ public final class Application: HTTPHandler {
         }
         var elsewhere: [(method: String, path: String, providers: [String])] = []
         for provider in providers where provider.name != bare.name {
-            for route in provider.routes where !route.isPublic && !bare.routes.contains(where: { $0.method == route.method && $0.path == route.path }) {
+            for route in provider.routes where !route.isPublic && !bare.routes.contains(where: { $0.method == route.method && Application.shape($0.path) == Application.shape(route.path) }) {
                 if let index = elsewhere.firstIndex(where: { $0.method == route.method && $0.path == route.path }) {
                     elsewhere[index].providers.append(provider.name)
                 } else {
@@ -78,6 +78,11 @@ public final class Application: HTTPHandler {
             router.add(route.method, "/__admin\(route.path)", .admin(route))
         }
         self.router = router
+    }
+
+    /// A path pattern with its parameter names dropped: `/videos/{}` for `/videos/{video_id}`.
+    static func shape(_ path: String) -> String {
+        path.split(separator: "/").map { $0.hasPrefix("{") ? "{}" : String($0) }.joined(separator: "/")
     }
 
     /// Every route served, as (method, path pattern).

@@ -15,7 +15,7 @@ struct AIHubMixErrorTests {
     static let cases: [Case] = [
         Case(body: #"{"prompt": "p"}"#, param: "model", code: "missing_required_parameter", messageContains: "Missing required parameter: 'model'"),
         Case(body: #"{"model": 7, "prompt": "p"}"#, param: "model", code: "invalid_type", messageContains: "'model' must be a string"),
-        Case(body: #"{"model": "sora-3", "prompt": "p"}"#, param: "model", code: "model_not_found", messageContains: "Unknown model 'sora-3'. Available video models: sora-2, sora-2-pro,"),
+        Case(body: #"{"model": "sora-3", "prompt": "p"}"#, param: "model", code: "model_not_found", messageContains: "Unknown model 'sora-3': it is not a video model of this API. Available video models: sora-2, sora-2-pro,"),
         Case(body: #"{"model": "sora-2"}"#, param: "prompt", code: "missing_required_parameter", messageContains: "Missing required parameter 'prompt'"),
         Case(body: #"{"model": "sora-2", "prompt": ""}"#, param: "prompt", code: "invalid_value", messageContains: "must not be empty"),
         Case(body: #"{"model": "sora-2", "prompt": "p", "seconds": "10"}"#, param: "seconds", code: "invalid_value", messageContains: #"accepts one of: "4", "8", "12""#),
@@ -132,7 +132,7 @@ struct AIHubMixErrorTests {
         let server = try ServerProcess()
         let unknown = try server.get("/v2/videos")
         #expect(unknown.status == 404)
-        #expect(unknown.error["message"] == "No route for GET /v2/videos. Known prefixes: /aihubmix/v1, /v1 (aihubmix), /__admin.")
+        #expect(unknown.error["message"] == "No route for GET /v2/videos. Known prefixes: /aihubmix/v1, /mixroute/v1, /amux/v1, /v1 (aihubmix), /__admin.")
         let wrongMethod = try server.request("PUT", "/v1/videos/abc")
         #expect(wrongMethod.status == 405)
         #expect(wrongMethod.header("Allow") == "GET, DELETE")
