@@ -4,6 +4,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 SWIFT ?= swift
 HOST ?= 127.0.0.1
 PORT ?= 8080
+SCENARIO ?= scenarios/happy-path.yaml
 ARGS ?=
 
 .PHONY: run test build deps fixtures clean
@@ -19,7 +20,7 @@ build: deps
 	$(SWIFT) build -c release --product videomock
 
 run: build
-	.build/release/videomock serve --host $(HOST) --port $(PORT) $(ARGS)
+	.build/release/videomock serve --host $(HOST) --port $(PORT) --scenario $(SCENARIO) $(ARGS)
 
 test: deps
 	$(SWIFT) build --build-tests

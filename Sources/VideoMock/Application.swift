@@ -23,6 +23,7 @@ public final class Application: HTTPHandler {
     private let router: Router<Target>
     private let authenticator: Authenticator
     private let bareProvider: String
+    private let adminToken: String?
 
     public init(configuration: Configuration) throws {
         guard let fixtures = configuration.fixturesDirectory ?? FixturesLocator.locate() else {
@@ -38,9 +39,15 @@ public final class Application: HTTPHandler {
         }
         let media: MediaLibrary
         do { media = try MediaLibrary(fixturesDirectory: fixtures) } catch { throw StartupError(description: error.description) }
+        var scenarios: [Scenario] = []
+        for file in configuration.scenarioFiles {
+            do { scenarios.append(try ScenarioLoader.load(file: file)) } catch { throw StartupError(description: error.description) }
+        }
         engine = Engine(
             clock: Clock(mode: configuration.clock, timeScale: configuration.timeScale),
-            catalogs: catalogs, media: media, ids: IDGenerator(seed: configuration.seed))
+            catalogs: catalogs, media: media, ids: IDGenerator(seed: configuration.seed),
+            scenarios: ScenarioBook(commandLine: scenarios), journal: Journal(capacity: configuration.journalSize))
+        adminToken = configuration.adminToken
         providers = [AIHubMix(engine: engine), Mixroute(engine: engine), Amux(engine: engine)]
         guard providers.contains(where: { $0.name == configuration.bareProvider }) else {
             throw StartupError(description: "unknown provider '\(configuration.bareProvider)'; known: \(providers.map(\.name).joined(separator: ", "))")
@@ -95,30 +102,91 @@ public final class Application: HTTPHandler {
             request.pathParameters = parameters
             switch target {
             case .admin(let route):
-                return route.handler(request)
+                return admin(route, request)
             case .elsewhere(let names):
                 let path = String(request.path.dropFirst(3))
                 let places = names.map { "/\($0)/v1\(path) (\($0))" }.joined(separator: " or ")
-                return Application.error(
+                return journaled(request, Application.error(
                     404, "\(request.method) /v1\(path) is not served by \(bareProvider), which serves the bare /v1 paths. Use \(places), or start with --provider \(names[0]).",
-                    code: "unknown_path")
+                    code: "unknown_path"))
             case .provider(let provider, let route, let basePath):
-                if route.isPublic { return route.handler(ProviderRequest(http: request, apiKey: "", basePath: basePath)) }
-                switch authenticator.key(of: request) {
-                case .failure(let error): return provider.render(error)
-                case .success(let key): return route.handler(ProviderRequest(http: request, apiKey: key, basePath: basePath))
-                }
+                return serve(request, provider, route, basePath: basePath)
             }
         case .methodNotAllowed(let allowed):
             var response = Application.error(405, "Method \(request.method) is not allowed on \(request.path); use \(allowed.joined(separator: ", ")).", code: "method_not_allowed")
             response.headers.set("Allow", allowed.joined(separator: ", "))
-            return response
+            return journaled(request, response)
         case .notFound:
             let prefixes = providers.map { "/\($0.name)/v1" } + ["/v1 (\(bareProvider))", "/__admin"]
-            return Application.error(
+            return journaled(request, Application.error(
                 404, "No route for \(request.method) \(String(request.path.prefix(200))). Known prefixes: \(prefixes.joined(separator: ", ")).",
-                code: "unknown_path")
+                code: "unknown_path"))
         }
+    }
+
+    /// A provider request: authenticated, put to the scenarios, answered, journaled.
+    private func serve(_ request: HTTPRequest, _ provider: any Provider, _ route: ProviderRoute, basePath: String) -> HTTPResponse {
+        var key = ""
+        if !route.isPublic {
+            switch authenticator.key(of: request) {
+            case .failure(let error):
+                return journaled(request, provider.render(error), provider: provider.name, endpoint: route.endpoint)
+            case .success(let token): key = token
+            }
+        }
+        var providerRequest = ProviderRequest(http: request, apiKey: key, basePath: basePath)
+        var facts = RequestFacts(provider: provider.name, endpoint: route.endpoint.rawValue, apiKey: key, headers: request.headers.fields)
+        if engine.scenarios.hasRules {
+            (facts.model, facts.prompt) = provider.subject(of: providerRequest, endpoint: route.endpoint)
+        }
+        let decision = engine.decide(facts)
+        providerRequest.plan = decision.plan
+        var response: HTTPResponse
+        if let reply = decision.reply, let status = reply.status {
+            response = Application.scripted(reply, status: status, provider: provider)
+        } else {
+            response = route.handler(providerRequest)
+        }
+        if let reply = decision.reply {
+            for (name, value) in reply.headers { response.headers.set(name, value) }
+            response.delayMilliseconds = Int((reply.delay * 1000).rounded())
+            response.fault = reply.fault.flatMap(HTTPResponse.Fault.init(rawValue:))
+        }
+        return journaled(request, response, provider: provider.name, endpoint: route.endpoint, apiKey: route.isPublic ? nil : key, rule: decision.rule)
+    }
+
+    /// A reply a scenario scripted: its body as JSON or text, or the provider's error envelope.
+    static func scripted(_ reply: Reply, status: Int, provider: any Provider) -> HTTPResponse {
+        switch reply.body {
+        case .string(let text)?:
+            return HTTPResponse(status: status, contentType: "text/plain; charset=utf-8", bytes: Array(text.utf8))
+        case let body?:
+            return .json(body, status: status)
+        case nil:
+            var response = provider.render(APIError.scripted(status: status))
+            response.status = status
+            return response
+        }
+    }
+
+    private func admin(_ route: AdminAPI.Route, _ request: HTTPRequest) -> HTTPResponse {
+        if let adminToken, request.bearerToken != adminToken, request.headers["X-Admin-Token"] != adminToken {
+            var response = AdminAPI.error(401, "The admin API needs the admin token: send 'Authorization: Bearer TOKEN' or 'X-Admin-Token: TOKEN'.")
+            response.headers.set("WWW-Authenticate", "Bearer")
+            return response
+        }
+        return route.handler(request)
+    }
+
+    /// Records the request and its reply status in the journal, and returns the reply.
+    private func journaled(
+        _ request: HTTPRequest, _ response: HTTPResponse, provider: String? = nil, endpoint: Endpoint? = nil, apiKey: String? = nil, rule: String? = nil
+    ) -> HTTPResponse {
+        engine.journal.record(JournalEntry(
+            time: engine.clock.now(), method: request.method, path: String(request.path), query: request.queryString.map(String.init),
+            provider: provider, endpoint: endpoint?.rawValue, apiKey: apiKey ?? request.bearerToken, headers: request.headers.fields,
+            body: request.body, bodyLimit: engine.journal.bodyLimit, status: response.status, rule: rule))
+        return response
     }
 
     /// An error in the OpenAI-style envelope, for replies outside any provider.

@@ -18,6 +18,12 @@ public struct Configuration: Sendable {
     public var catalogFiles: [String] = []
     /// Who serves the bare `/v1/...` paths.
     public var bareProvider = "aihubmix"
+    /// Scenario files, their rules consulted in this order.
+    public var scenarioFiles: [String] = []
+    /// How many requests the journal keeps.
+    public var journalSize = 10_000
+    /// When set, `/__admin` requires `Authorization: Bearer TOKEN` (or `X-Admin-Token: TOKEN`).
+    public var adminToken: String?
 
     public init() {}
 }

@@ -33,26 +33,46 @@ public final class Engine: Sendable {
     public let media: MediaLibrary
     public let ids: IDGenerator
     public let lifecycle: LifecycleDefaults
+    public let scenarios: ScenarioBook
+    public let journal: Journal
 
-    public init(clock: Clock, catalogs: CatalogSet, media: MediaLibrary, ids: IDGenerator, lifecycle: LifecycleDefaults = .init()) {
+    public init(
+        clock: Clock, catalogs: CatalogSet, media: MediaLibrary, ids: IDGenerator, lifecycle: LifecycleDefaults = .init(),
+        scenarios: ScenarioBook = ScenarioBook(), journal: Journal = Journal(capacity: 10_000)
+    ) {
         self.clock = clock
         self.catalogs = catalogs
         self.media = media
         self.ids = ids
         self.lifecycle = lifecycle
+        self.scenarios = scenarios
+        self.journal = journal
+    }
+
+    /// What the scenarios decide for a request.
+    public func decide(_ facts: RequestFacts) -> Decision {
+        scenarios.decide(facts, lifecycle: lifecycle)
+    }
+
+    /// The plan for a task when no scenario was consulted.
+    public var defaultPlan: TaskPlan {
+        TaskPlan(timeline: .standard(queued: lifecycle.queued, rendering: lifecycle.rendering))
     }
 
     /// Creates a task with an id from `makeID` (called again on the rare collision) and returns
     /// it as first seen: in its first step.
-    public func create(provider: String, owner: String, spec: TaskSpec, model: ModelSpec, makeID: () -> String) -> TaskSnapshot {
+    public func create(provider: String, owner: String, spec: TaskSpec, model: ModelSpec, plan: TaskPlan?, makeID: () -> String) -> TaskSnapshot {
         let now = clock.now()
+        let plan = plan ?? defaultPlan
+        var attributes = model.attributes
+        if let url = plan.resultURL { attributes["result_url"] = url }
         while true {
             let id = makeID()
             let inserted = store.insert(id: id) { sequence in
                 TaskRecord(
                     id: id, provider: provider, owner: owner, sequence: sequence, spec: spec, createdAt: now,
-                    timeline: .standard(queued: lifecycle.queued, rendering: lifecycle.rendering),
-                    outcome: .complete, expiresAfter: model.expiresAfter, attributes: model.attributes)
+                    timeline: plan.timeline, outcome: plan.outcome, expiresAfter: plan.expiresAfter ?? model.expiresAfter,
+                    attributes: attributes)
             }
             if var record = inserted {
                 // The creation reply shows the first step, even when a zero time scale skips it on reads.
@@ -110,14 +130,51 @@ public final class Engine: Sendable {
             return snapshot
         case .failed:
             throw .failed(snapshot.failure ?? .init(code: "generation_failed", message: "Video generation failed"))
-        case .queued, .inProgress:
+        case .queued, .inProgress, .unknown:
             throw .notReady(phase: snapshot.phase)
         }
     }
 
-    /// Forgets every task and puts the clock back.
-    public func reset() {
-        store.removeAll()
-        clock.reset()
+    /// The model and prompt of a task, whoever owns it, without counting as a read.
+    public func subject(provider: String, id: String) -> (model: String, prompt: String)? {
+        store.update(id: id, provider: provider, owner: nil) { ($0.spec.model, $0.spec.prompt) }
+    }
+
+    /// Every task (of one key, or all), oldest first, as it stands now.
+    public func tasks(owner: String?) -> [TaskSnapshot] {
+        let now = clock.now(), scale = clock.timeScale
+        return store.all(owner: owner) { $0.observe(now: now, timeScale: scale, isPoll: false) }
+    }
+
+    /// One task, whoever owns it, without counting as a read.
+    public func task(id: String) throws(TaskError) -> TaskSnapshot {
+        let now = clock.now(), scale = clock.timeScale
+        guard let snapshot = store.update(id: id, provider: nil, owner: nil, { $0.observe(now: now, timeScale: scale, isPoll: false) })
+        else { throw .notFound(id: id) }
+        return snapshot
+    }
+
+    /// Ends a task now with `outcome`.
+    public func force(id: String, _ outcome: Outcome) throws(TaskError) -> TaskSnapshot {
+        let now = clock.now(), scale = clock.timeScale
+        let snapshot = store.update(id: id, provider: nil, owner: nil) { record in
+            record.force(outcome, now: now)
+            return record.observe(now: now, timeScale: scale, isPoll: false)
+        }
+        guard let snapshot else { throw .notFound(id: id) }
+        return snapshot
+    }
+
+    /// Back to a fresh start: tasks, journal, rule counters and scenarios loaded over the admin
+    /// API go, and the clock returns to its start. With `apiKey`, only that key's tasks, journal
+    /// and scenarios go, and the clock and counters stay.
+    public func reset(apiKey: String? = nil) {
+        store.removeAll(owner: apiKey)
+        journal.clear(apiKey: apiKey)
+        scenarios.clear(scope: apiKey)
+        if apiKey == nil {
+            scenarios.resetCounters()
+            clock.reset()
+        }
     }
 }

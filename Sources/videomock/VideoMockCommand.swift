@@ -64,8 +64,17 @@ struct Serve: ParsableCommand {
     @Option(name: .customLong("catalog"), help: "An extra catalog file adding or replacing models (repeatable).")
     var catalogs: [String] = []
 
-    @Option(help: "Who serves the bare /v1/... paths.")
+    @Option(help: "Who serves the bare /v1/... paths: aihubmix, mixroute or amux.")
     var provider = "aihubmix"
+
+    @Option(name: .customLong("scenario"), help: "A scenario file, YAML or JSON (repeatable; rules consulted in order).")
+    var scenarios: [String] = []
+
+    @Option(name: .customLong("journal-size"), help: "How many requests the journal keeps.")
+    var journalSize = 10_000
+
+    @Option(name: .customLong("admin-token"), help: "Require this token (Authorization: Bearer or X-Admin-Token) on /__admin.")
+    var adminToken: String?
 
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be from 0 to 65535, got \(port)") }
@@ -75,6 +84,8 @@ struct Serve: ParsableCommand {
         guard maxBody > 0 else { throw ValidationError("--max-body must be a positive number of bytes, got \(maxBody)") }
         guard idleTimeout > 0 else { throw ValidationError("--idle-timeout must be positive, got \(idleTimeout)") }
         if apiKeys.contains(where: \.isEmpty) { throw ValidationError("--api-key must not be empty") }
+        guard journalSize >= 0 else { throw ValidationError("--journal-size must be 0 or more, got \(journalSize)") }
+        if adminToken?.isEmpty == true { throw ValidationError("--admin-token must not be empty") }
     }
 
     func run() throws {
@@ -91,6 +102,9 @@ struct Serve: ParsableCommand {
         configuration.fixturesDirectory = fixtures
         configuration.catalogFiles = catalogs
         configuration.bareProvider = provider
+        configuration.scenarioFiles = scenarios
+        configuration.journalSize = journalSize
+        configuration.adminToken = adminToken
 
         // Signals are taken by sigwait below, not by whichever thread they land on.
         var signals = sigset_t()

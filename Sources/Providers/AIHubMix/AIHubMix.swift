@@ -28,7 +28,7 @@ public struct AIHubMix: Provider {
         let fields = try RequestBody.fields(of: request.http)
         let model = try model(try fields.requiredString("model"))
         let spec = try validate(try parameters(from: fields, model: model), for: model)
-        let snapshot = engine.create(provider: name, owner: request.apiKey, spec: spec, model: model) { makeID(model: model.id) }
+        let snapshot = engine.create(provider: name, owner: request.apiKey, spec: spec, model: model, plan: request.plan) { makeID(model: model.id) }
         return videoResponse(snapshot, request)
     }
 
@@ -84,7 +84,7 @@ public struct AIHubMix: Provider {
         do { spec.parameters["prompt"] = try model.check("prompt", .string(prompt)) } catch { throw APIError(error) }
         spec.prompt = prompt
         spec.remixOf = sourceID
-        let snapshot = engine.create(provider: name, owner: request.apiKey, spec: spec, model: model) { makeID(model: model.id) }
+        let snapshot = engine.create(provider: name, owner: request.apiKey, spec: spec, model: model, plan: request.plan) { makeID(model: model.id) }
         return videoResponse(snapshot, request)
     }
 

@@ -29,6 +29,15 @@ extension AIHubMix {
         catalog.model(snapshot.spec.model)?.shape == "sora" ? soraJSON(snapshot) : genericJSON(snapshot, request)
     }
 
+    /// AIHubMix's status words: queued (Sora only), in_progress, completed, failed.
+    private func status(_ phase: TaskPhase, queued: Bool) -> String {
+        switch phase {
+        case .queued: queued ? "queued" : "in_progress"
+        case .unknown: "in_progress"
+        default: phase.rawValue
+        }
+    }
+
     private func soraJSON(_ s: TaskSnapshot) -> JSON {
         var error = JSON.null
         if let failure = s.failure { error = ["code": .string(failure.code), "message": .string(failure.message)] }
@@ -36,7 +45,7 @@ extension AIHubMix {
             "id": .string(s.id),
             "object": "video",
             "created_at": .int(Int(s.createdAt)),
-            "status": .string(s.phase.rawValue),
+            "status": .string(status(s.phase, queued: true)),
             "model": .string(s.spec.model),
             "progress": .int(s.progress),
             "prompt": .string(s.spec.prompt),
@@ -56,7 +65,7 @@ extension AIHubMix {
             "created": .int(Int(s.createdAt)),
             "model": .string(s.spec.model),
             // Only Sora has a queued status here; the rest are in progress from the start.
-            "status": .string(s.phase == .queued ? TaskPhase.inProgress.rawValue : s.phase.rawValue),
+            "status": .string(status(s.phase, queued: false)),
             "prompt": .string(s.spec.prompt),
             "duration": .int(s.spec.duration),
             "width": .int(s.spec.dimensions.width),

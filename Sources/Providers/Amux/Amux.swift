@@ -10,7 +10,7 @@ public struct Amux: Provider {
     public let engine: Engine
 
     static let shape = NewAPITaskShape(
-        words: [.queued: "queued", .inProgress: "in_progress", .completed: "completed", .failed: "failed"],
+        words: [.queued: "queued", .inProgress: "in_progress", .completed: "completed", .failed: "failed", .unknown: "unknown"],
         reportsProgress: true)
 
     public init(engine: Engine) { self.engine = engine }
@@ -29,7 +29,7 @@ public struct Amux: Provider {
         let fields = try RequestBody.fields(of: request.http)
         let model = try model(try fields.requiredString("model"))
         let spec = try validate(try fields.parameters(excluding: ["model"], flattening: "metadata"), for: model).seeded(randomSeed())
-        let snapshot = engine.create(provider: name, owner: request.apiKey, spec: spec, model: model) {
+        let snapshot = engine.create(provider: name, owner: request.apiKey, spec: spec, model: model, plan: request.plan) {
             engine.ids.token(length: 12)
         }
         return .json(["task_id": .string(snapshot.id), "status": .string(Amux.shape.words[snapshot.phase] ?? "queued")])

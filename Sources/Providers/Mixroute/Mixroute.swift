@@ -12,7 +12,7 @@ public struct Mixroute: Provider {
     let links: SignedLinks
 
     static let shape = NewAPITaskShape(
-        words: [.queued: "submitted", .inProgress: "processing", .completed: "succeeded", .failed: "failed"],
+        words: [.queued: "submitted", .inProgress: "processing", .completed: "succeeded", .failed: "failed", .unknown: "processing"],
         reportsProgress: false)
 
     public init(engine: Engine) {
@@ -38,7 +38,7 @@ public struct Mixroute: Provider {
             : try fields.parameters(excluding: ["model"], flattening: "metadata")
         let spec = try validate(parameters, for: model).seeded(randomSeed())
         let prefix = model.attributes["id_prefix"] ?? "video_"
-        let snapshot = engine.create(provider: name, owner: request.apiKey, spec: spec, model: model) {
+        let snapshot = engine.create(provider: name, owner: request.apiKey, spec: spec, model: model, plan: request.plan) {
             prefix + engine.ids.token(length: 24)
         }
         // The Veo page answers `pending` with `created_at`; the generic page `submitted` with `format`.

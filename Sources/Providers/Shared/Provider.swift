@@ -14,11 +14,14 @@ public struct ProviderRequest: Sendable {
     public var apiKey: String
     /// The path prefix the client used (`/aihubmix/v1` or `/v1`), for URLs in replies.
     public var basePath: String
+    /// How a task this request creates should live, as the scenarios decided.
+    public var plan: TaskPlan?
 
-    public init(http: HTTPRequest, apiKey: String, basePath: String) {
+    public init(http: HTTPRequest, apiKey: String, basePath: String, plan: TaskPlan? = nil) {
         self.http = http
         self.apiKey = apiKey
         self.basePath = basePath
+        self.plan = plan
     }
 
     public func parameter(_ name: String) -> String { http.pathParameters[name] ?? "" }
@@ -97,6 +100,19 @@ extension Provider {
     /// Validates the parameters against the model's catalog entry.
     func validate(_ parameters: ParameterSet, for model: ModelSpec) throws(APIError) -> TaskSpec {
         do { return try model.validate(parameters, knownParameters: catalog.knownParameters) } catch { throw APIError(error) }
+    }
+
+    /// The model and prompt a request is about, for scenario rules: from the body of a create,
+    /// from the task named in the path otherwise (a remix's prompt is its new one).
+    public func subject(of request: ProviderRequest, endpoint: Endpoint) -> (model: String?, prompt: String?) {
+        let fields = endpoint == .create || endpoint == .remix ? (try? RequestBody.fields(of: request.http)) : nil
+        let bodyPrompt = fields?["prompt"]?.string
+            ?? fields?["metadata"]?["content"]?.array?.first { $0["type"] == "text" }?["text"]?.string
+        if endpoint == .create { return (fields?["model"]?.string, bodyPrompt) }
+        guard var id = request.http.pathParameters.values.first else { return (nil, nil) }
+        if id.hasSuffix(".mp4") { id.removeLast(4) }
+        let task = engine.subject(provider: name, id: id)
+        return (task?.model, endpoint == .remix ? bodyPrompt : task?.prompt)
     }
 
     /// A random seed for results that report one, reproducible under `--seed`.

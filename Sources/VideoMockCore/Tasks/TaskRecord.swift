@@ -46,9 +46,8 @@ public struct TaskRecord: Sendable {
         var nextChange: Double?
         var progress: Int
         switch step.phase {
-        case .queued: progress = 0
+        case .queued, .failed, .unknown: progress = 0
         case .completed: progress = 100
-        case .failed: progress = 0
         case .inProgress:
             if let seconds = step.seconds, seconds * timeScale > 0 {
                 progress = Int(min(99, max(0, (now - stepStartedAt) / (seconds * timeScale) * 100)))

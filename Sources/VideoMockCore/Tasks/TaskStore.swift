@@ -66,9 +66,28 @@ public final class TaskStore: Sendable {
         }
     }
 
-    /// Forgets every task.
-    public func removeAll() {
-        state.withLock { $0 = State() }
+    /// Every task of `owner` (nil: everyone's) in creation order, observed by `observe`.
+    public func all(owner: String?, _ observe: (inout TaskRecord) -> TaskSnapshot) -> [TaskSnapshot] {
+        state.withLock { state in
+            state.tasks.values.filter { owner == nil || $0.owner == owner }.sorted { $0.sequence < $1.sequence }.map { record in
+                var copy = record
+                let snapshot = observe(&copy)
+                state.tasks[record.id] = copy
+                return snapshot
+            }
+        }
+    }
+
+    /// Forgets the tasks of one owner, or (nil) every task.
+    public func removeAll(owner: String? = nil) {
+        state.withLock { state in
+            guard let owner else {
+                state = State()
+                return
+            }
+            state.tasks = state.tasks.filter { $0.value.owner != owner }
+            state.byOwner = state.byOwner.filter { !$0.key.hasSuffix("\u{0}" + owner) }
+        }
     }
 
     public var count: Int { state.withLock { $0.tasks.count } }

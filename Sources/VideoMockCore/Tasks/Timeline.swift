@@ -4,6 +4,8 @@ public enum TaskPhase: String, Sendable, CaseIterable {
     case inProgress = "in_progress"
     case completed
     case failed
+    /// A status the upstream could not report (Amux's fallback); scripted by scenarios only.
+    case unknown
 
     public var isFinal: Bool { self == .completed || self == .failed }
 }

@@ -1,0 +1,147 @@
+import JSON
+import Synchronization
+
+/// How a task created now should live: the engine's plan for it.
+public struct TaskPlan: Sendable {
+    public var timeline: Timeline
+    public var outcome: Outcome
+    /// nil: the model's own expiry period.
+    public var expiresAfter: Double?
+    /// Mixroute's `data` or `link`; nil: the model's default.
+    public var resultURL: String?
+
+    public init(timeline: Timeline, outcome: Outcome = .complete, expiresAfter: Double? = nil, resultURL: String? = nil) {
+        self.timeline = timeline
+        self.outcome = outcome
+        self.expiresAfter = expiresAfter
+        self.resultURL = resultURL
+    }
+}
+
+/// What the scenarios decided for one request.
+public struct Decision: Sendable {
+    /// The rule that applied, if any.
+    public var rule: String?
+    /// A scripted reply (or a delay or fault on the normal one).
+    public var reply: Reply?
+    /// The plan for a task this request creates.
+    public var plan: TaskPlan
+}
+
+/// The scenarios in force: those from the command line, and those loaded over the admin API,
+/// each either global or scoped to one API key. Picks the rule for each request.
+public final class ScenarioBook: Sendable {
+    private struct Loaded {
+        var id: Int
+        var scenario: Scenario
+        /// Applies only to requests with this key.
+        var scope: String?
+        var fromCommandLine: Bool
+    }
+
+    private struct State {
+        var loaded: [Loaded] = []
+        var nextID = 1
+        /// How many requests met each rule's conditions (nth and every aside), by "scenario id:rule index".
+        var counters: [String: Int] = [:]
+        /// How many requests each rule decided.
+        var applied: [String: Int] = [:]
+    }
+
+    private let state = Mutex(State())
+
+    /// With scenarios from the command line, in order; their rules are consulted after any loaded later.
+    public init(commandLine: [Scenario] = []) {
+        state.withLock { state in
+            for scenario in commandLine {
+                state.loaded.append(Loaded(id: state.nextID, scenario: scenario, scope: nil, fromCommandLine: true))
+                state.nextID += 1
+            }
+        }
+    }
+
+    /// Whether any rule is in force (when none is, requests need not be examined).
+    public var hasRules: Bool { state.withLock { $0.loaded.contains { !$0.scenario.rules.isEmpty } } }
+
+    /// Replaces the scenario loaded over the admin API for `scope` (a key, or nil for everyone).
+    public func load(_ scenario: Scenario, scope: String?) {
+        state.withLock { state in
+            state.loaded.removeAll { !$0.fromCommandLine && $0.scope == scope }
+            state.loaded.append(Loaded(id: state.nextID, scenario: scenario, scope: scope, fromCommandLine: false))
+            state.nextID += 1
+        }
+    }
+
+    /// Removes what was loaded over the admin API: for one scope, or (nil) all of it.
+    public func clear(scope: String?) {
+        state.withLock { state in
+            state.loaded.removeAll { !$0.fromCommandLine && (scope == nil || $0.scope == scope) }
+        }
+    }
+
+    /// Restarts every rule's request count.
+    public func resetCounters() {
+        state.withLock {
+            $0.counters = [:]
+            $0.applied = [:]
+        }
+    }
+
+    /// The scenarios that apply to `scope` (nil: all of them), as JSON for the admin API.
+    public func describe(scope: String?) -> JSON {
+        state.withLock { state in
+            .array(state.loaded.filter { scope == nil || $0.scope == scope || $0.scope == nil }.map { loaded in
+                [
+                    "source": .string(loaded.scenario.source),
+                    "scope": JSON(loaded.scope),
+                    "from_command_line": .bool(loaded.fromCommandLine),
+                    "rules": .array(loaded.scenario.rules.enumerated().map { index, rule in
+                        [
+                            "name": .string(rule.name),
+                            "matched": .int(state.counters["\(loaded.id):\(index)"] ?? 0),
+                            "applied": .int(state.applied["\(loaded.id):\(index)"] ?? 0),
+                        ]
+                    }),
+                ]
+            })
+        }
+    }
+
+    /// Picks the rule for a request. Every rule whose conditions hold counts the request (so
+    /// `nth: 3` means the third such request whatever other rules did); the first rule that
+    /// applies in full wins. Order: rules for the request's key, global ones loaded over the
+    /// admin API, then those from the command line.
+    public func decide(_ facts: RequestFacts, lifecycle: LifecycleDefaults) -> Decision {
+        state.withLock { state in
+            let ordered = state.loaded.filter { $0.scope == facts.apiKey && !$0.fromCommandLine }
+                + state.loaded.filter { $0.scope == nil && !$0.fromCommandLine }
+                + state.loaded.filter(\.fromCommandLine)
+            var winner: Rule?
+            for loaded in ordered {
+                for (index, rule) in loaded.scenario.rules.enumerated() where rule.when.holds(for: facts) {
+                    let key = "\(loaded.id):\(index)"
+                    let count = (state.counters[key] ?? 0) + 1
+                    state.counters[key] = count
+                    let applies = rule.when.nth.map { $0 == count } ?? rule.when.every.map { count % $0 == 0 } ?? true
+                    if applies, winner == nil {
+                        winner = rule
+                        state.applied[key, default: 0] += 1
+                    }
+                }
+            }
+            let defaults = ordered.map(\.scenario.defaults)
+            let queued = defaults.lazy.compactMap(\.queued).first ?? lifecycle.queued
+            let rendering = defaults.lazy.compactMap(\.rendering).first ?? lifecycle.rendering
+            let outcome = winner?.outcome ?? .complete
+            var timeline = winner?.timeline.map(Timeline.init(steps:)) ?? .standard(queued: queued, rendering: rendering)
+            if case .fail = outcome, let last = timeline.steps.indices.last, timeline.steps[last].phase == .completed {
+                timeline.steps[last].phase = .failed
+            }
+            let plan = TaskPlan(
+                timeline: timeline, outcome: outcome,
+                expiresAfter: winner?.result?.expiresAfter ?? defaults.lazy.compactMap(\.expiresAfter).first,
+                resultURL: winner?.result?.url)
+            return Decision(rule: winner?.name, reply: winner?.respond, plan: plan)
+        }
+    }
+}

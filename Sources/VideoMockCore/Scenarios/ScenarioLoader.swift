@@ -1,0 +1,160 @@
+import JSON
+
+/// Reads scenario files, refusing anything it does not understand with `FILE:LINE:COLUMN`.
+public enum ScenarioLoader {
+    public static let endpoints = ["create", "retrieve", "content", "delete", "list", "remix"]
+    public static let faults = ["reset", "empty", "truncate"]
+
+    public static func load(file: String) throws(DocumentError) -> Scenario {
+        let text: String
+        do { text = try readTextFile(file) } catch {
+            throw DocumentError(file: file, line: 1, column: 1, message: "cannot read scenario: \(error)")
+        }
+        return try parse(text, source: file)
+    }
+
+    public static func parse(_ text: String, source: String) throws(DocumentError) -> Scenario {
+        let document = try DocumentNode.parse(yaml: text, file: source)
+        _ = try document.mapping(allowing: ["version", "defaults", "rules"], "a scenario mapping with version, defaults and rules")
+        guard let versionNode = document["version"] else { throw document.error("a scenario needs 'version: 1'") }
+        guard try versionNode.int("the version number 1") == 1 else { throw versionNode.error("unsupported version; this VideoMock reads version 1") }
+        var scenario = Scenario(source: source)
+        if let defaults = document["defaults"] {
+            _ = try defaults.mapping(allowing: ["queued", "rendering", "expires_after"])
+            scenario.defaults = .init(
+                queued: try defaults["queued"]?.duration(), rendering: try defaults["rendering"]?.duration(),
+                expiresAfter: try defaults["expires_after"]?.duration())
+        }
+        for (index, node) in (try document["rules"]?.sequence("a list of rules") ?? []).enumerated() {
+            scenario.rules.append(try rule(node, index: index))
+        }
+        return scenario
+    }
+
+    static func rule(_ node: DocumentNode, index: Int) throws(DocumentError) -> Rule {
+        _ = try node.mapping(allowing: ["name", "when", "timeline", "outcome", "respond", "result"], "a rule mapping")
+        var rule = Rule(name: try node["name"]?.string() ?? "rule \(index + 1)")
+        if let when = node["when"] { rule.when = try condition(when) }
+        if let timeline = node["timeline"] { rule.timeline = try steps(timeline) }
+        if let outcome = node["outcome"] { rule.outcome = try self.outcome(outcome) }
+        if let respond = node["respond"] { rule.respond = try reply(respond) }
+        if let result = node["result"] {
+            _ = try result.mapping(allowing: ["expires_after", "url"])
+            var options = ResultOptions(expiresAfter: try result["expires_after"]?.duration())
+            if let url = result["url"] {
+                options.url = try url.string()
+                guard options.url == "data" || options.url == "link" else { throw url.error("url must be data or link") }
+            }
+            rule.result = options
+        }
+        if rule.timeline == nil, rule.outcome == nil, rule.respond == nil, rule.result == nil {
+            throw node.error("rule '\(rule.name)' does nothing: give it a timeline, outcome, respond or result")
+        }
+        return rule
+    }
+
+    static func condition(_ node: DocumentNode) throws(DocumentError) -> Condition {
+        let keys = ["provider", "endpoint", "model", "prompt_contains", "prompt_matches", "api_key", "header", "nth", "every"]
+        _ = try node.mapping(allowing: keys, "a mapping of conditions")
+        var condition = Condition()
+        condition.provider = try node["provider"]?.string()
+        if let endpoint = node["endpoint"] {
+            let name = try endpoint.string()
+            guard endpoints.contains(name) else {
+                throw endpoint.error("unknown endpoint '\(name)'; expected one of: \(endpoints.joined(separator: ", "))")
+            }
+            condition.endpoint = name
+        }
+        condition.model = try node["model"]?.string()
+        condition.promptContains = try node["prompt_contains"]?.string()
+        if let pattern = node["prompt_matches"] {
+            let source = try pattern.string()
+            do { condition.promptMatches = try PromptPattern(source) } catch {
+                throw pattern.error("invalid regular expression '\(source)': \(error)")
+            }
+        }
+        condition.apiKey = try node["api_key"]?.string()
+        for (name, value) in try node["header"]?.mapping("a mapping of header name to value") ?? [] {
+            condition.headers.append((name, try value.string()))
+        }
+        if let nth = node["nth"] {
+            condition.nth = try nth.int("a request number from 1")
+            guard condition.nth! >= 1 else { throw nth.error("nth counts from 1") }
+        }
+        if let every = node["every"] {
+            condition.every = try every.int("a whole number from 1")
+            guard condition.every! >= 1 else { throw every.error("every must be 1 or more") }
+        }
+        if condition.nth != nil, condition.every != nil { throw node.error("give nth or every, not both") }
+        return condition
+    }
+
+    static func steps(_ node: DocumentNode) throws(DocumentError) -> [Timeline.Step] {
+        let items = try node.sequence("a list of states")
+        guard !items.isEmpty else { throw node.error("a timeline needs at least one state") }
+        var steps: [Timeline.Step] = []
+        for (index, item) in items.enumerated() {
+            _ = try item.mapping(allowing: ["status", "seconds", "polls", "progress"], "a state such as { status: queued, seconds: 1 }")
+            guard let statusNode = item["status"] else { throw item.error("each state needs a status") }
+            let status = try statusNode.string()
+            guard let phase = TaskPhase(rawValue: status) else {
+                throw statusNode.error("unknown status '\(status)'; expected one of: \(TaskPhase.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            var step = Timeline.Step(phase: phase)
+            step.seconds = try item["seconds"]?.duration()
+            if let polls = item["polls"] {
+                step.polls = try polls.int("a number of reads")
+                guard step.polls! >= 0 else { throw polls.error("polls must be 0 or more") }
+            }
+            if let progress = item["progress"] {
+                step.progress = try progress.int("a progress from 0 to 100")
+                guard (0...100).contains(step.progress!) else { throw progress.error("progress must be from 0 to 100") }
+            }
+            if step.seconds != nil, step.polls != nil { throw item.error("hold a state for seconds or for polls, not both") }
+            if index < items.count - 1, step.seconds == nil, step.polls == nil {
+                throw item.error("every state but the last needs seconds or polls")
+            }
+            steps.append(step)
+        }
+        return steps
+    }
+
+    static func outcome(_ node: DocumentNode) throws(DocumentError) -> Outcome {
+        if case .scalar(let text, _) = node.value {
+            switch text {
+            case "complete": return .complete
+            case "fail": return .fail(code: "generation_failed", message: "Video generation failed")
+            default: throw node.error("outcome must be complete, fail, or { fail: { code, message } }")
+            }
+        }
+        _ = try node.mapping(allowing: ["complete", "fail"], "complete, or { fail: { code, message } }")
+        guard let fail = node["fail"] else { return .complete }
+        _ = try fail.mapping(allowing: ["code", "message"], "{ code, message }")
+        return .fail(code: try fail["code"]?.string() ?? "generation_failed", message: try fail["message"]?.string() ?? "Video generation failed")
+    }
+
+    static func reply(_ node: DocumentNode) throws(DocumentError) -> Reply {
+        _ = try node.mapping(allowing: ["status", "headers", "body", "delay", "fault"], "a reply mapping")
+        var reply = Reply()
+        if let status = node["status"] {
+            reply.status = try status.int("an HTTP status")
+            guard (100...599).contains(reply.status!) else { throw status.error("an HTTP status is from 100 to 599") }
+        }
+        for (name, value) in try node["headers"]?.mapping("a mapping of header name to value") ?? [] {
+            guard name.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7F && $0 != UInt8(ascii: ":") }) else {
+                throw value.error("'\(name)' is not a valid header name")
+            }
+            let text = try value.string()
+            guard !text.contains("\r"), !text.contains("\n") else { throw value.error("header values cannot contain line breaks") }
+            reply.headers.append((name, text))
+        }
+        reply.body = node["body"]?.json
+        if let delay = node["delay"] { reply.delay = try delay.duration() }
+        if let fault = node["fault"] {
+            let name = try fault.string()
+            guard faults.contains(name) else { throw fault.error("unknown fault '\(name)'; expected one of: \(faults.joined(separator: ", "))") }
+            reply.fault = name
+        }
+        return reply
+    }
+}
