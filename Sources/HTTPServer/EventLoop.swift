@@ -40,6 +40,9 @@ final class EventLoop {
     func after(milliseconds: Int, _ action: @escaping () -> Void) {
         let box = Unmanaged.passRetained(TimerAction(action)).toOpaque()
         var delay = timeval(seconds: Double(milliseconds) / 1000)
+        // Timers count from the loop's cached time, which may be a little old: refresh it so
+        // the delay is never shorter than asked.
+        event_base_update_cache_time(base)
         event_base_once(base, -1, Int16(EV_TIMEOUT), runTimerAction, box, &delay)
     }
 }
