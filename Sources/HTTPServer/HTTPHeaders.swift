@@ -57,8 +57,10 @@ extension StringProtocol {
 
     public func trimmingHTTPWhitespace() -> Substring {
         let s = Substring(self)
-        let start = s.firstIndex { $0 != " " && $0 != "\t" } ?? s.endIndex
-        let end = s.lastIndex { $0 != " " && $0 != "\t" }.map { s.index(after: $0) } ?? start
-        return start < end ? s[start..<end] : s[start..<start]
+        let isSpace = { (byte: UInt8) in byte == 0x20 || byte == 0x09 }
+        guard let first = s.utf8.firstIndex(where: { !isSpace($0) }), let last = s.utf8.lastIndex(where: { !isSpace($0) }) else {
+            return s[s.endIndex...]
+        }
+        return s[first...last]
     }
 }

@@ -21,14 +21,14 @@ public struct HTTPRequest: Sendable {
 
     /// The path part of the target, still percent-encoded.
     public var path: Substring {
-        if let q = target.firstIndex(of: "?") { return target[..<q] }
+        if let q = target.utf8.firstIndex(of: UInt8(ascii: "?")) { return target[..<q] }
         return target[...]
     }
 
     /// The query string after `?`, if any.
     public var queryString: Substring? {
-        guard let q = target.firstIndex(of: "?") else { return nil }
-        return target[target.index(after: q)...]
+        guard let q = target.utf8.firstIndex(of: UInt8(ascii: "?")) else { return nil }
+        return target[target.utf8.index(after: q)...]
     }
 
     /// Query parameters, percent- and plus-decoded; the first of repeated names wins.
@@ -53,16 +53,17 @@ public struct HTTPRequest: Sendable {
 
     /// The token of an `Authorization: Bearer TOKEN` header, if that is what was sent.
     public var bearerToken: String? {
-        guard let value = headers["Authorization"] else { return nil }
-        let parts = value.trimmingHTTPWhitespace().split(separator: " ", maxSplits: 1)
-        guard parts.count == 2, parts[0].equalsIgnoringASCIICase("Bearer") else { return nil }
-        let token = parts[1].trimmingHTTPWhitespace()
+        guard let value = headers["Authorization"]?.trimmingHTTPWhitespace(), value.utf8.count > 7 else { return nil }
+        let scheme = value.utf8.index(value.startIndex, offsetBy: 6)
+        guard value[..<scheme].equalsIgnoringASCIICase("Bearer"), value.utf8[scheme] == UInt8(ascii: " ") else { return nil }
+        let token = value[value.utf8.index(after: scheme)...].trimmingHTTPWhitespace()
         return token.isEmpty ? nil : String(token)
     }
 }
 
 /// Percent-decodes `text`; nil when an escape is malformed or the result is not UTF-8.
 public func percentDecode(_ text: some StringProtocol, plusAsSpace: Bool = false) -> String? {
+    if !text.utf8.contains(where: { $0 == UInt8(ascii: "%") || (plusAsSpace && $0 == UInt8(ascii: "+")) }) { return String(text) }
     var bytes: [UInt8] = []
     bytes.reserveCapacity(text.utf8.count)
     var iterator = text.utf8.makeIterator()

@@ -1,10 +1,10 @@
-/// Maps a method and a path to a value (usually a handler), with `{name}` segments captured.
-public struct Router<Target: Sendable>: Sendable {
+/// Maps a method and a path to the number of a route (in the order they were added), with
+/// `{name}` segments captured. Not generic, so matching costs no runtime type lookups.
+public struct Router: Sendable {
     public struct Route: Sendable {
         public let method: String
         public let pattern: String
         let segments: [Segment]
-        let target: Target
     }
 
     enum Segment: Sendable, Equatable {
@@ -13,7 +13,8 @@ public struct Router<Target: Sendable>: Sendable {
     }
 
     public enum Match {
-        case found(Target, parameters: [String: String])
+        /// The index of the route in `routes`.
+        case found(Int, parameters: [String: String])
         /// The path exists, but not for this method: these are the methods it takes.
         case methodNotAllowed(allowed: [String])
         case notFound
@@ -23,11 +24,14 @@ public struct Router<Target: Sendable>: Sendable {
 
     public init() {}
 
-    public mutating func add(_ method: String, _ pattern: String, _ target: Target) {
+    /// Adds a route and returns its index.
+    @discardableResult
+    public mutating func add(_ method: String, _ pattern: String) -> Int {
         let segments = Router.split(pattern).map { part -> Segment in
             part.hasPrefix("{") && part.hasSuffix("}") ? .parameter(String(part.dropFirst().dropLast())) : .literal(String(part))
         }
-        routes.append(Route(method: method, pattern: pattern, segments: segments, target: target))
+        routes.append(Route(method: method, pattern: pattern, segments: segments))
+        return routes.count - 1
     }
 
     /// Finds the route for `method` and a percent-encoded `path`. HEAD is served by GET routes.
@@ -40,7 +44,7 @@ public struct Router<Target: Sendable>: Sendable {
             decoded.append(segment)
         }
         var allowed: [String] = []
-        for route in routes where route.segments.count == decoded.count {
+        for (index, route) in routes.enumerated() where route.segments.count == decoded.count {
             var parameters: [String: String] = [:]
             var matches = true
             for (segment, value) in zip(route.segments, decoded) {
@@ -54,7 +58,7 @@ public struct Router<Target: Sendable>: Sendable {
             }
             guard matches else { continue }
             if route.method == method || (method == "HEAD" && route.method == "GET") {
-                return .found(route.target, parameters: parameters)
+                return .found(index, parameters: parameters)
             }
             if !allowed.contains(route.method) { allowed.append(route.method) }
         }
@@ -63,9 +67,10 @@ public struct Router<Target: Sendable>: Sendable {
 
     /// Path segments; a trailing slash is ignored.
     static func split(_ path: some StringProtocol) -> [Substring] {
-        var parts = Substring(path).split(separator: "/", omittingEmptySubsequences: false)
-        if parts.first == "" { parts.removeFirst() }
-        if parts.last == "" { parts.removeLast() }
+        let text = Substring(path)
+        var parts = text.utf8.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: false).map { Substring($0) }
+        if parts.first?.isEmpty == true { parts.removeFirst() }
+        if parts.last?.isEmpty == true { parts.removeLast() }
         return parts
     }
 }

@@ -20,7 +20,9 @@ public final class Application: HTTPHandler {
 
     public let engine: Engine
     public let providers: [any Provider]
-    private let router: Router<Target>
+    private let router: Router
+    /// What each route of `router` leads to, by route index.
+    private let targets: [Target]
     private let authenticator: Authenticator
     private let bareProvider: String
     private let adminToken: String?
@@ -55,20 +57,25 @@ public final class Application: HTTPHandler {
         bareProvider = configuration.bareProvider
         authenticator = Authenticator(keys: Set(configuration.apiKeys))
 
-        var router = Router<Target>()
+        var router = Router()
+        var targets: [Target] = []
+        func add(_ method: String, _ path: String, _ target: Target) {
+            router.add(method, path)
+            targets.append(target)
+        }
         for provider in providers {
             for route in provider.routes {
                 if route.isPublic {
-                    router.add(route.method, "/\(provider.name)\(route.path)", .provider(provider, route, basePath: "/\(provider.name)"))
+                    add(route.method, "/\(provider.name)\(route.path)", .provider(provider, route, basePath: "/\(provider.name)"))
                     continue
                 }
-                router.add(route.method, "/\(provider.name)/v1\(route.path)", .provider(provider, route, basePath: "/\(provider.name)/v1"))
+                add(route.method, "/\(provider.name)/v1\(route.path)", .provider(provider, route, basePath: "/\(provider.name)/v1"))
             }
         }
         // Bare /v1 paths: the chosen provider's, then a pointer to the prefix for the others'.
         let bare = providers.first { $0.name == configuration.bareProvider }!
         for route in bare.routes where !route.isPublic {
-            router.add(route.method, "/v1\(route.path)", .provider(bare, route, basePath: "/v1"))
+            add(route.method, "/v1\(route.path)", .provider(bare, route, basePath: "/v1"))
         }
         var elsewhere: [(method: String, path: String, providers: [String])] = []
         for provider in providers where provider.name != bare.name {
@@ -80,11 +87,12 @@ public final class Application: HTTPHandler {
                 }
             }
         }
-        for entry in elsewhere { router.add(entry.method, "/v1\(entry.path)", .elsewhere(entry.providers)) }
+        for entry in elsewhere { add(entry.method, "/v1\(entry.path)", .elsewhere(entry.providers)) }
         for route in AdminAPI(engine: engine).routes {
-            router.add(route.method, "/__admin\(route.path)", .admin(route))
+            add(route.method, "/__admin\(route.path)", .admin(route))
         }
         self.router = router
+        self.targets = targets
     }
 
     /// A path pattern with its parameter names dropped: `/videos/{}` for `/videos/{video_id}`.
@@ -97,10 +105,10 @@ public final class Application: HTTPHandler {
 
     public func respond(to request: HTTPRequest) -> HTTPResponse {
         switch router.match(method: request.method, path: request.path) {
-        case .found(let target, let parameters):
+        case .found(let index, let parameters):
             var request = request
             request.pathParameters = parameters
-            switch target {
+            switch targets[index] {
             case .admin(let route):
                 return admin(route, request)
             case .elsewhere(let names):
@@ -140,7 +148,7 @@ public final class Application: HTTPHandler {
             (facts.model, facts.prompt) = provider.subject(of: providerRequest, endpoint: route.endpoint)
         }
         let decision = engine.decide(facts)
-        providerRequest.plan = decision.plan
+        if route.endpoint == .create || route.endpoint == .remix { providerRequest.plan = decision.plan(engine.lifecycle) }
         var response: HTTPResponse
         if let reply = decision.reply, let status = reply.status {
             response = Application.scripted(reply, status: status, provider: provider)

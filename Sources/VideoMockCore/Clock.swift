@@ -3,6 +3,7 @@ import Synchronization
 
 /// The time tasks live by: the wall clock, or a manual clock that only moves when told to.
 /// Either can be moved forward by `advance`; lifecycle durations are multiplied by `timeScale`.
+/// Reading it takes no lock: it is read several times by every request.
 public final class Clock: Sendable {
     public enum Mode: String, Sendable, CaseIterable {
         case wall, manual
@@ -11,34 +12,43 @@ public final class Clock: Sendable {
     public let mode: Mode
     /// Multiplies every lifecycle duration (not expiry periods); 0 finishes tasks at once.
     public let timeScale: Double
-    private let state: Mutex<(start: Double, offset: Double)>
+    /// When a manual clock started.
+    private let start: Double
+    /// Seconds added to the wall clock or to `start`, as the bits of a Double.
+    private let offset = Atomic<UInt64>(0)
 
     public init(mode: Mode, timeScale: Double = 1) {
         self.mode = mode
         self.timeScale = timeScale
-        state = Mutex((start: Clock.wallNow(), offset: 0))
+        start = Clock.wallNow()
     }
+
+    private var offsetSeconds: Double { Double(bitPattern: offset.load(ordering: .acquiring)) }
 
     /// Seconds since the Unix epoch.
     public func now() -> Double {
-        let (start, offset) = state.withLock { ($0.start, $0.offset) }
-        return (mode == .manual ? start : Clock.wallNow()) + offset
+        (mode == .manual ? start : Clock.wallNow()) + offsetSeconds
     }
 
     /// Moves the clock forward by `seconds` (never backwards).
     public func advance(by seconds: Double) {
-        state.withLock { $0.offset += max(0, seconds) }
+        var current = offset.load(ordering: .acquiring)
+        while true {
+            let next = (Double(bitPattern: current) + max(0, seconds)).bitPattern
+            let (exchanged, original) = offset.compareExchange(expected: current, desired: next, ordering: .acquiringAndReleasing)
+            if exchanged { return }
+            current = original
+        }
     }
 
     /// Moves the clock to `epoch` seconds.
     public func set(to epoch: Double) {
-        let base = mode == .manual ? state.withLock { $0.start } : Clock.wallNow()
-        state.withLock { $0.offset = epoch - base }
+        offset.store((epoch - (mode == .manual ? start : Clock.wallNow())).bitPattern, ordering: .releasing)
     }
 
     /// Undoes every move: back to the wall time, or to the time the manual clock started at.
     public func reset() {
-        state.withLock { $0.offset = 0 }
+        offset.store(0.0.bitPattern, ordering: .releasing)
     }
 
     static func wallNow() -> Double {

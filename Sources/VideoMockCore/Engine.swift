@@ -51,7 +51,7 @@ public final class Engine: Sendable {
 
     /// What the scenarios decide for a request.
     public func decide(_ facts: RequestFacts) -> Decision {
-        scenarios.decide(facts, lifecycle: lifecycle)
+        scenarios.decide(facts)
     }
 
     /// The plan for a task when no scenario was consulted.

@@ -13,9 +13,8 @@ public struct JournalEntry: Sendable {
     public var endpoint: String?
     public var apiKey: String?
     public var headers: [(name: String, value: String)]
-    /// The body as text (UTF-8) or base64, cut at the journal's body limit.
-    public var body: String
-    public var bodyEncoding: String
+    /// The body as received, cut at the journal's body limit (shared with the request, not copied).
+    public var body: ArraySlice<UInt8>
     public var bodySize: Int
     public var status: Int
     /// The scenario rule that applied.
@@ -34,25 +33,20 @@ public struct JournalEntry: Sendable {
         self.endpoint = endpoint
         self.apiKey = apiKey
         self.headers = headers
-        let kept = body.count > bodyLimit ? Array(body[0..<bodyLimit]) : body
-        if let text = String(validating: kept, as: UTF8.self) {
-            self.body = text
-            bodyEncoding = "utf-8"
-        } else {
-            self.body = Base64.encode(kept)
-            bodyEncoding = "base64"
-        }
+        self.body = body.prefix(bodyLimit)
         bodySize = body.count
         self.status = status
         self.rule = rule
     }
 
+    /// The body as JSON: UTF-8 text, or base64 when it is not text.
     public var json: JSON {
-        [
+        let text = String(validating: body, as: UTF8.self)
+        return [
             "id": .int(id), "time": .double(time), "method": .string(method), "path": .string(path), "query": JSON(query),
             "provider": JSON(provider), "endpoint": JSON(endpoint), "api_key": JSON(apiKey),
             "headers": .object(JSONObject(headers.map { (key: $0.name, value: JSON.string($0.value)) })),
-            "body": .string(body), "body_encoding": .string(bodyEncoding), "body_size": .int(bodySize),
+            "body": .string(text ?? Base64.encode(body)), "body_encoding": .string(text == nil ? "base64" : "utf-8"), "body_size": .int(bodySize),
             "status": .int(status), "rule": JSON(rule),
         ]
     }

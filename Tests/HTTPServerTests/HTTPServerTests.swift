@@ -105,16 +105,17 @@ struct ByteRangeTests {
 struct RouterTests {
     @Test("matches literal and parameter segments, decodes them, and tells 404 from 405")
     func matches() {
-        var router = Router<String>()
-        router.add("GET", "/v1/videos", "list")
-        router.add("GET", "/v1/videos/{id}", "get")
-        router.add("DELETE", "/v1/videos/{id}", "delete")
-        router.add("GET", "/v1/videos/{id}/content", "content")
-        if case .found(let target, let parameters) = router.match(method: "GET", path: "/v1/videos/a%2Fb/content") {
-            #expect(target == "content")
+        var router = Router()
+        let names = ["list", "get", "delete", "content"]
+        router.add("GET", "/v1/videos")
+        router.add("GET", "/v1/videos/{id}")
+        router.add("DELETE", "/v1/videos/{id}")
+        router.add("GET", "/v1/videos/{id}/content")
+        if case .found(let index, let parameters) = router.match(method: "GET", path: "/v1/videos/a%2Fb/content") {
+            #expect(names[index] == "content")
             #expect(parameters == ["id": "a/b"])
         } else { Issue.record("no match") }
-        if case .found(let target, _) = router.match(method: "HEAD", path: "/v1/videos/") { #expect(target == "list") } else { Issue.record("no HEAD") }
+        if case .found(let index, _) = router.match(method: "HEAD", path: "/v1/videos/") { #expect(names[index] == "list") } else { Issue.record("no HEAD") }
         if case .methodNotAllowed(let allowed) = router.match(method: "POST", path: "/v1/videos/x") {
             #expect(allowed == ["GET", "DELETE"])
         } else { Issue.record("no 405") }

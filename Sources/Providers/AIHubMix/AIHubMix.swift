@@ -8,8 +8,12 @@ public struct AIHubMix: Provider {
     public let name = "aihubmix"
     public let noun = "video"
     public let engine: Engine
+    public let catalog: Catalog
 
-    public init(engine: Engine) { self.engine = engine }
+    public init(engine: Engine) {
+        self.engine = engine
+        catalog = Self.catalog("aihubmix", in: engine)
+    }
 
     public var routes: [ProviderRoute] {
         [

@@ -8,12 +8,16 @@ public struct Amux: Provider {
     public let name = "amux"
     public let noun = "task"
     public let engine: Engine
+    public let catalog: Catalog
 
     static let shape = NewAPITaskShape(
         words: [.queued: "queued", .inProgress: "in_progress", .completed: "completed", .failed: "failed", .unknown: "unknown"],
         reportsProgress: true)
 
-    public init(engine: Engine) { self.engine = engine }
+    public init(engine: Engine) {
+        self.engine = engine
+        catalog = Self.catalog("amux", in: engine)
+    }
 
     public var routes: [ProviderRoute] {
         ["/video/generations", "/videos"].flatMap { base in

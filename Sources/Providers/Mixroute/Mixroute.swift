@@ -9,6 +9,7 @@ public struct Mixroute: Provider {
     public let name = "mixroute"
     public let noun = "task"
     public let engine: Engine
+    public let catalog: Catalog
     let links: SignedLinks
 
     static let shape = NewAPITaskShape(
@@ -17,6 +18,7 @@ public struct Mixroute: Provider {
 
     public init(engine: Engine) {
         self.engine = engine
+        catalog = Self.catalog("mixroute", in: engine)
         links = SignedLinks(secret: engine.ids.token(length: 32))
     }
 

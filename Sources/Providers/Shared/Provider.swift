@@ -60,6 +60,8 @@ public protocol Provider: Sendable {
     /// The path prefix and catalog name (`aihubmix`).
     var name: String { get }
     var engine: Engine { get }
+    /// This provider's models (fixed once the server starts).
+    var catalog: Catalog { get }
     var routes: [ProviderRoute] { get }
     /// What the provider calls a task in messages ("video", "task").
     var noun: String { get }
@@ -68,7 +70,10 @@ public protocol Provider: Sendable {
 }
 
 extension Provider {
-    public var catalog: Catalog { engine.catalogs[name] ?? Catalog(provider: name, models: []) }
+    /// The catalog for `name` in `engine`, for providers to keep.
+    static func catalog(_ name: String, in engine: Engine) -> Catalog {
+        engine.catalogs[name] ?? Catalog(provider: name, models: [])
+    }
 
     /// The OpenAI-style envelope most gateways share.
     public func render(_ error: APIError) -> HTTPResponse {

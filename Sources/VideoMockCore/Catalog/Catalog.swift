@@ -8,6 +8,7 @@ public struct Catalog: Sendable {
     /// Every parameter name some model of this provider takes: a request naming one that its
     /// model does not take is refused as unsupported, not ignored as unknown.
     public private(set) var knownParameters: Set<String>
+    private var index: [String: Int] = [:]
 
     public init(provider: String, models: [ModelSpec]) {
         self.provider = provider
@@ -16,7 +17,7 @@ public struct Catalog: Sendable {
         add(models)
     }
 
-    public func model(_ id: String) -> ModelSpec? { models.first { $0.id == id } }
+    public func model(_ id: String) -> ModelSpec? { index[id].map { models[$0] } }
 
     public var modelIDs: [String] { models.map(\.id) }
 
@@ -26,6 +27,7 @@ public struct Catalog: Sendable {
             if let index = models.firstIndex(where: { $0.id == model.id }) { models[index] = model } else { models.append(model) }
         }
         knownParameters = Set(models.flatMap { $0.parameters.map(\.name) })
+        index = Dictionary(models.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { $1 })
     }
 }
 

@@ -20,12 +20,32 @@ public struct TaskPlan: Sendable {
 
 /// What the scenarios decided for one request.
 public struct Decision: Sendable {
+    let winner: Rule?
+    let defaults: Scenario.Defaults
+
     /// The rule that applied, if any.
-    public var rule: String?
+    public var rule: String? { winner?.name }
     /// A scripted reply (or a delay or fault on the normal one).
-    public var reply: Reply?
-    /// The plan for a task this request creates.
-    public var plan: TaskPlan
+    public var reply: Reply? { winner?.respond }
+
+    /// The plan for a task this request creates (built only for requests that create one).
+    public func plan(_ lifecycle: LifecycleDefaults) -> TaskPlan {
+        let outcome = winner?.outcome ?? .complete
+        var timeline = winner?.timeline.map(Timeline.init(steps:))
+            ?? .standard(queued: defaults.queued ?? lifecycle.queued, rendering: defaults.rendering ?? lifecycle.rendering)
+        if case .fail = outcome, let last = timeline.steps.indices.last, timeline.steps[last].phase == .completed {
+            timeline.steps[last].phase = .failed
+        }
+        return TaskPlan(
+            timeline: timeline, outcome: outcome, expiresAfter: winner?.result?.expiresAfter ?? defaults.expiresAfter,
+            resultURL: winner?.result?.url)
+    }
+}
+
+/// A rule of a loaded scenario, for counting.
+private struct RuleKey: Hashable {
+    let scenario: Int
+    let rule: Int
 }
 
 /// The scenarios in force: those from the command line, and those loaded over the admin API,
@@ -40,12 +60,34 @@ public final class ScenarioBook: Sendable {
     }
 
     private struct State {
-        var loaded: [Loaded] = []
+        var loaded: [Loaded] = [] {
+            didSet { reorder() }
+        }
         var nextID = 1
-        /// How many requests met each rule's conditions (nth and every aside), by "scenario id:rule index".
-        var counters: [String: Int] = [:]
+        /// How many requests met each rule's conditions (nth and every aside).
+        var counters: [RuleKey: Int] = [:]
         /// How many requests each rule decided.
-        var applied: [String: Int] = [:]
+        var applied: [RuleKey: Int] = [:]
+        /// Precomputed from `loaded` so that each request does no sorting: scenarios for everyone
+        /// (admin-loaded, then command line), those scoped to each key, and whether any has rules.
+        var global: [Loaded] = []
+        var scoped: [String: [Loaded]] = [:]
+        var hasRules = false
+        var globalDefaults = Scenario.Defaults()
+
+        mutating func reorder() {
+            global = loaded.filter { $0.scope == nil && !$0.fromCommandLine } + loaded.filter(\.fromCommandLine)
+            scoped = Dictionary(grouping: loaded.filter { $0.scope != nil }, by: { $0.scope! })
+            hasRules = loaded.contains { !$0.scenario.rules.isEmpty }
+            globalDefaults = State.merge(global.map(\.scenario.defaults))
+        }
+
+        /// The first value of each field, in precedence order.
+        static func merge(_ all: [Scenario.Defaults]) -> Scenario.Defaults {
+            Scenario.Defaults(
+                queued: all.lazy.compactMap(\.queued).first, rendering: all.lazy.compactMap(\.rendering).first,
+                expiresAfter: all.lazy.compactMap(\.expiresAfter).first)
+        }
     }
 
     private let state = Mutex(State())
@@ -61,7 +103,7 @@ public final class ScenarioBook: Sendable {
     }
 
     /// Whether any rule is in force (when none is, requests need not be examined).
-    public var hasRules: Bool { state.withLock { $0.loaded.contains { !$0.scenario.rules.isEmpty } } }
+    public var hasRules: Bool { state.withLock { $0.hasRules } }
 
     /// Replaces the scenario loaded over the admin API for `scope` (a key, or nil for everyone).
     public func load(_ scenario: Scenario, scope: String?) {
@@ -98,8 +140,8 @@ public final class ScenarioBook: Sendable {
                     "rules": .array(loaded.scenario.rules.enumerated().map { index, rule in
                         [
                             "name": .string(rule.name),
-                            "matched": .int(state.counters["\(loaded.id):\(index)"] ?? 0),
-                            "applied": .int(state.applied["\(loaded.id):\(index)"] ?? 0),
+                            "matched": .int(state.counters[RuleKey(scenario: loaded.id, rule: index)] ?? 0),
+                            "applied": .int(state.applied[RuleKey(scenario: loaded.id, rule: index)] ?? 0),
                         ]
                     }),
                 ]
@@ -111,37 +153,26 @@ public final class ScenarioBook: Sendable {
     /// `nth: 3` means the third such request whatever other rules did); the first rule that
     /// applies in full wins. Order: rules for the request's key, global ones loaded over the
     /// admin API, then those from the command line.
-    public func decide(_ facts: RequestFacts, lifecycle: LifecycleDefaults) -> Decision {
+    public func decide(_ facts: RequestFacts) -> Decision {
         state.withLock { state in
-            let ordered = state.loaded.filter { $0.scope == facts.apiKey && !$0.fromCommandLine }
-                + state.loaded.filter { $0.scope == nil && !$0.fromCommandLine }
-                + state.loaded.filter(\.fromCommandLine)
+            let scoped = state.scoped[facts.apiKey] ?? []
             var winner: Rule?
-            for loaded in ordered {
-                for (index, rule) in loaded.scenario.rules.enumerated() where rule.when.holds(for: facts) {
-                    let key = "\(loaded.id):\(index)"
-                    let count = (state.counters[key] ?? 0) + 1
-                    state.counters[key] = count
-                    let applies = rule.when.nth.map { $0 == count } ?? rule.when.every.map { count % $0 == 0 } ?? true
-                    if applies, winner == nil {
-                        winner = rule
-                        state.applied[key, default: 0] += 1
+            if state.hasRules {
+                for loaded in [scoped, state.global].joined() {
+                    for (index, rule) in loaded.scenario.rules.enumerated() where rule.when.holds(for: facts) {
+                        let key = RuleKey(scenario: loaded.id, rule: index)
+                        let count = (state.counters[key] ?? 0) + 1
+                        state.counters[key] = count
+                        let applies = rule.when.nth.map { $0 == count } ?? rule.when.every.map { count % $0 == 0 } ?? true
+                        if applies, winner == nil {
+                            winner = rule
+                            state.applied[key, default: 0] += 1
+                        }
                     }
                 }
             }
-            let defaults = ordered.map(\.scenario.defaults)
-            let queued = defaults.lazy.compactMap(\.queued).first ?? lifecycle.queued
-            let rendering = defaults.lazy.compactMap(\.rendering).first ?? lifecycle.rendering
-            let outcome = winner?.outcome ?? .complete
-            var timeline = winner?.timeline.map(Timeline.init(steps:)) ?? .standard(queued: queued, rendering: rendering)
-            if case .fail = outcome, let last = timeline.steps.indices.last, timeline.steps[last].phase == .completed {
-                timeline.steps[last].phase = .failed
-            }
-            let plan = TaskPlan(
-                timeline: timeline, outcome: outcome,
-                expiresAfter: winner?.result?.expiresAfter ?? defaults.lazy.compactMap(\.expiresAfter).first,
-                resultURL: winner?.result?.url)
-            return Decision(rule: winner?.name, reply: winner?.respond, plan: plan)
+            let defaults = scoped.isEmpty ? state.globalDefaults : State.merge(scoped.map(\.scenario.defaults) + [state.globalDefaults])
+            return Decision(winner: winner, defaults: defaults)
         }
     }
 }

@@ -1,20 +1,44 @@
-/// A task as the store keeps it: what was asked, when, and how its life is scripted.
-/// Its status at any moment is derived from the clock and the reads so far.
-public struct TaskRecord: Sendable {
+/// What never changes about a task once created; shared by every snapshot of it, so taking one
+/// costs a single reference count rather than one per field.
+public final class TaskIdentity: Sendable {
     public let id: String
     public let provider: String
     public let owner: String
     /// Creation order, for listing.
     public let sequence: Int
-    public var spec: TaskSpec
+    public let spec: TaskSpec
     public let createdAt: Double
+    /// Provider-specific settings for this task (e.g. how a result URL is rendered).
+    public let attributes: [String: String]
+
+    init(id: String, provider: String, owner: String, sequence: Int, spec: TaskSpec, createdAt: Double, attributes: [String: String]) {
+        self.id = id
+        self.provider = provider
+        self.owner = owner
+        self.sequence = sequence
+        self.spec = spec
+        self.createdAt = createdAt
+        self.attributes = attributes
+    }
+}
+
+/// A task as the store keeps it: what was asked, when, and how its life is scripted.
+/// Its status at any moment is derived from the clock and the reads so far.
+public struct TaskRecord: Sendable {
+    public let identity: TaskIdentity
     public var timeline: Timeline
     public var outcome: Outcome
     /// How long a completed video stays downloadable, in seconds (not scaled).
     public var expiresAfter: Double
     public var deletedAt: Double?
-    /// Provider-specific settings for this task (e.g. how a result URL is rendered).
-    public var attributes: [String: String]
+
+    public var id: String { identity.id }
+    public var provider: String { identity.provider }
+    public var owner: String { identity.owner }
+    public var sequence: Int { identity.sequence }
+    public var spec: TaskSpec { identity.spec }
+    public var createdAt: Double { identity.createdAt }
+    public var attributes: [String: String] { identity.attributes }
 
     // Where the timeline has got to: derived lazily on each read, never by timers.
     private var stepIndex = 0
@@ -25,16 +49,10 @@ public struct TaskRecord: Sendable {
         id: String, provider: String, owner: String, sequence: Int, spec: TaskSpec, createdAt: Double,
         timeline: Timeline, outcome: Outcome, expiresAfter: Double, attributes: [String: String] = [:]
     ) {
-        self.id = id
-        self.provider = provider
-        self.owner = owner
-        self.sequence = sequence
-        self.spec = spec
-        self.createdAt = createdAt
+        identity = TaskIdentity(id: id, provider: provider, owner: owner, sequence: sequence, spec: spec, createdAt: createdAt, attributes: attributes)
         self.timeline = timeline
         self.outcome = outcome
         self.expiresAfter = expiresAfter
-        self.attributes = attributes
         self.stepStartedAt = createdAt
     }
 

@@ -30,12 +30,12 @@ public final class TaskStore: Sendable {
     /// Runs `body` on the task if it exists, belongs to `owner` at `provider` (nil: anyone's) and is not deleted.
     public func update<Result>(id: String, provider: String?, owner: String?, _ body: (inout TaskRecord) -> Result) -> Result? {
         state.withLock { state in
-            guard var record = state.tasks[id], record.deletedAt == nil,
-                provider == nil || record.provider == provider, owner == nil || record.owner == owner
+            guard let index = state.tasks.index(forKey: id) else { return nil }
+            let identity = state.tasks.values[index].identity
+            guard state.tasks.values[index].deletedAt == nil,
+                provider == nil || identity.provider == provider, owner == nil || identity.owner == owner
             else { return nil }
-            let result = body(&record)
-            state.tasks[id] = record
-            return result
+            return body(&state.tasks.values[index])
         }
     }
 
@@ -57,10 +57,9 @@ public final class TaskStore: Sendable {
             while index < ordered.count, page.count <= limit {
                 let id = ordered[index]
                 index += 1
-                guard var record = state.tasks[id], record.deletedAt == nil else { continue }
+                guard let position = state.tasks.index(forKey: id), state.tasks.values[position].deletedAt == nil else { continue }
                 if page.count == limit { return (page, true) }
-                page.append(observe(&record))
-                state.tasks[id] = record
+                page.append(observe(&state.tasks.values[position]))
             }
             return (page, false)
         }
