@@ -30,6 +30,7 @@ public struct AdminAPI: Sendable {
             Route(method: "DELETE", path: "/requests", handler: clearRequests),
             Route(method: "GET", path: "/requests/count", handler: countRequests),
             Route(method: "GET", path: "/tasks", handler: tasks),
+            Route(method: "GET", path: "/tasks/count", handler: countTasks),
             Route(method: "GET", path: "/tasks/{id}", handler: task),
             Route(method: "POST", path: "/tasks/{id}/complete", handler: complete),
             Route(method: "POST", path: "/tasks/{id}/fail", handler: fail),
@@ -140,6 +141,10 @@ public struct AdminAPI: Sendable {
     func tasks(_ request: HTTPRequest) -> HTTPResponse {
         let all = engine.tasks(owner: request.query["api_key"]).filter { request.query["provider"] == nil || $0.record.provider == request.query["provider"] }
         return .json(["tasks": .array(all.map(AdminAPI.taskJSON))])
+    }
+
+    func countTasks(_ request: HTTPRequest) -> HTTPResponse {
+        .json(["count": .int(engine.store.count(owner: request.query["api_key"]))])
     }
 
     func task(_ request: HTTPRequest) -> HTTPResponse {

@@ -1,3 +1,4 @@
+import Synchronization
 import JSON
 
 /// Why the engine refused to act on a task. Providers render each in their own envelope.
@@ -35,6 +36,8 @@ public final class Engine: Sendable {
     public let lifecycle: LifecycleDefaults
     public let scenarios: ScenarioBook
     public let journal: Journal
+    /// The plan of the last task created, handed to the next one if it lives alike.
+    private let recentPlan = Mutex<SharedPlan?>(nil)
 
     public init(
         clock: Clock, catalogs: CatalogSet, media: MediaLibrary, ids: IDGenerator, lifecycle: LifecycleDefaults = .init(),
@@ -47,6 +50,16 @@ public final class Engine: Sendable {
         self.lifecycle = lifecycle
         self.scenarios = scenarios
         self.journal = journal
+    }
+
+    /// The plan as a shared object: the previous task's when it is the same.
+    private func share(_ plan: TaskPlan) -> SharedPlan {
+        recentPlan.withLock { recent in
+            if let recent, recent.plan == plan { return recent }
+            let shared = SharedPlan(plan)
+            recent = shared
+            return shared
+        }
     }
 
     /// What the scenarios decide for a request.
@@ -63,16 +76,15 @@ public final class Engine: Sendable {
     /// it as first seen: in its first step.
     public func create(provider: String, owner: String, spec: TaskSpec, model: ModelSpec, plan: TaskPlan?, makeID: () -> String) -> TaskSnapshot {
         let now = clock.now()
-        let plan = plan ?? defaultPlan
+        var resolved = plan ?? defaultPlan
+        resolved.expiresAfter = resolved.expiresAfter ?? model.expiresAfter
+        let shared = share(resolved)
         var attributes = model.attributes
-        if let url = plan.resultURL { attributes["result_url"] = url }
+        if let url = resolved.resultURL { attributes["result_url"] = url }
         while true {
             let id = makeID()
             let inserted = store.insert(id: id) { sequence in
-                TaskRecord(
-                    id: id, provider: provider, owner: owner, sequence: sequence, spec: spec, createdAt: now,
-                    timeline: plan.timeline, outcome: plan.outcome, expiresAfter: plan.expiresAfter ?? model.expiresAfter,
-                    attributes: attributes)
+                TaskRecord(id: id, provider: provider, owner: owner, sequence: sequence, spec: spec, createdAt: now, plan: shared, attributes: attributes)
             }
             if var record = inserted {
                 // The creation reply shows the first step, even when a zero time scale skips it on reads.

@@ -96,6 +96,8 @@ struct AdminTests {
         #expect(tasks.compactMap { $0["id"]?.string } == [a, b])
         #expect(tasks.first?["status"] == "queued")
         #expect(tasks.first?["provider"] == "aihubmix")
+        #expect(try server.get("/__admin/tasks/count", key: nil).json == ["count": 2])
+        #expect(try server.get("/__admin/tasks/count?api_key=sk-other", key: nil).json == ["count": 0])
 
         let completed = try server.request("POST", "/__admin/tasks/\(a)/complete", key: nil)
         #expect(completed.json["status"] == "completed")

@@ -85,7 +85,7 @@ public struct AIHubMix: Provider {
         }
         _ = try task { () throws(TaskError) in try engine.ready(provider: name, owner: request.apiKey, id: sourceID) }
         var spec = source.spec
-        do { spec.parameters["prompt"] = try model.check("prompt", .string(prompt)) } catch { throw APIError(error) }
+        do { _ = try model.check("prompt", .string(prompt)) } catch { throw APIError(error) }
         spec.prompt = prompt
         spec.remixOf = sourceID
         let snapshot = engine.create(provider: name, owner: request.apiKey, spec: spec, model: model, plan: request.plan) { makeID(model: model.id) }
@@ -96,7 +96,7 @@ public struct AIHubMix: Provider {
 
     /// An opaque id like the documentation's: URL-safe base64 of a small JSON naming the model.
     private func makeID(model: String) -> String {
-        let inner: JSON = ["model": .string(model), "id": .string(engine.ids.token(length: 20))]
+        let inner: JSON = ["model": .string(model), "id": .string(engine.ids.token(length: 16))]
         return Base64.encode(inner.bytes, urlSafe: true, padding: false)
     }
 }

@@ -105,6 +105,8 @@ extension ModelSpec {
         }
         let sizeRule = rules.first { $0.role == "size" }
         let size = role("size")?.string
+        var parameters = accepted
+        parameters["prompt"] = nil  // kept once, as the spec's prompt
         return TaskSpec(
             model: id,
             prompt: accepted["prompt"]?.string ?? "",
@@ -113,7 +115,7 @@ extension ModelSpec {
             dimensions: dimensions(size: size, sizeRule: sizeRule, role: role),
             hasAudio: hasAudio,
             inputs: inputs,
-            parameters: accepted)
+            parameters: parameters)
     }
 
     static func isOn(_ value: JSON) -> Bool {

@@ -2,7 +2,7 @@ import JSON
 import Synchronization
 
 /// How a task created now should live: the engine's plan for it.
-public struct TaskPlan: Sendable {
+public struct TaskPlan: Sendable, Equatable {
     public var timeline: Timeline
     public var outcome: Outcome
     /// nil: the model's own expiry period.

@@ -10,8 +10,11 @@ public final class TaskIdentity: Sendable {
     public let createdAt: Double
     /// Provider-specific settings for this task (e.g. how a result URL is rendered).
     public let attributes: [String: String]
+    /// The life it was created with, shared by the tasks made alike.
+    let shared: SharedPlan
+    var plan: TaskPlan { shared.plan }
 
-    init(id: String, provider: String, owner: String, sequence: Int, spec: TaskSpec, createdAt: Double, attributes: [String: String]) {
+    init(id: String, provider: String, owner: String, sequence: Int, spec: TaskSpec, createdAt: Double, attributes: [String: String], plan: SharedPlan) {
         self.id = id
         self.provider = provider
         self.owner = owner
@@ -19,6 +22,24 @@ public final class TaskIdentity: Sendable {
         self.spec = spec
         self.createdAt = createdAt
         self.attributes = attributes
+        self.shared = plan
+    }
+}
+
+/// A plan held by reference, so that the many tasks of a run that live alike share one copy.
+public final class SharedPlan: Sendable {
+    public let plan: TaskPlan
+    public init(_ plan: TaskPlan) { self.plan = plan }
+}
+
+/// A life imposed on a task after creation (an admin's forced completion or failure).
+final class ForcedPlan: Sendable {
+    let timeline: Timeline
+    let outcome: Outcome
+
+    init(_ outcome: Outcome) {
+        self.outcome = outcome
+        timeline = Timeline(steps: [.init(phase: outcome == .complete ? .completed : .failed)])
     }
 }
 
@@ -26,11 +47,13 @@ public final class TaskIdentity: Sendable {
 /// Its status at any moment is derived from the clock and the reads so far.
 public struct TaskRecord: Sendable {
     public let identity: TaskIdentity
-    public var timeline: Timeline
-    public var outcome: Outcome
-    /// How long a completed video stays downloadable, in seconds (not scaled).
-    public var expiresAfter: Double
+    private var forced: ForcedPlan?
     public var deletedAt: Double?
+
+    public var timeline: Timeline { forced?.timeline ?? identity.plan.timeline }
+    public var outcome: Outcome { forced?.outcome ?? identity.plan.outcome }
+    /// How long a completed video stays downloadable, in seconds (not scaled).
+    public var expiresAfter: Double { identity.plan.expiresAfter ?? 86400 }
 
     public var id: String { identity.id }
     public var provider: String { identity.provider }
@@ -41,26 +64,35 @@ public struct TaskRecord: Sendable {
     public var attributes: [String: String] { identity.attributes }
 
     // Where the timeline has got to: derived lazily on each read, never by timers.
-    private var stepIndex = 0
     private var stepStartedAt: Double
-    private var readsInStep = 0
+    private var stepIndex: Int32 = 0
+    private var readsInStep: Int32 = 0
 
     public init(
         id: String, provider: String, owner: String, sequence: Int, spec: TaskSpec, createdAt: Double,
         timeline: Timeline, outcome: Outcome, expiresAfter: Double, attributes: [String: String] = [:]
     ) {
-        identity = TaskIdentity(id: id, provider: provider, owner: owner, sequence: sequence, spec: spec, createdAt: createdAt, attributes: attributes)
-        self.timeline = timeline
-        self.outcome = outcome
-        self.expiresAfter = expiresAfter
+        self.init(
+            id: id, provider: provider, owner: owner, sequence: sequence, spec: spec, createdAt: createdAt,
+            plan: SharedPlan(TaskPlan(timeline: timeline, outcome: outcome, expiresAfter: expiresAfter)), attributes: attributes)
+    }
+
+    /// A record living by a plan it may share with other tasks (`plan.expiresAfter` must be set).
+    public init(
+        id: String, provider: String, owner: String, sequence: Int, spec: TaskSpec, createdAt: Double, plan: SharedPlan,
+        attributes: [String: String]
+    ) {
+        identity = TaskIdentity(
+            id: id, provider: provider, owner: owner, sequence: sequence, spec: spec, createdAt: createdAt, attributes: attributes, plan: plan)
         self.stepStartedAt = createdAt
     }
 
     /// The task as it stands at `now`. A status read (`isPoll`) counts towards poll-held steps.
     public mutating func observe(now: Double, timeScale: Double, isPoll: Bool) -> TaskSnapshot {
         advance(now: now, timeScale: timeScale)
-        let step = timeline.steps[stepIndex]
-        let isLast = stepIndex == timeline.steps.count - 1
+        let timeline = self.timeline
+        let step = timeline.steps[Int(stepIndex)]
+        let isLast = Int(stepIndex) == timeline.steps.count - 1
         var nextChange: Double?
         var progress: Int
         switch step.phase {
@@ -70,7 +102,7 @@ public struct TaskRecord: Sendable {
             if let seconds = step.seconds, seconds * timeScale > 0 {
                 progress = Int(min(99, max(0, (now - stepStartedAt) / (seconds * timeScale) * 100)))
             } else if let polls = step.polls, polls > 0 {
-                progress = min(99, readsInStep * 100 / polls)
+                progress = min(99, Int(readsInStep) * 100 / polls)
             } else {
                 progress = 0
             }
@@ -88,6 +120,7 @@ public struct TaskRecord: Sendable {
         } else {
             failure = nil
         }
+        let expiresAfter = self.expiresAfter
         let expiresAt = step.phase == .completed ? completedAt.map { $0 + expiresAfter } : nil
         return TaskSnapshot(
             record: self, phase: step.phase, progress: progress, completedAt: completedAt, expiresAt: expiresAt,
@@ -97,14 +130,15 @@ public struct TaskRecord: Sendable {
 
     /// Moves past every step whose time or read allowance is used up.
     private mutating func advance(now: Double, timeScale: Double) {
-        while stepIndex < timeline.steps.count - 1 {
-            let step = timeline.steps[stepIndex]
+        let steps = timeline.steps
+        while Int(stepIndex) < steps.count - 1 {
+            let step = steps[Int(stepIndex)]
             if let seconds = step.seconds {
                 let end = stepStartedAt + seconds * timeScale
                 guard now >= end else { return }
                 stepStartedAt = end
             } else {
-                guard readsInStep >= (step.polls ?? 0) else { return }
+                guard Int(readsInStep) >= (step.polls ?? 0) else { return }
                 stepStartedAt = now
             }
             stepIndex += 1
@@ -114,8 +148,7 @@ public struct TaskRecord: Sendable {
 
     /// Ends the task now with `outcome`, whatever its timeline said.
     public mutating func force(_ outcome: Outcome, now: Double) {
-        self.outcome = outcome
-        timeline = Timeline(steps: [.init(phase: outcome == .complete ? .completed : .failed)])
+        forced = ForcedPlan(outcome)
         stepIndex = 0
         stepStartedAt = now
         readsInStep = 0

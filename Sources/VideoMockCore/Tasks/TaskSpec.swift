@@ -12,7 +12,8 @@ public struct TaskSpec: Sendable {
     public var hasAudio: Bool
     /// How many inputs of each role were given (`first_frame`, `reference_images`, ...).
     public var inputs: [String: Int]
-    /// Every parameter's accepted value, defaults included, by the name the provider uses.
+    /// Every parameter's accepted value, defaults included, by the name the provider uses (the
+    /// prompt aside: it is `prompt`).
     public var parameters: JSONObject
     /// The task this one remixes.
     public var remixOf: String?

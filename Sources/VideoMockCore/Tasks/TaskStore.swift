@@ -1,12 +1,25 @@
 import Synchronization
 
 /// Every task, shared by all event loops. Each call holds the lock briefly and does no I/O.
+///
+/// Records sit in one array in creation order (a task's slot never changes); an index maps ids
+/// to slots, and each provider-and-key keeps its slots in order for listing. This keeps a task's
+/// bookkeeping to a few bytes and makes list cursors a binary search.
 public final class TaskStore: Sendable {
     private struct State {
-        var tasks: [String: TaskRecord] = [:]
-        /// Ids in creation order for each provider and owner, for listing.
-        var byOwner: [String: [String]] = [:]
-        var sequence = 0
+        var records: [TaskRecord] = []
+        var slots: [String: Int32] = [:]
+        /// Slots in creation order for each provider and owner.
+        var byOwner: [String: [Int32]] = [:]
+
+        /// The slot of a task that exists and is not deleted, and belongs to the given provider
+        /// and owner (nil: any).
+        func live(_ id: String, provider: String?, owner: String?) -> Int? {
+            guard let slot = slots[id].map(Int.init), records[slot].deletedAt == nil else { return nil }
+            let identity = records[slot].identity
+            guard provider == nil || identity.provider == provider, owner == nil || identity.owner == owner else { return nil }
+            return slot
+        }
     }
 
     private let state = Mutex(State())
@@ -18,11 +31,12 @@ public final class TaskStore: Sendable {
     /// Stores a new task built by `make` with the next sequence number; nil when the id is taken.
     public func insert(id: String, _ make: (_ sequence: Int) -> TaskRecord) -> TaskRecord? {
         state.withLock { state in
-            guard state.tasks[id] == nil else { return nil }
-            state.sequence += 1
-            let record = make(state.sequence)
-            state.tasks[id] = record
-            state.byOwner[TaskStore.ownerKey(record.provider, record.owner), default: []].append(id)
+            guard state.slots[id] == nil else { return nil }
+            let slot = Int32(state.records.count)
+            let record = make(state.records.count + 1)
+            state.records.append(record)
+            state.slots[id] = slot
+            state.byOwner[TaskStore.ownerKey(record.provider, record.owner), default: []].append(slot)
             return record
         }
     }
@@ -30,50 +44,58 @@ public final class TaskStore: Sendable {
     /// Runs `body` on the task if it exists, belongs to `owner` at `provider` (nil: anyone's) and is not deleted.
     public func update<Result>(id: String, provider: String?, owner: String?, _ body: (inout TaskRecord) -> Result) -> Result? {
         state.withLock { state in
-            guard let index = state.tasks.index(forKey: id) else { return nil }
-            let identity = state.tasks.values[index].identity
-            guard state.tasks.values[index].deletedAt == nil,
-                provider == nil || identity.provider == provider, owner == nil || identity.owner == owner
-            else { return nil }
-            return body(&state.tasks.values[index])
+            guard let slot = state.live(id, provider: provider, owner: owner) else { return nil }
+            return body(&state.records[slot])
         }
     }
 
     /// A provider owner's tasks in creation order (`ascending`) or newest first, starting after
-    /// the task `after`, at most `limit`; and whether more follow.
+    /// the task `after`, at most `limit`; and whether more follow. Nil when `after` is not theirs.
     public func list(
         provider: String, owner: String, after: String?, limit: Int, ascending: Bool, _ observe: (inout TaskRecord) -> TaskSnapshot
     ) -> (tasks: [TaskSnapshot], hasMore: Bool)? {
         state.withLock { state in
-            let ids = state.byOwner[TaskStore.ownerKey(provider, owner)] ?? []
-            let ordered: [String] = ascending ? ids : ids.reversed()
-            var start = 0
+            let slots = state.byOwner[TaskStore.ownerKey(provider, owner)] ?? []
+            // Positions in `slots`, walked forwards or backwards.
+            var position = ascending ? 0 : slots.count - 1
+            let step = ascending ? 1 : -1
             if let after {
-                guard let index = ordered.firstIndex(of: after) else { return nil }
-                start = index + 1
+                guard let afterSlot = state.slots[after], let found = TaskStore.position(of: afterSlot, in: slots) else { return nil }
+                position = found + step
             }
             var page: [TaskSnapshot] = []
-            var index = start
-            while index < ordered.count, page.count <= limit {
-                let id = ordered[index]
-                index += 1
-                guard let position = state.tasks.index(forKey: id), state.tasks.values[position].deletedAt == nil else { continue }
+            while position >= 0, position < slots.count {
+                let slot = Int(slots[position])
+                position += step
+                guard state.records[slot].deletedAt == nil else { continue }
                 if page.count == limit { return (page, true) }
-                page.append(observe(&state.tasks.values[position]))
+                page.append(observe(&state.records[slot]))
             }
             return (page, false)
         }
     }
 
-    /// Every task of `owner` (nil: everyone's) in creation order, observed by `observe`.
+    /// Where `slot` is in an ascending list of slots.
+    private static func position(of slot: Int32, in slots: [Int32]) -> Int? {
+        var low = 0, high = slots.count - 1
+        while low <= high {
+            let middle = (low + high) / 2
+            if slots[middle] == slot { return middle }
+            if slots[middle] < slot { low = middle + 1 } else { high = middle - 1 }
+        }
+        return nil
+    }
+
+    /// Every live task of `owner` (nil: everyone's) in creation order, observed by `observe`.
     public func all(owner: String?, _ observe: (inout TaskRecord) -> TaskSnapshot) -> [TaskSnapshot] {
         state.withLock { state in
-            state.tasks.values.filter { owner == nil || $0.owner == owner }.sorted { $0.sequence < $1.sequence }.map { record in
-                var copy = record
-                let snapshot = observe(&copy)
-                state.tasks[record.id] = copy
-                return snapshot
+            var result: [TaskSnapshot] = []
+            for slot in state.records.indices where state.records[slot].deletedAt == nil {
+                let identity = state.records[slot].identity
+                guard owner == nil || identity.owner == owner, state.slots[identity.id] != nil else { continue }
+                result.append(observe(&state.records[slot]))
             }
+            return result
         }
     }
 
@@ -84,10 +106,23 @@ public final class TaskStore: Sendable {
                 state = State()
                 return
             }
-            state.tasks = state.tasks.filter { $0.value.owner != owner }
-            state.byOwner = state.byOwner.filter { !$0.key.hasSuffix("\u{0}" + owner) }
+            // Their records stay in the array, unreachable, until the next full reset.
+            for (key, slots) in state.byOwner where key.hasSuffix("\u{0}" + owner) {
+                for slot in slots { state.slots[state.records[Int(slot)].id] = nil }
+                state.byOwner[key] = nil
+            }
         }
     }
 
-    public var count: Int { state.withLock { $0.tasks.count } }
+    /// How many live tasks `owner` (nil: everyone) has.
+    public func count(owner: String?) -> Int {
+        state.withLock { state in
+            state.byOwner.reduce(0) { total, entry in
+                guard owner == nil || entry.key.hasSuffix("\u{0}" + owner!) else { return total }
+                return total + entry.value.reduce(0) { $0 + (state.records[Int($1)].deletedAt == nil ? 1 : 0) }
+            }
+        }
+    }
+
+    public var count: Int { count(owner: nil) }
 }

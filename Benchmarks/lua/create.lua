@@ -1,0 +1,14 @@
+-- POST a valid create body; with LIMIT set, each thread stops after its share of LIMIT replies.
+wrk.method = "POST"
+wrk.body = '{"model":"sora-2","prompt":"A cinematic drone shot over misty mountains","seconds":"8","size":"1280x720"}'
+wrk.headers["Content-Type"] = "application/json"
+wrk.headers["Authorization"] = "Bearer sk-bench"
+
+local threads = tonumber(os.getenv("THREADS") or "2")
+local limit = math.floor(tonumber(os.getenv("LIMIT") or "0") / threads)
+local replies = 0
+
+function response(status, headers, body)
+  replies = replies + 1
+  if limit > 0 and replies >= limit then wrk.thread:stop() end
+end
