@@ -120,7 +120,7 @@ public struct AdminAPI: Sendable {
         case .failure(let failure): return failure.response
         case .success(let filter):
             let entries = engine.journal.entries(filter)
-            return .json(["requests": .array(entries.map { $0.json }), "count": .int(entries.count)])
+            return .json(["requests": .array(entries.map { $0.entry.json(id: $0.id) }), "count": .int(entries.count)])
         }
     }
 

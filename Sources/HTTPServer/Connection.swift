@@ -227,8 +227,14 @@ final class Connection {
             writeBody(response.body, prefix: response.body.count / 2)
             finish(keepAlive: false)
         case nil:
-            write(ResponseEncoding.head(of: response, contentLength: response.body.count, keepAlive: keepAlive, date: date))
-            if !isHead { writeBody(response.body, prefix: response.body.count) }
+            var head = ResponseEncoding.head(of: response, contentLength: response.body.count, keepAlive: keepAlive, date: date)
+            if !isHead, case .bytes(let body) = response.body {
+                head.append(contentsOf: body)
+                write(head)
+            } else {
+                write(head)
+                if !isHead { writeBody(response.body, prefix: response.body.count) }
+            }
             finish(keepAlive: keepAlive)
         }
     }
@@ -249,8 +255,17 @@ final class Connection {
         }
     }
 
+    /// Sends bytes: straight to the socket when nothing is queued ahead of them (sparing the
+    /// event loop a round of write readiness), queued on the bufferevent for what does not fit.
     private func write(_ bytes: [UInt8]) {
-        bytes.withUnsafeBytes { _ = evbuffer_add(output, $0.baseAddress, $0.count) }
+        bytes.withUnsafeBytes { buffer in
+            var offset = 0
+            if evbuffer_get_length(output) == 0 {
+                let sent = Glibc.send(bufferevent_getfd(bev), buffer.baseAddress, buffer.count, Int32(MSG_NOSIGNAL | MSG_DONTWAIT))
+                if sent > 0 { offset = sent }
+            }
+            if offset < buffer.count { _ = evbuffer_add(output, buffer.baseAddress! + offset, buffer.count - offset) }
+        }
     }
 
     private func finish(keepAlive: Bool) {
@@ -258,6 +273,8 @@ final class Connection {
         if !keepAlive {
             state = .closing
             bufferevent_disable(bev, Int16(EV_READ))
+            // Everything already went out directly: no write event will come to close it.
+            if evbuffer_get_length(output) == 0 { close() }
         }
     }
 

@@ -11,7 +11,11 @@ final class EventLoop {
     private var listener: OpaquePointer?
 
     init(listeningSocket: Int32, handler: any HTTPHandler, configuration: HTTPServerConfiguration) {
-        guard let base = event_base_new() else { fatalError("event_base_new failed") }
+        // A precise clock: libevent's default coarse one can fire a scripted delay a few ms early.
+        let config = event_config_new()
+        event_config_set_flag(config, Int32(EVENT_BASE_FLAG_PRECISE_TIMER.rawValue))
+        defer { event_config_free(config) }
+        guard let base = event_base_new_with_config(config) else { fatalError("event_base_new_with_config failed") }
         self.base = base
         self.handler = handler
         self.configuration = configuration
@@ -40,8 +44,8 @@ final class EventLoop {
     func after(milliseconds: Int, _ action: @escaping () -> Void) {
         let box = Unmanaged.passRetained(TimerAction(action)).toOpaque()
         var delay = timeval(seconds: Double(milliseconds) / 1000)
-        // Timers count from the loop's cached time, which may be a little old: refresh it so
-        // the delay is never shorter than asked.
+        // Timers count from the loop's cached time, which lags by whatever this turn of the loop
+        // has done so far: refresh it so the delay is never shorter than asked.
         event_base_update_cache_time(base)
         event_base_once(base, -1, Int16(EV_TIMEOUT), runTimerAction, box, &delay)
     }

@@ -47,8 +47,10 @@ public struct HTTPRequest: Sendable {
     /// The media type of the body without parameters, lower-cased (`application/json`).
     public var mediaType: String? {
         guard let value = headers["Content-Type"] else { return nil }
-        let type = value.split(separator: ";", maxSplits: 1).first.map { $0.trimmingHTTPWhitespace() } ?? ""
-        return type.isEmpty ? nil : type.lowercased()
+        let end = value.utf8.firstIndex(of: UInt8(ascii: ";")) ?? value.endIndex
+        let type = value[..<end].trimmingHTTPWhitespace()
+        guard !type.isEmpty else { return nil }
+        return type.utf8.contains(where: { $0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z") }) ? type.lowercased() : String(type)
     }
 
     /// The token of an `Authorization: Bearer TOKEN` header, if that is what was sent.

@@ -48,7 +48,7 @@ public final class Application: HTTPHandler {
         engine = Engine(
             clock: Clock(mode: configuration.clock, timeScale: configuration.timeScale),
             catalogs: catalogs, media: media, ids: IDGenerator(seed: configuration.seed),
-            scenarios: ScenarioBook(commandLine: scenarios), journal: Journal(capacity: configuration.journalSize))
+            scenarios: ScenarioBook(commandLine: scenarios, lifecycle: LifecycleDefaults()), journal: Journal(capacity: configuration.journalSize))
         adminToken = configuration.adminToken
         providers = [AIHubMix(engine: engine), Mixroute(engine: engine), Amux(engine: engine)]
         guard providers.contains(where: { $0.name == configuration.bareProvider }) else {
@@ -148,7 +148,7 @@ public final class Application: HTTPHandler {
             (facts.model, facts.prompt) = provider.subject(of: providerRequest, endpoint: route.endpoint)
         }
         let decision = engine.decide(facts)
-        if route.endpoint == .create || route.endpoint == .remix { providerRequest.plan = decision.plan(engine.lifecycle) }
+        if route.endpoint == .create || route.endpoint == .remix { providerRequest.plan = decision.plan }
         var response: HTTPResponse
         if let reply = decision.reply, let status = reply.status {
             response = Application.scripted(reply, status: status, provider: provider)

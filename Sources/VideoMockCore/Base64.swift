@@ -4,16 +4,23 @@ public enum Base64 {
     private static let urlSafe = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".utf8)
 
     public static func encode(_ bytes: some Collection<UInt8>, urlSafe: Bool = false, padding: Bool = true) -> String {
+        encode(Array(bytes), urlSafe: urlSafe, padding: padding)
+    }
+
+    public static func encode(_ bytes: [UInt8], urlSafe: Bool = false, padding: Bool = true) -> String {
         let alphabet = urlSafe ? Base64.urlSafe : standard
         var out: [UInt8] = []
         out.reserveCapacity((bytes.count + 2) / 3 * 4)
-        var iterator = bytes.makeIterator()
-        while let a = iterator.next() {
-            let b = iterator.next(), c = iterator.next()
+        var index = 0
+        while index < bytes.count {
+            let a = bytes[index]
+            let b: UInt8? = index + 1 < bytes.count ? bytes[index + 1] : nil
+            let c: UInt8? = index + 2 < bytes.count ? bytes[index + 2] : nil
             out.append(alphabet[Int(a >> 2)])
             out.append(alphabet[Int((a & 0x03) << 4 | (b ?? 0) >> 4)])
             if let b { out.append(alphabet[Int((b & 0x0F) << 2 | (c ?? 0) >> 6)]) } else if padding { out.append(61) }
             if let c { out.append(alphabet[Int(c & 0x3F)]) } else if padding { out.append(61) }
+            index += 3
         }
         return String(decoding: out, as: UTF8.self)
     }

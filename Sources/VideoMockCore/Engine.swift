@@ -36,8 +36,6 @@ public final class Engine: Sendable {
     public let lifecycle: LifecycleDefaults
     public let scenarios: ScenarioBook
     public let journal: Journal
-    /// The plan of the last task created, handed to the next one if it lives alike.
-    private let recentPlan = Mutex<SharedPlan?>(nil)
 
     public init(
         clock: Clock, catalogs: CatalogSet, media: MediaLibrary, ids: IDGenerator, lifecycle: LifecycleDefaults = .init(),
@@ -50,16 +48,7 @@ public final class Engine: Sendable {
         self.lifecycle = lifecycle
         self.scenarios = scenarios
         self.journal = journal
-    }
-
-    /// The plan as a shared object: the previous task's when it is the same.
-    private func share(_ plan: TaskPlan) -> SharedPlan {
-        recentPlan.withLock { recent in
-            if let recent, recent.plan == plan { return recent }
-            let shared = SharedPlan(plan)
-            recent = shared
-            return shared
-        }
+        defaultPlan = SharedPlan(TaskPlan(timeline: .standard(queued: lifecycle.queued, rendering: lifecycle.rendering)))
     }
 
     /// What the scenarios decide for a request.
@@ -68,23 +57,22 @@ public final class Engine: Sendable {
     }
 
     /// The plan for a task when no scenario was consulted.
-    public var defaultPlan: TaskPlan {
-        TaskPlan(timeline: .standard(queued: lifecycle.queued, rendering: lifecycle.rendering))
-    }
+    public let defaultPlan: SharedPlan
 
     /// Creates a task with an id from `makeID` (called again on the rare collision) and returns
     /// it as first seen: in its first step.
-    public func create(provider: String, owner: String, spec: TaskSpec, model: ModelSpec, plan: TaskPlan?, makeID: () -> String) -> TaskSnapshot {
+    public func create(provider: String, owner: String, spec: TaskSpec, model: ModelSpec, plan: SharedPlan?, makeID: () -> String) -> TaskSnapshot {
         let now = clock.now()
-        var resolved = plan ?? defaultPlan
-        resolved.expiresAfter = resolved.expiresAfter ?? model.expiresAfter
-        let shared = share(resolved)
+        let plan = plan ?? defaultPlan
+        let expiresAfter = plan.plan.expiresAfter ?? model.expiresAfter
         var attributes = model.attributes
-        if let url = resolved.resultURL { attributes["result_url"] = url }
+        if let url = plan.plan.resultURL { attributes["result_url"] = url }
         while true {
             let id = makeID()
             let inserted = store.insert(id: id) { sequence in
-                TaskRecord(id: id, provider: provider, owner: owner, sequence: sequence, spec: spec, createdAt: now, plan: shared, attributes: attributes)
+                TaskRecord(
+                    id: id, provider: provider, owner: owner, sequence: sequence, spec: spec, createdAt: now, plan: plan,
+                    expiresAfter: expiresAfter, attributes: attributes)
             }
             if var record = inserted {
                 // The creation reply shows the first step, even when a zero time scale skips it on reads.

@@ -1,9 +1,10 @@
 import Glibc
 import Synchronization
 
-/// Random tokens for ids, reproducible when seeded (`--seed`).
+/// Random tokens for ids, reproducible when seeded (`--seed`). SplitMix64, whose state only
+/// ever has a constant added, so one atomic add makes it safe to share without a lock.
 public final class IDGenerator: Sendable {
-    private let state: Mutex<UInt64>
+    private let state: Atomic<UInt64>
 
     public init(seed: UInt64?) {
         var initial = seed ?? 0
@@ -12,32 +13,32 @@ public final class IDGenerator: Sendable {
             clock_gettime(CLOCK_REALTIME, &now)
             initial = UInt64(bitPattern: Int64(now.tv_nsec)) ^ UInt64(now.tv_sec) << 20 ^ UInt64(getpid())
         }
-        state = Mutex(initial)
+        state = Atomic(initial)
     }
 
-    /// The next 64 random bits (SplitMix64).
+    private static let golden: UInt64 = 0x9E37_79B9_7F4A_7C15
+
+    /// The next 64 random bits.
     public func next() -> UInt64 {
-        state.withLock { state in
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
+        var z = state.wrappingAdd(IDGenerator.golden, ordering: .relaxed).newValue
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
     }
 
-    /// `length` characters drawn from `alphabet`.
-    public func token(length: Int, alphabet: String = "abcdefghijklmnopqrstuvwxyz0123456789") -> String {
-        let characters = Array(alphabet)
-        var result = ""
-        result.reserveCapacity(length)
+    private static let lowercaseAndDigits = Array("abcdefghijklmnopqrstuvwxyz0123456789".utf8)
+
+    /// `length` lowercase letters and digits.
+    public func token(length: Int) -> String {
+        let alphabet = IDGenerator.lowercaseAndDigits
+        var bytes = [UInt8](repeating: 0, count: length)
         var bits = next(), left = 10
-        for _ in 0..<length {
+        for index in 0..<length {
             if left == 0 { bits = next(); left = 10 }
-            result.append(characters[Int(bits % UInt64(characters.count))])
-            bits /= UInt64(characters.count)
+            bytes[index] = alphabet[Int(bits % 36)]
+            bits /= 36
             left -= 1
         }
-        return result
+        return String(decoding: bytes, as: UTF8.self)
     }
 }

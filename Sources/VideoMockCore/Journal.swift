@@ -1,30 +1,28 @@
 import JSON
 import Synchronization
 
-/// One request as the journal keeps it.
-public struct JournalEntry: Sendable {
-    public var id: Int
+/// One request as the journal keeps it (by reference: recording and evicting one moves a pointer).
+public final class JournalEntry: Sendable {
     /// Clock time (seconds since the epoch) when it arrived.
-    public var time: Double
-    public var method: String
-    public var path: String
-    public var query: String?
-    public var provider: String?
-    public var endpoint: String?
-    public var apiKey: String?
-    public var headers: [(name: String, value: String)]
+    public let time: Double
+    public let method: String
+    public let path: String
+    public let query: String?
+    public let provider: String?
+    public let endpoint: String?
+    public let apiKey: String?
+    public let headers: [(name: String, value: String)]
     /// The body as received, cut at the journal's body limit (shared with the request, not copied).
-    public var body: ArraySlice<UInt8>
-    public var bodySize: Int
-    public var status: Int
+    public let body: ArraySlice<UInt8>
+    public let bodySize: Int
+    public let status: Int
     /// The scenario rule that applied.
-    public var rule: String?
+    public let rule: String?
 
     public init(
         time: Double, method: String, path: String, query: String?, provider: String?, endpoint: String?, apiKey: String?,
         headers: [(name: String, value: String)], body: [UInt8], bodyLimit: Int, status: Int, rule: String?
     ) {
-        self.id = 0
         self.time = time
         self.method = method
         self.path = path
@@ -34,13 +32,13 @@ public struct JournalEntry: Sendable {
         self.apiKey = apiKey
         self.headers = headers
         self.body = body.prefix(bodyLimit)
-        bodySize = body.count
+        self.bodySize = body.count
         self.status = status
         self.rule = rule
     }
 
-    /// The body as JSON: UTF-8 text, or base64 when it is not text.
-    public var json: JSON {
+    /// The entry as JSON, numbered `id`; the body as UTF-8 text, or base64 when it is not text.
+    public func json(id: Int) -> JSON {
         let text = String(validating: body, as: UTF8.self)
         return [
             "id": .int(id), "time": .double(time), "method": .string(method), "path": .string(path), "query": JSON(query),
@@ -79,7 +77,7 @@ public struct JournalFilter: Sendable {
 /// The last `capacity` requests, oldest dropped first, so memory stays flat under load.
 public final class Journal: Sendable {
     private struct Ring {
-        var entries: [JournalEntry] = []
+        var entries: [(id: Int, entry: JournalEntry)] = []
         var start = 0
         var nextID = 1
     }
@@ -96,28 +94,31 @@ public final class Journal: Sendable {
 
     public func record(_ entry: JournalEntry) {
         guard capacity > 0 else { return }
-        var entry = entry
-        ring.withLock { ring in
-            entry.id = ring.nextID
+        // The entry evicted is released after the lock is let go.
+        let evicted: JournalEntry? = ring.withLock { ring in
+            let numbered = (id: ring.nextID, entry: entry)
             ring.nextID += 1
             if ring.entries.count < capacity {
-                ring.entries.append(entry)
-            } else {
-                ring.entries[ring.start] = entry
-                ring.start = (ring.start + 1) % capacity
+                ring.entries.append(numbered)
+                return nil
             }
+            let old = ring.entries[ring.start].entry
+            ring.entries[ring.start] = numbered
+            ring.start = (ring.start + 1) % capacity
+            return old
         }
+        _ = evicted
     }
 
-    /// Matching entries, oldest first.
-    public func entries(_ filter: JournalFilter) -> [JournalEntry] {
+    /// Matching entries with their numbers, oldest first.
+    public func entries(_ filter: JournalFilter) -> [(id: Int, entry: JournalEntry)] {
         ring.withLock { ring in
-            (ring.entries[ring.start...] + ring.entries[..<ring.start]).filter(filter.matches)
+            (ring.entries[ring.start...] + ring.entries[..<ring.start]).filter { filter.matches($0.entry) }
         }
     }
 
     public func count(_ filter: JournalFilter) -> Int {
-        ring.withLock { ring in ring.entries.reduce(0) { $0 + (filter.matches($1) ? 1 : 0) } }
+        ring.withLock { ring in ring.entries.reduce(0) { $0 + (filter.matches($1.entry) ? 1 : 0) } }
     }
 
     /// Forgets the entries of one key, or (nil) all of them.
@@ -128,7 +129,7 @@ public final class Journal: Sendable {
                 ring.start = 0
                 return
             }
-            ring.entries = (ring.entries[ring.start...] + ring.entries[..<ring.start]).filter { $0.apiKey != apiKey }
+            ring.entries = (ring.entries[ring.start...] + ring.entries[..<ring.start]).filter { $0.entry.apiKey != apiKey }
             ring.start = 0
         }
     }

@@ -96,7 +96,7 @@ public struct AIHubMix: Provider {
 
     /// An opaque id like the documentation's: URL-safe base64 of a small JSON naming the model.
     private func makeID(model: String) -> String {
-        let inner: JSON = ["model": .string(model), "id": .string(engine.ids.token(length: 16))]
-        return Base64.encode(inner.bytes, urlSafe: true, padding: false)
+        let inner = JSON.object(["model": .string(model), "id": .string(engine.ids.token(length: 16))]).bytes
+        return Base64.encode(inner, urlSafe: true, padding: false)
     }
 }

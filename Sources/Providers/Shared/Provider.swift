@@ -15,9 +15,9 @@ public struct ProviderRequest: Sendable {
     /// The path prefix the client used (`/aihubmix/v1` or `/v1`), for URLs in replies.
     public var basePath: String
     /// How a task this request creates should live, as the scenarios decided.
-    public var plan: TaskPlan?
+    public var plan: SharedPlan?
 
-    public init(http: HTTPRequest, apiKey: String, basePath: String, plan: TaskPlan? = nil) {
+    public init(http: HTTPRequest, apiKey: String, basePath: String, plan: SharedPlan? = nil) {
         self.http = http
         self.apiKey = apiKey
         self.basePath = basePath

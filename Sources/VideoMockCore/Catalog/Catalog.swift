@@ -19,6 +19,9 @@ public struct Catalog: Sendable {
 
     public func model(_ id: String) -> ModelSpec? { index[id].map { models[$0] } }
 
+    /// A model's response shape, without copying its whole entry.
+    public func shape(of id: String) -> String? { index[id].map { models[$0].shape } }
+
     public var modelIDs: [String] { models.map(\.id) }
 
     /// Adds models, replacing any with the same id.

@@ -12,7 +12,7 @@ extension ParameterRule {
             switch value {
             case .int(let i): int = i
             case .double(let d): int = d == d.rounded() && abs(d) < 1e15 ? Int(d) : nil
-            case .string(let s): int = Int(s.trimmingCharacters(in: " "))
+            case .string(let s): int = Int(s.trimmingSpaces())
             default: int = nil
             }
             guard let int else {
@@ -25,7 +25,7 @@ extension ParameterRule {
             switch value {
             case .int(let i): number = Double(i)
             case .double(let d): number = d
-            case .string(let s): number = Double(s.trimmingCharacters(in: " "))
+            case .string(let s): number = Double(s.trimmingSpaces())
             default: number = nil
             }
             guard let number, number.isFinite else {
@@ -46,7 +46,7 @@ extension ParameterRule {
             if let max, text.count > max {
                 throw invalid("'\(label)' is \(text.count) characters long; model \(model) accepts at most \(max).")
             }
-            if required, text.trimmingCharacters(in: " ").isEmpty {
+            if required, text.trimmingSpaces().isEmpty {
                 throw invalid("'\(label)' must not be empty.")
             }
             if let prefix, !text.hasPrefix(prefix) {

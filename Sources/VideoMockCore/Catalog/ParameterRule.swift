@@ -51,11 +51,23 @@ public struct Dimensions: Sendable, Equatable, CustomStringConvertible {
 
     /// Parses `1280x720` (and `1280*720` when `star`).
     public init?(_ text: some StringProtocol, star: Bool = true) {
-        let parts = text.split(whereSeparator: { $0 == "x" || (star && $0 == "*") })
-        guard parts.count == 2, let width = Int(parts[0]), let height = Int(parts[1]), width > 0, height > 0,
-            text.filter({ $0 == "x" || $0 == "*" }).count == 1
+        let bytes = Array(text.utf8)
+        guard let separator = bytes.firstIndex(where: { $0 == UInt8(ascii: "x") || (star && $0 == UInt8(ascii: "*")) }),
+            let width = Dimensions.number(bytes[..<separator]), let height = Dimensions.number(bytes[(separator + 1)...]),
+            width > 0, height > 0
         else { return nil }
         self.init(width: width, height: height)
+    }
+
+    /// A decimal number of at most 6 digits.
+    private static func number(_ digits: ArraySlice<UInt8>) -> Int? {
+        guard !digits.isEmpty, digits.count <= 6 else { return nil }
+        var value = 0
+        for digit in digits {
+            guard digit >= UInt8(ascii: "0"), digit <= UInt8(ascii: "9") else { return nil }
+            value = value * 10 + Int(digit - UInt8(ascii: "0"))
+        }
+        return value
     }
 
     public var description: String { "\(width)x\(height)" }

@@ -177,7 +177,7 @@ extension DocumentNode {
 /// Seconds in `250ms`, `2s`, `1.5s`, `5m`, `24h`, `30d`, or a bare number of seconds.
 public func parseDuration(_ text: String) -> Double? {
     let units: [(suffix: String, seconds: Double)] = [("ms", 0.001), ("s", 1), ("m", 60), ("h", 3600), ("d", 86400)]
-    let trimmed = text.trimmingCharacters(in: " ")
+    let trimmed = String(text.trimmingSpaces())
     for unit in units where trimmed.hasSuffix(unit.suffix) {
         guard let number = Double(trimmed.dropLast(unit.suffix.count)), number >= 0, number.isFinite else { return nil }
         return number * unit.seconds
@@ -186,8 +186,14 @@ public func parseDuration(_ text: String) -> Double? {
     return number
 }
 
-extension String {
-    func trimmingCharacters(in set: Character) -> String {
-        String(drop { $0 == set }.reversed().drop { $0 == set }.reversed())
+extension StringProtocol {
+    /// Without leading and trailing spaces and tabs (byte-level: it runs on every request).
+    func trimmingSpaces() -> Substring {
+        let text = Substring(self)
+        let isSpace = { (byte: UInt8) in byte == 0x20 || byte == 0x09 }
+        guard let first = text.utf8.firstIndex(where: { !isSpace($0) }), let last = text.utf8.lastIndex(where: { !isSpace($0) }) else {
+            return text[text.endIndex...]
+        }
+        return text[first...last]
     }
 }

@@ -22,6 +22,9 @@ public struct TaskPlan: Sendable, Equatable {
 public struct Decision: Sendable {
     let winner: Rule?
     let defaults: Scenario.Defaults
+    let lifecycle: LifecycleDefaults
+    /// The plan of a task no rule shapes, made once per set of scenarios and shared.
+    let defaultPlan: SharedPlan?
 
     /// The rule that applied, if any.
     public var rule: String? { winner?.name }
@@ -29,7 +32,12 @@ public struct Decision: Sendable {
     public var reply: Reply? { winner?.respond }
 
     /// The plan for a task this request creates (built only for requests that create one).
-    public func plan(_ lifecycle: LifecycleDefaults) -> TaskPlan {
+    public var plan: SharedPlan {
+        if let defaultPlan, winner?.timeline == nil, winner?.outcome == nil, winner?.result == nil { return defaultPlan }
+        return SharedPlan(Decision.plan(winner, defaults: defaults, lifecycle: lifecycle))
+    }
+
+    static func plan(_ winner: Rule?, defaults: Scenario.Defaults, lifecycle: LifecycleDefaults) -> TaskPlan {
         let outcome = winner?.outcome ?? .complete
         var timeline = winner?.timeline.map(Timeline.init(steps:))
             ?? .standard(queued: defaults.queued ?? lifecycle.queued, rendering: defaults.rendering ?? lifecycle.rendering)
@@ -74,12 +82,20 @@ public final class ScenarioBook: Sendable {
         var scoped: [String: [Loaded]] = [:]
         var hasRules = false
         var globalDefaults = Scenario.Defaults()
+        var globalPlan: SharedPlan
+        let lifecycle: LifecycleDefaults
+
+        init(lifecycle: LifecycleDefaults) {
+            self.lifecycle = lifecycle
+            globalPlan = SharedPlan(Decision.plan(nil, defaults: .init(), lifecycle: lifecycle))
+        }
 
         mutating func reorder() {
             global = loaded.filter { $0.scope == nil && !$0.fromCommandLine } + loaded.filter(\.fromCommandLine)
             scoped = Dictionary(grouping: loaded.filter { $0.scope != nil }, by: { $0.scope! })
             hasRules = loaded.contains { !$0.scenario.rules.isEmpty }
             globalDefaults = State.merge(global.map(\.scenario.defaults))
+            globalPlan = SharedPlan(Decision.plan(nil, defaults: globalDefaults, lifecycle: lifecycle))
         }
 
         /// The first value of each field, in precedence order.
@@ -90,10 +106,11 @@ public final class ScenarioBook: Sendable {
         }
     }
 
-    private let state = Mutex(State())
+    private let state: Mutex<State>
 
     /// With scenarios from the command line, in order; their rules are consulted after any loaded later.
-    public init(commandLine: [Scenario] = []) {
+    public init(commandLine: [Scenario] = [], lifecycle: LifecycleDefaults = .init()) {
+        state = Mutex(State(lifecycle: lifecycle))
         state.withLock { state in
             for scenario in commandLine {
                 state.loaded.append(Loaded(id: state.nextID, scenario: scenario, scope: nil, fromCommandLine: true))
@@ -171,8 +188,11 @@ public final class ScenarioBook: Sendable {
                     }
                 }
             }
-            let defaults = scoped.isEmpty ? state.globalDefaults : State.merge(scoped.map(\.scenario.defaults) + [state.globalDefaults])
-            return Decision(winner: winner, defaults: defaults)
+            if scoped.isEmpty {
+                return Decision(winner: winner, defaults: state.globalDefaults, lifecycle: state.lifecycle, defaultPlan: state.globalPlan)
+            }
+            let defaults = State.merge(scoped.map(\.scenario.defaults) + [state.globalDefaults])
+            return Decision(winner: winner, defaults: defaults, lifecycle: state.lifecycle, defaultPlan: nil)
         }
     }
 }

@@ -13,8 +13,13 @@ public final class TaskIdentity: Sendable {
     /// The life it was created with, shared by the tasks made alike.
     let shared: SharedPlan
     var plan: TaskPlan { shared.plan }
+    /// How long a completed video stays downloadable, in seconds (not scaled).
+    let expiresAfter: Double
 
-    init(id: String, provider: String, owner: String, sequence: Int, spec: TaskSpec, createdAt: Double, attributes: [String: String], plan: SharedPlan) {
+    init(
+        id: String, provider: String, owner: String, sequence: Int, spec: TaskSpec, createdAt: Double, attributes: [String: String],
+        plan: SharedPlan, expiresAfter: Double
+    ) {
         self.id = id
         self.provider = provider
         self.owner = owner
@@ -23,6 +28,7 @@ public final class TaskIdentity: Sendable {
         self.createdAt = createdAt
         self.attributes = attributes
         self.shared = plan
+        self.expiresAfter = expiresAfter
     }
 }
 
@@ -53,7 +59,7 @@ public struct TaskRecord: Sendable {
     public var timeline: Timeline { forced?.timeline ?? identity.plan.timeline }
     public var outcome: Outcome { forced?.outcome ?? identity.plan.outcome }
     /// How long a completed video stays downloadable, in seconds (not scaled).
-    public var expiresAfter: Double { identity.plan.expiresAfter ?? 86400 }
+    public var expiresAfter: Double { identity.expiresAfter }
 
     public var id: String { identity.id }
     public var provider: String { identity.provider }
@@ -74,16 +80,17 @@ public struct TaskRecord: Sendable {
     ) {
         self.init(
             id: id, provider: provider, owner: owner, sequence: sequence, spec: spec, createdAt: createdAt,
-            plan: SharedPlan(TaskPlan(timeline: timeline, outcome: outcome, expiresAfter: expiresAfter)), attributes: attributes)
+            plan: SharedPlan(TaskPlan(timeline: timeline, outcome: outcome)), expiresAfter: expiresAfter, attributes: attributes)
     }
 
-    /// A record living by a plan it may share with other tasks (`plan.expiresAfter` must be set).
+    /// A record living by a plan it may share with other tasks.
     public init(
         id: String, provider: String, owner: String, sequence: Int, spec: TaskSpec, createdAt: Double, plan: SharedPlan,
-        attributes: [String: String]
+        expiresAfter: Double, attributes: [String: String]
     ) {
         identity = TaskIdentity(
-            id: id, provider: provider, owner: owner, sequence: sequence, spec: spec, createdAt: createdAt, attributes: attributes, plan: plan)
+            id: id, provider: provider, owner: owner, sequence: sequence, spec: spec, createdAt: createdAt, attributes: attributes,
+            plan: plan, expiresAfter: expiresAfter)
         self.stepStartedAt = createdAt
     }
 

@@ -1,5 +1,3 @@
-import Synchronization
-
 /// Where a task is in its life. Providers choose the words (`in_progress`, `processing`, ...).
 public enum TaskPhase: String, Sendable, CaseIterable {
     case queued
@@ -45,21 +43,12 @@ public struct Timeline: Sendable, Equatable {
         self.steps = steps
     }
 
-    /// Queued, then rendering, then the outcome. The steps of the most recent combination are
-    /// kept and handed out again, so the tasks of a run share one array instead of each having one.
+    /// Queued, then rendering, then the outcome.
     public static func standard(queued: Double, rendering: Double, outcome: Outcome = .complete) -> Timeline {
-        let completes = outcome == .complete
-        if let cached = recentStandard.withLock({ $0 }), cached.queued == queued, cached.rendering == rendering, cached.completes == completes {
-            return cached.timeline
-        }
-        let timeline = Timeline(steps: [
+        Timeline(steps: [
             Step(phase: .queued, seconds: queued),
             Step(phase: .inProgress, seconds: rendering),
-            Step(phase: completes ? .completed : .failed),
+            Step(phase: outcome == .complete ? .completed : .failed),
         ])
-        recentStandard.withLock { $0 = (queued, rendering, completes, timeline) }
-        return timeline
     }
-
-    private static let recentStandard = Mutex<(queued: Double, rendering: Double, completes: Bool, timeline: Timeline)?>(nil)
 }

@@ -1,0 +1,158 @@
+#!/usr/bin/env bash
+# VideoMock and nginx measured side by side, in one run, on this machine, with the same wrk
+# settings, on loopback only. Prints a table of ratios and writes Benchmarks/results.json.
+#   BENCH_DURATION   seconds per wrk case (default 10)
+#   BENCH_TASKS      tasks in the store for the large scale case (default 1000000)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+DURATION=${BENCH_DURATION:-10}
+BIG=${BENCH_TASKS:-1000000}
+THREADS=2
+CONNECTIONS=64
+CORES=$(nproc)
+SUDO=$([ "$(id -u)" = 0 ] || echo sudo)
+
+# What the harness needs, from Debian's packages.
+missing=()
+command -v wrk >/dev/null || missing+=(wrk)
+command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || missing+=(nginx)
+command -v hyperfine >/dev/null || missing+=(hyperfine)
+command -v curl >/dev/null || missing+=(curl)
+command -v python3 >/dev/null || missing+=(python3)
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "installing ${missing[*]}"
+  $SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+NGINX=$(command -v nginx || echo /usr/sbin/nginx)
+
+make --no-print-directory build >/dev/null
+BIN=$ROOT/.build/release/videomock
+
+WORK=$(mktemp -d)
+chmod 755 "$WORK"  # nginx's workers run as another user
+VM_PID=""
+cleanup() {
+  [ -n "$VM_PID" ] && kill "$VM_PID" 2>/dev/null || true
+  [ -f "$WORK/nginx.pid" ] && kill "$(cat "$WORK/nginx.pid")" 2>/dev/null || true
+  pkill -f "wrk .*127.0.0.1:$VM_PORT" 2>/dev/null || true
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+json_field() { python3 -c "import json,sys; print(json.load(sys.stdin)$1)"; }
+rss_kb() { awk '/VmRSS/{print $2}' "/proc/$1/status"; }
+
+# Starts videomock as the ready-made happy-path scenario on a manual clock, journal on.
+start_videomock() {
+  [ -n "$VM_PID" ] && kill "$VM_PID" 2>/dev/null && wait "$VM_PID" 2>/dev/null || true
+  "$BIN" serve --port 0 --threads "$CORES" --clock manual --scenario "$ROOT/scenarios/happy-path.yaml" > "$WORK/vm.out" 2>&1 &
+  VM_PID=$!
+  for _ in $(seq 100); do grep -q listening "$WORK/vm.out" && break; sleep 0.05; done
+  VM_PORT=$(grep -o '[0-9]*$' "$WORK/vm.out")
+  VM="http://127.0.0.1:$VM_PORT"
+}
+
+# A completed Sora task to poll and download.
+completed_task() {
+  local id
+  id=$(curl -s "$VM/v1/videos" -H "Authorization: Bearer sk-bench" -H "Content-Type: application/json" \
+    -d '{"model":"sora-2","prompt":"A cinematic drone shot over misty mountains","seconds":"8","size":"1280x720"}' | json_field "['id']")
+  curl -s "$VM/__admin/clock/advance" -d '{"seconds": 10}' > /dev/null
+  echo "$id"
+}
+
+task_count() { curl -s "$VM/__admin/tasks/count" | json_field "['count']"; }
+
+# Creates tasks until the store holds at least $1 (wrk in the background, stopped when there).
+fill_to() {
+  [ "$(task_count)" -ge "$1" ] && return
+  (cd "$ROOT/Benchmarks/lua" && exec wrk -t$THREADS -c$CONNECTIONS -d3600s -s create.lua "$VM/v1/videos" > /dev/null) &
+  local loader=$!
+  while [ "$(task_count)" -lt "$1" ]; do sleep 0.2; done
+  kill $loader 2>/dev/null; wait $loader 2>/dev/null || true
+}
+
+bench() { # name url [wrk options...]
+  local name=$1 url=$2; shift 2
+  echo "  $name" >&2
+  wrk -t$THREADS -c$CONNECTIONS -d${DURATION}s --latency "$@" "$url" > "$WORK/$name.txt"
+}
+
+echo "videomock $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo '?') vs $($NGINX -v 2>&1 | sed 's/.*: //'), $CORES cores, wrk -t$THREADS -c$CONNECTIONS -d${DURATION}s"
+
+# --- Start-up and idle memory
+echo "start-up" >&2
+python3 - "$BIN" "$ROOT/scenarios/happy-path.yaml" > "$WORK/startup.json" <<'PY'
+import json, statistics, subprocess, sys, time, urllib.request
+times = []
+for _ in range(20):
+    started = time.perf_counter()
+    process = subprocess.Popen([sys.argv[1], "serve", "--port", "0", "--scenario", sys.argv[2]], stdout=subprocess.PIPE)
+    port = process.stdout.readline().decode().strip().rsplit(":", 1)[1]
+    urllib.request.urlopen(f"http://127.0.0.1:{port}/__admin/health").read()
+    times.append((time.perf_counter() - started) * 1000)
+    process.terminate()
+    process.wait()
+print(json.dumps({"median_ms": statistics.median(times), "min_ms": min(times), "max_ms": max(times)}))
+PY
+start_videomock
+sleep 0.5
+echo "{\"idle_rss_kb\": $(rss_kb "$VM_PID")}" > "$WORK/idle.json"
+
+# --- nginx serving the same bytes
+ID=$(completed_task)
+mkdir -p -m 755 "$WORK/www"
+curl -s "$VM/v1/videos/$ID" -H "Authorization: Bearer sk-bench" > "$WORK/www/poll.json"
+cp "$ROOT/Fixtures/media/landscape-audio.mp4" "$WORK/www/video.mp4"
+chmod 644 "$WORK/www/"*
+CREATE_REPLY=$(curl -s "$VM/v1/videos" -H "Authorization: Bearer sk-bench" -H "Content-Type: application/json" \
+  -d '{"model":"sora-2","prompt":"A cinematic drone shot over misty mountains","seconds":"8","size":"1280x720"}')
+NGINX_PORT=$(free_port)
+cat > "$WORK/nginx.conf" <<CONF
+worker_processes $CORES;
+pid $WORK/nginx.pid;
+error_log $WORK/nginx-error.log;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  sendfile on;
+  tcp_nodelay on;
+  keepalive_requests 100000000;
+  keepalive_timeout 75s;
+  types { application/json json; video/mp4 mp4; }
+  server {
+    listen 127.0.0.1:$NGINX_PORT;
+    root $WORK/www;
+    location = /create { default_type application/json; return 200 '$CREATE_REPLY'; }
+  }
+}
+CONF
+$NGINX -c "$WORK/nginx.conf"
+NG="http://127.0.0.1:$NGINX_PORT"
+for _ in $(seq 50); do [ "$(curl -s -o /dev/null -w '%{http_code}' "$NG/poll.json")" = 200 ] && break; sleep 0.05; done
+[ "$(curl -s -o /dev/null -w '%{http_code}' "$NG/video.mp4")" = 200 ] || { echo "nginx does not serve the baseline files" >&2; exit 1; }
+
+# --- Poll, create, download: each against both
+echo "side by side" >&2
+bench poll-videomock "$VM/v1/videos/$ID" -H "Authorization: Bearer sk-bench"
+bench poll-nginx "$NG/poll.json"
+bench create-videomock "$VM/v1/videos" -s "$ROOT/Benchmarks/lua/create.lua"
+bench create-nginx "$NG/create" -s "$ROOT/Benchmarks/lua/create.lua"
+bench download-videomock "$VM/v1/videos/$ID/content" -H "Authorization: Bearer sk-bench"
+bench download-nginx "$NG/video.mp4"
+
+# --- Scale: a fresh store of 1,000 tasks, then $BIG
+echo "scale" >&2
+start_videomock
+ID=$(completed_task)
+fill_to 1000
+bench poll-1k "$VM/v1/videos/$ID" -H "Authorization: Bearer sk-bench"
+fill_to 100000
+echo "{\"rss_100k_kb\": $(rss_kb "$VM_PID"), \"tasks\": $(task_count)}" > "$WORK/rss100k.json"
+fill_to "$BIG"
+bench poll-big "$VM/v1/videos/$ID" -H "Authorization: Bearer sk-bench"
+echo "{\"rss_big_kb\": $(rss_kb "$VM_PID"), \"tasks\": $(task_count)}" > "$WORK/rssbig.json"
+
+python3 "$ROOT/Benchmarks/report.py" "$WORK" "$ROOT/Benchmarks/results.json" "$DURATION" "$BIG"
