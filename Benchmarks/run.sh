@@ -65,10 +65,13 @@ completed_task() {
 
 task_count() { curl -s "$VM/__admin/tasks/count" | json_field "['count']"; }
 
-# Creates tasks until the store holds at least $1 (wrk in the background, stopped when there).
+# Creates tasks until the store holds $1: each wrk thread stops after its share of the
+# creates, and wrk (which waits out its duration regardless) is stopped once they are in.
 fill_to() {
-  [ "$(task_count)" -ge "$1" ] && return
-  (cd "$ROOT/Benchmarks/lua" && exec wrk -t$THREADS -c$CONNECTIONS -d3600s -s create.lua "$VM/v1/videos" > /dev/null) &
+  local current
+  current=$(task_count)
+  [ "$current" -ge "$1" ] && return
+  (cd "$ROOT/Benchmarks/lua" && LIMIT=$(( $1 - current )) THREADS=$THREADS exec wrk -t$THREADS -c$CONNECTIONS -d3600s -s create.lua "$VM/v1/videos" > /dev/null) &
   local loader=$!
   while [ "$(task_count)" -lt "$1" ]; do sleep 0.2; done
   kill $loader 2>/dev/null; wait $loader 2>/dev/null || true

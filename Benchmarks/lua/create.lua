@@ -5,7 +5,7 @@ wrk.headers["Content-Type"] = "application/json"
 wrk.headers["Authorization"] = "Bearer sk-bench"
 
 local threads = tonumber(os.getenv("THREADS") or "2")
-local limit = math.floor(tonumber(os.getenv("LIMIT") or "0") / threads)
+local limit = math.ceil(tonumber(os.getenv("LIMIT") or "0") / threads)
 local replies = 0
 
 function response(status, headers, body)

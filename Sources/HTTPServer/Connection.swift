@@ -232,7 +232,8 @@ final class Connection {
                 head.append(contentsOf: body)
                 write(head)
             } else {
-                write(head)
+                // A file follows: hold the head back so that it leaves with the file's first bytes.
+                write(head, more: !isHead && response.body.count > 0)
                 if !isHead { writeBody(response.body, prefix: response.body.count) }
             }
             finish(keepAlive: keepAlive)
@@ -245,11 +246,22 @@ final class Connection {
             bytes.withUnsafeBytes { _ = evbuffer_add(output, $0.baseAddress, count) }
         case .file(let path, let offset, _):
             guard count > 0 else { return }
-            let fd = open(path, O_RDONLY | O_CLOEXEC)
             // The head is already out; a file that vanished can only end the connection.
-            guard fd >= 0 else { return reset() }
-            if evbuffer_add_file(output, fd, Int64(offset), Int64(count)) != 0 {
-                Glibc.close(fd)
+            guard let fd = loop.openFile(path) else { return reset() }
+            var position = off_t(offset)
+            let end = off_t(offset + count)
+            if evbuffer_get_length(output) == 0 {
+                // Straight from the page cache to the socket, as far as the socket takes it.
+                while position < end {
+                    let sent = sendfile(bufferevent_getfd(bev), fd, &position, Int(end - position))
+                    if sent <= 0 { break }
+                }
+            }
+            guard position < end else { return }
+            // The rest goes when the socket drains; libevent owns (and closes) its own descriptor.
+            let copy = dup(fd)
+            if copy < 0 || evbuffer_add_file(output, copy, Int64(position), Int64(end - position)) != 0 {
+                if copy >= 0 { Glibc.close(copy) }
                 reset()
             }
         }
@@ -257,11 +269,12 @@ final class Connection {
 
     /// Sends bytes: straight to the socket when nothing is queued ahead of them (sparing the
     /// event loop a round of write readiness), queued on the bufferevent for what does not fit.
-    private func write(_ bytes: [UInt8]) {
+    private func write(_ bytes: [UInt8], more: Bool = false) {
         bytes.withUnsafeBytes { buffer in
             var offset = 0
             if evbuffer_get_length(output) == 0 {
-                let sent = Glibc.send(bufferevent_getfd(bev), buffer.baseAddress, buffer.count, Int32(MSG_NOSIGNAL | MSG_DONTWAIT))
+                let flags = Int32(MSG_NOSIGNAL | MSG_DONTWAIT) | (more ? Int32(MSG_MORE) : 0)
+                let sent = Glibc.send(bufferevent_getfd(bev), buffer.baseAddress, buffer.count, flags)
                 if sent > 0 { offset = sent }
             }
             if offset < buffer.count { _ = evbuffer_add(output, buffer.baseAddress! + offset, buffer.count - offset) }

@@ -9,6 +9,8 @@ final class EventLoop {
     let configuration: HTTPServerConfiguration
     var dateCache = HTTPDateCache()
     private var listener: OpaquePointer?
+    /// Files served, kept open for the life of the loop (they are read-only fixtures).
+    private var openFiles: [String: Int32] = [:]
 
     init(listeningSocket: Int32, handler: any HTTPHandler, configuration: HTTPServerConfiguration) {
         // A precise clock: libevent's default coarse one can fire a scripted delay a few ms early.
@@ -38,6 +40,15 @@ final class EventLoop {
             return
         }
         Connection(bev: bev, loop: self).start()
+    }
+
+    /// A descriptor for reading `path`, opened once per loop.
+    func openFile(_ path: String) -> Int32? {
+        if let fd = openFiles[path] { return fd }
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return nil }
+        openFiles[path] = fd
+        return fd
     }
 
     /// Runs `action` on this loop after `milliseconds`.
