@@ -31,6 +31,7 @@ let package = Package(
         .testTarget(name: "JSONTests", dependencies: ["JSON"]),
         .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer"]),
         .testTarget(name: "VideoMockCoreTests", dependencies: ["VideoMockCore", "JSON"]),
+        .testTarget(name: "VideoMockTests", dependencies: ["VideoMock", "HTTPServer", "JSON", "VideoMockCore"]),
         .testTarget(name: "EndToEndTests", dependencies: ["JSON", "videomock"]),
     ],
     swiftLanguageModes: [.v6]

@@ -1,5 +1,6 @@
 import HTTPServer
 import JSON
+import Synchronization
 import VideoMockCore
 
 /// The `/__admin` API that integration tests use to inspect and steer the engine. JSON in and
@@ -13,12 +14,19 @@ public struct AdminAPI: Sendable {
     }
 
     let engine: Engine
+    /// The OpenAPI document, read from the fixtures on first request.
+    private let openAPI = Cache()
+
+    private final class Cache: Sendable {
+        let bytes = Mutex<[UInt8]?>(nil)
+    }
 
     public init(engine: Engine) { self.engine = engine }
 
     public var routes: [Route] {
         [
             Route(method: "GET", path: "/health", handler: { _ in .json(["status": "ok"]) }),
+            Route(method: "GET", path: "/openapi.json", handler: { _ in openAPIDocument() }),
             Route(method: "POST", path: "/reset", handler: reset),
             Route(method: "GET", path: "/clock", handler: { _ in clockJSON() }),
             Route(method: "POST", path: "/clock/advance", handler: advance),
@@ -37,6 +45,21 @@ public struct AdminAPI: Sendable {
         ]
     }
 
+    // MARK: OpenAPI
+
+    /// `openapi.yaml` from the fixtures, as JSON.
+    func openAPIDocument() -> HTTPResponse {
+        if let cached = openAPI.bytes.withLock({ $0 }) { return HTTPResponse(status: 200, contentType: "application/json", bytes: cached) }
+        let path = "\(engine.media.directory)/openapi.yaml"
+        do {
+            let bytes = try DocumentNode.parse(yaml: try readTextFile(path), file: path).json.bytes
+            openAPI.bytes.withLock { $0 = bytes }
+            return HTTPResponse(status: 200, contentType: "application/json", bytes: bytes)
+        } catch {
+            return AdminAPI.error(500, "The OpenAPI document could not be read: \(error)")
+        }
+    }
+
     // MARK: Reset and clock
 
     func reset(_ request: HTTPRequest) -> HTTPResponse {
@@ -53,6 +76,9 @@ public struct AdminAPI: Sendable {
         case .failure(let failure): return failure.response
         case .success(let seconds):
             guard seconds >= 0 else { return AdminAPI.error(400, "'seconds' must be zero or more: the clock only moves forward.") }
+            guard engine.clock.now() + seconds <= Clock.latest else {
+                return AdminAPI.error(400, "'seconds' would move the clock past the year 5000.")
+            }
             engine.clock.advance(by: seconds)
             return clockJSON()
         }
@@ -62,7 +88,7 @@ public struct AdminAPI: Sendable {
         switch number("now", in: request, example: #"{"now": 1767225600}"#) {
         case .failure(let failure): return failure.response
         case .success(let now):
-            guard now >= 0 else { return AdminAPI.error(400, "'now' must be a Unix time in seconds.") }
+            guard now >= 0, now <= Clock.latest else { return AdminAPI.error(400, "'now' must be a Unix time in seconds, from 0 to \(Int(Clock.latest)).") }
             engine.clock.set(to: now)
             return clockJSON()
         }

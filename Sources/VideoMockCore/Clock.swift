@@ -9,6 +9,9 @@ public final class Clock: Sendable {
         case wall, manual
     }
 
+    /// The latest time the clock may be moved to (the year 5000): every time stays an exact integer.
+    public static let latest: Double = 95_617_584_000
+
     public let mode: Mode
     /// Multiplies every lifecycle duration (not expiry periods); 0 finishes tasks at once.
     public let timeScale: Double

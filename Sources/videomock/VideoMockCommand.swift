@@ -79,10 +79,10 @@ struct Serve: ParsableCommand {
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be from 0 to 65535, got \(port)") }
         if let threads, !(1...256).contains(threads) { throw ValidationError("--threads must be from 1 to 256, got \(threads)") }
-        guard timeScale >= 0, timeScale.isFinite else { throw ValidationError("--time-scale must be 0 or more, got \(timeScale)") }
+        guard timeScale >= 0, timeScale <= 1_000_000 else { throw ValidationError("--time-scale must be from 0 to 1000000, got \(timeScale)") }
         guard Clock.Mode(rawValue: clock) != nil else { throw ValidationError("--clock must be wall or manual, got '\(clock)'") }
         guard maxBody > 0 else { throw ValidationError("--max-body must be a positive number of bytes, got \(maxBody)") }
-        guard idleTimeout > 0 else { throw ValidationError("--idle-timeout must be positive, got \(idleTimeout)") }
+        guard idleTimeout > 0, idleTimeout <= 86400 else { throw ValidationError("--idle-timeout must be from 0 to 86400 seconds, got \(idleTimeout)") }
         if apiKeys.contains(where: \.isEmpty) { throw ValidationError("--api-key must not be empty") }
         guard journalSize >= 0 else { throw ValidationError("--journal-size must be 0 or more, got \(journalSize)") }
         if adminToken?.isEmpty == true { throw ValidationError("--admin-token must not be empty") }

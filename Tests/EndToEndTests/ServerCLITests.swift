@@ -21,7 +21,7 @@ struct ServerCLITests {
     @Test("bad flags exit 2 with one line saying why", arguments: [
         (["serve", "--port", "70000"], "--port must be from 0 to 65535"),
         (["serve", "--clock", "sundial"], "--clock must be wall or manual"),
-        (["serve", "--time-scale=-1"], "--time-scale must be 0 or more"),
+        (["serve", "--time-scale=-1"], "--time-scale must be from 0 to 1000000"),
         (["serve", "--threads", "0"], "--threads must be from 1 to 256"),
         (["serve", "--bogus"], "Unknown option '--bogus'"),
         (["serve", "--port", "abc"], "The value 'abc' is invalid for '--port <port>'"),

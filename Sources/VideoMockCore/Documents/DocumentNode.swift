@@ -147,7 +147,7 @@ extension DocumentNode {
     /// A duration such as `250ms`, `2s`, `5m`, `24h`, `30d` (a bare number is seconds), in seconds.
     public func duration() throws(DocumentError) -> Double {
         guard case .scalar(let text, _) = value, let seconds = parseDuration(text) else {
-            throw error("expected a duration such as 250ms, 2s, 5m, 24h or 30d")
+            throw error("expected a duration such as 250ms, 2s, 5m, 24h or 30d (at most 100 years)")
         }
         return seconds
     }
@@ -174,17 +174,23 @@ extension DocumentNode {
     func keyError(_ message: String) -> DocumentError { error(message) }
 }
 
-/// Seconds in `250ms`, `2s`, `1.5s`, `5m`, `24h`, `30d`, or a bare number of seconds.
+/// Seconds in `250ms`, `2s`, `1.5s`, `5m`, `24h`, `30d`, or a bare number of seconds; at most
+/// 100 years, so that every time derived from one stays exact.
 public func parseDuration(_ text: String) -> Double? {
     let units: [(suffix: String, seconds: Double)] = [("ms", 0.001), ("s", 1), ("m", 60), ("h", 3600), ("d", 86400)]
     let trimmed = String(text.trimmingSpaces())
-    for unit in units where trimmed.hasSuffix(unit.suffix) {
-        guard let number = Double(trimmed.dropLast(unit.suffix.count)), number >= 0, number.isFinite else { return nil }
-        return number * unit.seconds
+    var seconds: Double?
+    if let unit = units.first(where: { trimmed.hasSuffix($0.suffix) && Double(trimmed.dropLast($0.suffix.count)) != nil }) {
+        seconds = Double(trimmed.dropLast(unit.suffix.count)).map { $0 * unit.seconds }
+    } else {
+        seconds = Double(trimmed)
     }
-    guard let number = Double(trimmed), number >= 0, number.isFinite else { return nil }
-    return number
+    guard let seconds, seconds >= 0, seconds <= maximumDuration else { return nil }
+    return seconds
 }
+
+/// The longest duration a catalog or scenario may give: 100 years.
+public let maximumDuration: Double = 100 * 365 * 86400
 
 extension StringProtocol {
     /// Without leading and trailing spaces and tabs (byte-level: it runs on every request).
