@@ -7,7 +7,7 @@ PORT ?= 8080
 SCENARIO ?= scenarios/happy-path.yaml
 ARGS ?=
 
-.PHONY: run test build deps fixtures bench clean
+.PHONY: run test test-tsan test-asan fuzz build deps fixtures bench clean
 
 # libevent (and pkg-config to find it) from the system's packages, when missing.
 deps:
@@ -23,9 +23,22 @@ build: deps
 run: build
 	.build/release/videomock serve --host $(HOST) --port $(PORT) --scenario $(SCENARIO) $(ARGS)
 
-test: deps
+# Every test; the end-to-end ones run the release binary that `make run` serves.
+test: build
 	$(SWIFT) build --build-tests
-	$(SWIFT) test --skip-build
+	VIDEOMOCK_BINARY=$(CURDIR)/.build/release/videomock $(SWIFT) test --skip-build
+
+# The concurrency tests under ThreadSanitizer (the server they start is instrumented too),
+# then everything else under AddressSanitizer.
+CONCURRENCY_TESTS = TaskStoreTests|ScenarioRuleTests|LoadTests|FaultTests|DisconnectTests|AIHubMixEndpointsTests
+test-tsan: deps
+	$(SWIFT) build --build-tests --sanitize=thread --scratch-path .build-tsan
+	VIDEOMOCK_LOAD_CREATES=5000 $(SWIFT) test --skip-build --sanitize=thread --scratch-path .build-tsan --filter '$(CONCURRENCY_TESTS)'
+	$(MAKE) --no-print-directory test-asan
+
+test-asan: deps
+	$(SWIFT) build --build-tests --sanitize=address --scratch-path .build-asan
+	VIDEOMOCK_LOAD_CREATES=5000 $(SWIFT) test --skip-build --sanitize=address --scratch-path .build-asan --skip '$(CONCURRENCY_TESTS)'
 
 # VideoMock side by side with nginx (installs nginx, wrk and hyperfine when missing).
 bench: deps

@@ -32,7 +32,8 @@ let package = Package(
         .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer"]),
         .testTarget(name: "VideoMockCoreTests", dependencies: ["VideoMockCore", "JSON"]),
         .testTarget(name: "VideoMockTests", dependencies: ["VideoMock", "HTTPServer", "JSON", "VideoMockCore"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["JSON", "videomock"]),
+        // Optimized even in debug builds: the load test's client must outpace the server it loads.
+        .testTarget(name: "EndToEndTests", dependencies: ["JSON", "videomock"], swiftSettings: [.unsafeFlags(["-O"])]),
     ],
     swiftLanguageModes: [.v6]
 )

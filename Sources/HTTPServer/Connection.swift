@@ -15,6 +15,10 @@ final class Connection {
         case waiting
         /// The last reply is being flushed; the connection closes once it has been.
         case closing
+        /// The last reply is out and our side is shut: what the client still sends is read and
+        /// dropped until it closes too (or two seconds pass), so that closing on unread input
+        /// does not reset the connection and destroy the reply before the client reads it.
+        case lingering(since: Double)
         case closed
     }
 
@@ -62,10 +66,26 @@ final class Connection {
                 dispatch(head, body: remove(remaining))
             case .chunked(let head, let phase, let received):
                 guard readChunks(head, phase, received) else { return }
+            case .lingering(let since):
+                evbuffer_drain(input, evbuffer_get_length(input))
+                if monotonicSeconds() - since > Connection.lingerSeconds { close() }
+                return
             case .waiting, .closing, .closed:
                 return
             }
         }
+    }
+
+    private static let lingerSeconds = 2.0
+
+    /// Shuts our side once the reply is out, then drains the client's side (see `lingering`).
+    private func linger() {
+        Glibc.shutdown(bufferevent_getfd(bev), Int32(SHUT_WR))
+        state = .lingering(since: monotonicSeconds())
+        var timeout = timeval(seconds: Connection.lingerSeconds)
+        bufferevent_set_timeouts(bev, &timeout, nil)
+        bufferevent_enable(bev, Int16(EV_READ))
+        evbuffer_drain(input, evbuffer_get_length(input))
     }
 
     /// Parses the next request head, or returns nil when more bytes are needed or the
@@ -287,7 +307,7 @@ final class Connection {
             state = .closing
             bufferevent_disable(bev, Int16(EV_READ))
             // Everything already went out directly: no write event will come to close it.
-            if evbuffer_get_length(output) == 0 { close() }
+            if evbuffer_get_length(output) == 0 { linger() }
         }
     }
 
@@ -304,7 +324,7 @@ final class Connection {
     func writable() {
         switch state {
         case .closing:
-            if evbuffer_get_length(output) == 0 { close() }
+            if evbuffer_get_length(output) == 0 { linger() }
         case .head:
             // Output drained below the high-water mark: take more pipelined requests.
             bufferevent_enable(bev, Int16(EV_READ))

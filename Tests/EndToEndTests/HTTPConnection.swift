@@ -21,7 +21,9 @@ struct HTTPResult {
 /// A plain TCP connection speaking HTTP/1.1, so tests control and see every byte.
 final class HTTPConnection {
     let fd: Int32
+    /// Received bytes; those before `start` are consumed.
     private var buffer: [UInt8] = []
+    private var start = 0
 
     init(port: Int) throws {
         fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
@@ -63,23 +65,29 @@ final class HTTPConnection {
     /// Reads more bytes; false at end of stream.
     @discardableResult
     func fill() throws -> Bool {
-        var chunk = [UInt8](repeating: 0, count: 65536)
-        let count = chunk.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
+        if start > 65536 {
+            buffer.removeFirst(start)
+            start = 0
+        }
+        let old = buffer.count
+        buffer.append(contentsOf: repeatElement(0, count: 65536))
+        let count = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress! + old, 65536, 0) }
+        buffer.removeLast(65536 - max(0, count))
         if count < 0 { throw TestFailure(errno == EAGAIN ? "timed out reading" : "recv failed: \(errno)") }
-        if count == 0 { return false }
-        buffer.append(contentsOf: chunk[0..<count])
-        return true
+        return count > 0
     }
+
+    private var available: Int { buffer.count - start }
 
     /// Reads one reply: head, then a Content-Length body (or everything until close).
     func readResponse(isHead: Bool = false) throws -> HTTPResult {
         var headEnd: Int?
         while true {
-            if let end = find([13, 10, 13, 10]) { headEnd = end; break }
-            guard try fill() else { throw TestFailure("connection closed before a full reply head (\(buffer.count) bytes)") }
+            if let end = findHeadEnd() { headEnd = end; break }
+            guard try fill() else { throw TestFailure("connection closed before a full reply head (\(available) bytes)") }
         }
-        let head = String(decoding: buffer[0..<headEnd!], as: UTF8.self)
-        buffer.removeFirst(headEnd! + 4)
+        let head = String(decoding: buffer[start..<headEnd!], as: UTF8.self)
+        start = headEnd! + 4
         var lines = head.components(separatedBy: "\r\n")
         let statusLine = lines.removeFirst().split(separator: " ")
         guard statusLine.count >= 2, let status = Int(statusLine[1]) else { throw TestFailure("bad status line: \(head)") }
@@ -92,30 +100,35 @@ final class HTTPConnection {
         if isHead { return result }
         var body: [UInt8] = []
         if let length = result.header("Content-Length").flatMap(Int.init) {
-            while buffer.count < length {
-                guard try fill() else { throw TestFailure("connection closed after \(buffer.count) of \(length) body bytes") }
+            while available < length {
+                guard try fill() else { throw TestFailure("connection closed after \(available) of \(length) body bytes") }
             }
-            body = Array(buffer[0..<length])
-            buffer.removeFirst(length)
+            body = Array(buffer[start..<(start + length)])
+            start += length
         } else {
             while try fill() {}
-            body = buffer
-            buffer = []
+            body = Array(buffer[start...])
+            start = buffer.count
         }
         return HTTPResult(status: status, headers: headers, body: body)
     }
 
-    /// Whether the server closed the connection (reads return end of stream).
+    /// Whether the server closed the connection (reads return end of stream, or a reset).
     func isClosedByPeer() -> Bool {
-        (try? fill()) == false
+        (try? fill()) != true
     }
 
-    private func find(_ needle: [UInt8]) -> Int? {
-        guard buffer.count >= needle.count else { return nil }
-        for i in 0...(buffer.count - needle.count) where buffer[i] == needle[0] && Array(buffer[i..<i + needle.count]) == needle {
-            return i
+    /// Where the next CRLF CRLF starts, if it has arrived.
+    private func findHeadEnd() -> Int? {
+        guard available >= 4 else { return nil }
+        return buffer.withUnsafeBufferPointer { bytes in
+            var i = start
+            while i + 3 < bytes.count {
+                if bytes[i] == 13, bytes[i + 1] == 10, bytes[i + 2] == 13, bytes[i + 3] == 10 { return i }
+                i += 1
+            }
+            return nil
         }
-        return nil
     }
 }
 

@@ -7,8 +7,12 @@ final class ServerProcess {
     let process: Process
     private let output: Pipe
 
+    /// `$VIDEOMOCK_BINARY` (`make test` sets it to the release build users run), else the debug
+    /// build beside this test bundle.
     static var binary: URL {
-        // The test bundle sits in the same build directory as the executable it depends on.
+        if let path = ProcessInfo.processInfo.environment["VIDEOMOCK_BINARY"], !path.isEmpty {
+            return URL(fileURLWithPath: path)
+        }
         let exe = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
         return exe.deletingLastPathComponent().appendingPathComponent("videomock")
     }

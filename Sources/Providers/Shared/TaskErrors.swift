@@ -5,7 +5,8 @@ extension APIError {
     public init(_ error: TaskError, noun: String) {
         switch error {
         case .notFound(let id):
-            self.init(status: 404, message: "No \(noun) found with id '\(id)'.", code: "not_found", param: "\(noun)_id")
+            let shown = id.count > 100 ? id.prefix(100) + "…" : Substring(id)
+            self.init(status: 404, message: "No \(noun) found with id '\(shown)'.", code: "not_found", param: "\(noun)_id")
         case .notSupported(let message):
             self.init(status: 501, message: message, type: "not_supported", code: "not_supported")
         case .notReady(let phase):

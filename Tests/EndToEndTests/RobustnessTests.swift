@@ -1,0 +1,181 @@
+import Foundation
+import Glibc
+import JSON
+import Testing
+
+@Suite("Bad input gets a clear answer")
+struct BadInputTests {
+    @Test("negative, huge and non-integral numbers", arguments: [
+        (#"{"model": "sora-2", "prompt": "p", "seconds": -4}"#, "seconds", "Invalid value for 'seconds': '-4'"),
+        (#"{"model": "sora-2", "prompt": "p", "seconds": 99999999999999999999}"#, "seconds", "must be an integer"),
+        (#"{"model": "sora-2", "prompt": "p", "seconds": 1e308}"#, "seconds", "must be an integer"),
+        (#"{"model": "sora-2", "prompt": "p", "seconds": 4.5}"#, "seconds", "must be an integer"),
+        (#"{"model": "wan2.6-t2v", "prompt": "p", "seconds": "-1"}"#, "seconds", "an integer from 2 to 15"),
+        (#"{"model": "kling-v1", "prompt": "p", "cfg_scale": -0.1}"#, "cfg_scale", "a number from 0 to 1"),
+        (#"{"model": "kling-v1", "prompt": "p", "cfg_scale": "NaN"}"#, "cfg_scale", "must be a number"),
+    ])
+    func numbers(_ body: String, _ param: String, _ message: String) throws {
+        let server = try ServerProcess()
+        let result = try server.request("POST", "/v1/videos", headers: [("Content-Type", "application/json")], body: Array(body.utf8))
+        #expect(result.status == 400)
+        #expect(result.error["param"] == .string(param))
+        #expect(result.error["message"]?.string?.contains(message) == true, "\(result.error)")
+    }
+
+    @Test("huge numbers elsewhere: Amux sizes, the admin clock, list limits")
+    func hugeElsewhere() throws {
+        let server = try ServerProcess(["--clock", "manual"])
+        let amux = try server.post("/amux/v1/videos", json: ["model": "kling-v1", "prompt": "p", "width": -1280, "height": 720])
+        #expect(amux.error["param"] == "width")
+        #expect(try server.request("POST", "/__admin/clock/advance", body: Array(#"{"seconds": 1e308}"#.utf8), key: nil).status == 400)
+        #expect(try server.request("POST", "/__admin/clock/set", body: Array(#"{"now": 1e300}"#.utf8), key: nil).status == 400)
+        #expect(try server.get("/v1/videos?limit=99999999999999999999999").error["param"] == "limit")
+        #expect(try server.get("/__admin/health", key: nil).status == 200)
+    }
+
+    @Test("an empty prompt and a 1 MB prompt are refused; the server stays up")
+    func prompts() throws {
+        let server = try ServerProcess()
+        #expect(try server.post("/v1/videos", json: ["model": "sora-2", "prompt": ""]).error["message"] == "'prompt' must not be empty.")
+        let huge = try server.post("/v1/videos", json: ["model": "sora-2", "prompt": .string(String(repeating: "🎬", count: 250_000))])
+        #expect(huge.status == 400)
+        #expect(huge.error["message"] == "'prompt' is 250000 characters long; model sora-2 accepts at most 32000.")
+        #expect(try server.post("/v1/videos", json: ["model": "sora-2", "prompt": .string(String(repeating: "a", count: 32000))]).status == 200)
+    }
+
+    @Test("invalid UTF-8 in a JSON string or a multipart field gets 400")
+    func invalidUTF8() throws {
+        let server = try ServerProcess()
+        let json = Array(#"{"model": "sora-2", "prompt": ""#.utf8) + [0xC3, 0x28] + Array(#""}"#.utf8)
+        let result = try server.request("POST", "/v1/videos", headers: [("Content-Type", "application/json")], body: json)
+        #expect(result.status == 400)
+        #expect(result.error["message"]?.string?.contains("string is not valid UTF-8") == true)
+        let form = Array("--b\r\nContent-Disposition: form-data; name=\"prompt\"\r\n\r\n".utf8) + [0xFF, 0xFE] + Array("\r\n--b--\r\n".utf8)
+        let multipart = try server.request("POST", "/v1/videos", headers: [("Content-Type", "multipart/form-data; boundary=b")], body: form)
+        #expect(multipart.status == 400)
+        #expect(multipart.error["message"] == "Multipart field 'prompt' is not valid UTF-8 text.")
+    }
+}
+
+@Suite("Path tricks never reach the file system")
+struct PathTests {
+    @Test("dot segments, encoded slashes and long paths get 404 (or 403 on signed links), never a file", arguments: [
+        "/v1/videos/..%2F..%2F..%2Fetc%2Fpasswd/content",
+        "/v1/videos/%2e%2e/%2e%2e/etc/passwd",
+        "/v1/../../etc/passwd",
+        "/aihubmix/v1/videos/....//....//etc/passwd/content",
+        "/mixroute/files/..%2F..%2F..%2F..%2Fetc%2Fpasswd.mp4?expires=9999999999&signature=0000000000000000",
+        "/mixroute/files/%2Fetc%2Fpasswd.mp4",
+        "/__admin/../Fixtures/catalog/aihubmix.yaml",
+        "/v1/videos/" + String(repeating: "a", count: 16000),
+    ])
+    func tricks(_ path: String) throws {
+        let server = try ServerProcess()
+        let result = try server.get(path)
+        #expect([403, 404].contains(result.status), "\(path.prefix(80)): \(result.status)")
+        #expect(!result.text.contains("root:"))
+        #expect(!result.text.contains("provider: aihubmix"))
+        #expect(result.body.count < 1000)
+    }
+
+    @Test("a path longer than the header limit gets 431")
+    func veryLong() throws {
+        let server = try ServerProcess()
+        let result = try server.get("/v1/videos/" + String(repeating: "a", count: 70_000))
+        #expect(result.status == 431)
+    }
+}
+
+@Suite("Limits and slow clients")
+struct LimitTests {
+    @Test("oversized headers get a JSON 431 and the connection closes")
+    func oversizedHeaders() throws {
+        let server = try ServerProcess()
+        let connection = try HTTPConnection(port: server.port)
+        try connection.write("GET /__admin/health HTTP/1.1\r\nHost: x\r\nX-Big: \(String(repeating: "b", count: 100_000))\r\n\r\n")
+        let result = try connection.readResponse()
+        #expect(result.status == 431)
+        #expect(result.error["code"] == "headers_too_large")
+        #expect(connection.isClosedByPeer())
+    }
+
+    @Test("a silent client is dropped after --idle-timeout, without holding the loop")
+    func idle() throws {
+        let server = try ServerProcess(["--idle-timeout", "1", "--threads", "1"], defaultArguments: [])
+        let silent = try HTTPConnection(port: server.port)
+        let started = Date()
+        #expect(try server.get("/__admin/health", key: nil).status == 200)
+        #expect(silent.isClosedByPeer())
+        let waited = Date().timeIntervalSince(started)
+        #expect(waited >= 0.9 && waited < 3, "closed after \(waited) s")
+    }
+
+    @Test("a client that sends its headers a byte at a time is dropped after --idle-timeout")
+    func slowHeaders() throws {
+        let server = try ServerProcess(["--idle-timeout", "1", "--threads", "1"], defaultArguments: [])
+        let slow = try HTTPConnection(port: server.port)
+        let started = Date()
+        try slow.write("GET /__admin/health HTTP/1.1\r\n")
+        var closed = false
+        for n in 0..<20 {
+            usleep(250_000)
+            if (try? slow.write("X-\(n): y\r\n")) == nil { closed = true; break }
+            if n == 2 { #expect(try server.get("/__admin/health", key: nil).status == 200) }
+            var probe: UInt8 = 0
+            let peeked = recv(slow.fd, &probe, 1, Int32(MSG_PEEK | MSG_DONTWAIT))
+            if peeked == 0 { closed = true; break }
+        }
+        #expect(closed)
+        #expect(Date().timeIntervalSince(started) < 3)
+    }
+}
+
+@Suite("Clients that hang up mid-download")
+struct DisconnectTests {
+    @Test("10,000 cut-off downloads leave descriptors and memory flat")
+    func cuts() throws {
+        // Fixtures whose landscape video is 8 MB, more than the socket buffers hold.
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("fixtures-\(UUID())")
+        try FileManager.default.createDirectory(at: directory.appendingPathComponent("media"), withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try FileManager.default.copyItem(atPath: "\(root)/Fixtures/catalog", toPath: directory.appendingPathComponent("catalog").path)
+        for name in try FileManager.default.contentsOfDirectory(atPath: "\(root)/Fixtures/media") {
+            try FileManager.default.copyItem(atPath: "\(root)/Fixtures/media/\(name)", toPath: directory.appendingPathComponent("media/\(name)").path)
+        }
+        let big = directory.appendingPathComponent("media/landscape-audio.mp4")
+        try Data(count: 8 << 20).write(to: big)
+
+        let server = try ServerProcess(["--fixtures", directory.path, "--time-scale", "0"])
+        let id = try server.create(["model": "sora-2", "prompt": "p", "size": "1280x720"])
+        _ = try server.get("/v1/videos/\(id)")
+        let pid = server.process.processIdentifier
+        let request = "GET /v1/videos/\(id)/content HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer sk-test\r\n\r\n"
+
+        func cut(_ count: Int) throws {
+            for _ in 0..<count {
+                let connection = try HTTPConnection(port: server.port)
+                try connection.write(request)
+                var chunk = [UInt8](repeating: 0, count: 4096)
+                _ = recv(connection.fd, &chunk, chunk.count, 0)
+                var linger = Glibc.linger(l_onoff: 1, l_linger: 0)
+                setsockopt(connection.fd, SOL_SOCKET, SO_LINGER, &linger, socklen_t(MemoryLayout<Glibc.linger>.size))
+            }
+        }
+        func descriptors() -> Int { (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/fd").count) ?? -1 }
+        func rss() -> Int {
+            let status = (try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8)) ?? ""
+            let line = status.split(separator: "\n").first { $0.hasPrefix("VmRSS:") } ?? ""
+            return Int(line.split(separator: " ").dropFirst().first ?? "") ?? -1
+        }
+        try cut(500)  // warm up: allocators and caches settle
+        usleep(300_000)
+        let (fdsBefore, rssBefore) = (descriptors(), rss())
+        try cut(10_000)
+        usleep(500_000)
+        let (fdsAfter, rssAfter) = (descriptors(), rss())
+        #expect(fdsAfter <= fdsBefore + 2, "descriptors \(fdsBefore) → \(fdsAfter)")
+        #expect(rssAfter <= rssBefore + 8 * 1024, "RSS \(rssBefore) kB → \(rssAfter) kB")
+        // Still serving whole files.
+        #expect(try server.get("/v1/videos/\(id)/content").body.count == 8 << 20)
+    }
+}
