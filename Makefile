@@ -40,6 +40,10 @@ test-asan: deps
 	$(SWIFT) build --build-tests --sanitize=address --scratch-path .build-asan
 	VIDEOMOCK_LOAD_CREATES=5000 $(SWIFT) test --skip-build --sanitize=address --scratch-path .build-asan --skip '$(CONCURRENCY_TESTS)'
 
+# Schemathesis, from PyPI into .venv-fuzz, against the served OpenAPI document.
+fuzz: build
+	Tests/Fuzz/run.sh
+
 # VideoMock side by side with nginx (installs nginx, wrk and hyperfine when missing).
 bench: deps
 	Benchmarks/run.sh
