@@ -38,7 +38,8 @@ test-tsan: deps
 
 test-asan: deps
 	$(SWIFT) build --build-tests --sanitize=address --scratch-path .build-asan
-	VIDEOMOCK_LOAD_CREATES=5000 $(SWIFT) test --skip-build --sanitize=address --scratch-path .build-asan --skip '$(CONCURRENCY_TESTS)'
+	LSAN_OPTIONS=suppressions=$(CURDIR)/Tests/lsan-suppressions.txt VIDEOMOCK_LOAD_CREATES=5000 \
+	  $(SWIFT) test --skip-build --sanitize=address --scratch-path .build-asan --skip '$(CONCURRENCY_TESTS)'
 
 # Schemathesis, from PyPI into .venv-fuzz, against the served OpenAPI document.
 fuzz: build
