@@ -199,8 +199,7 @@ public final class Application: HTTPHandler {
 
     /// An error in the OpenAI-style envelope, for replies outside any provider.
     static func error(_ status: Int, _ message: String, code: String) -> HTTPResponse {
-        let body: JSON = ["error": ["message": .string(message), "type": "invalid_request_error", "param": nil, "code": .string(code)]]
-        return HTTPResponse(status: status, contentType: "application/json", bytes: body.bytes)
+        .json(APIError(status: status, message: message, code: code).openAIEnvelope, status: status)
     }
 
     /// The HTTP layer's own refusals (413, 431, bad framing) in the same envelope.
