@@ -162,6 +162,16 @@ private struct Parser {
     mutating func parseString() throws(JSONParseError) -> String {
         let start = index
         index += 1
+        // Most strings have no escapes: validate them where they lie, without a copy.
+        var scan = index
+        while scan < bytes.count, bytes[scan] != UInt8(ascii: "\""), bytes[scan] != UInt8(ascii: "\\"), bytes[scan] >= 0x20 { scan += 1 }
+        if scan < bytes.count, bytes[scan] == UInt8(ascii: "\"") {
+            guard let string = String(validating: UnsafeBufferPointer(rebasing: bytes[index..<scan]), as: UTF8.self) else {
+                throw error("string is not valid UTF-8", at: start)
+            }
+            index = scan + 1
+            return string
+        }
         var utf8: [UInt8] = []
         var runStart = index
         while true {

@@ -35,7 +35,7 @@ extension JSON {
     /// The compact serialization as bytes.
     public var bytes: [UInt8] {
         var buffer: [UInt8] = []
-        buffer.reserveCapacity(256)
+        buffer.reserveCapacity(512)
         write(into: &buffer)
         return buffer
     }
@@ -48,8 +48,12 @@ extension JSON {
     static func writeString(_ string: String, into buffer: inout [UInt8]) {
         buffer.append(UInt8(ascii: "\""))
         // Most strings need no escaping: copy them whole.
-        if !string.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
-            buffer.append(contentsOf: string.utf8)
+        let copied: Bool? = string.utf8.withContiguousStorageIfAvailable { utf8 in
+            guard !utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) else { return false }
+            buffer.append(contentsOf: utf8)
+            return true
+        }
+        if copied == true {
             buffer.append(UInt8(ascii: "\""))
             return
         }

@@ -96,7 +96,11 @@ public struct AIHubMix: Provider {
 
     /// An opaque id like the documentation's: URL-safe base64 of a small JSON naming the model.
     private func makeID(model: String) -> String {
-        let inner = JSON.object(["model": .string(model), "id": .string(engine.ids.token(length: 16))]).bytes
+        var inner = Array(#"{"model":"#.utf8)
+        JSON.string(model).write(into: &inner)
+        inner.append(contentsOf: #","id":""#.utf8)
+        inner.append(contentsOf: engine.ids.token(length: 16).utf8)
+        inner.append(contentsOf: #""}"#.utf8)
         return Base64.encode(inner, urlSafe: true, padding: false)
     }
 }

@@ -16,7 +16,7 @@ extension ModelSpec {
     public func validate(_ request: ParameterSet, knownParameters: Set<String>) throws(ValidationError) -> TaskSpec {
         let rules = effectiveRules(for: request)
         var accepted = JSONObject()
-        var byRole: [String: (value: JSON, label: String)] = [:]
+        var byRole = RoleValues()
 
         for entry in request.entries {
             guard let rule = rules.first(where: { $0.name == entry.name }) else {
@@ -86,7 +86,7 @@ extension ModelSpec {
         }
     }
 
-    private func spec(from accepted: JSONObject, byRole: [String: (value: JSON, label: String)], rules: [ParameterRule]) -> TaskSpec {
+    private func spec(from accepted: JSONObject, byRole: RoleValues, rules: [ParameterRule]) -> TaskSpec {
         func role(_ name: String) -> JSON? { byRole[name]?.value }
         var inputs: [String: Int] = [:]
         for rule in rules {
@@ -140,6 +140,19 @@ extension ModelSpec {
         }
         let label = role("resolution")?.string ?? role("mode")?.string ?? "720p"
         return Dimensions.from(label: label, ratio: ratio) ?? Dimensions(width: 1280, height: 720)
+    }
+}
+
+/// The accepted value for each role: a handful of entries, so a list beats hashing.
+struct RoleValues {
+    private var entries: [(role: String, value: JSON, label: String)] = []
+
+    subscript(role: String) -> (value: JSON, label: String)? {
+        get { entries.first { $0.role == role }.map { ($0.value, $0.label) } }
+        set {
+            entries.removeAll { $0.role == role }
+            if let newValue { entries.append((role, newValue.value, newValue.label)) }
+        }
     }
 }
 

@@ -10,7 +10,7 @@ public final class TaskStore: Sendable {
         var records: [TaskRecord] = []
         var slots: [String: Int32] = [:]
         /// Slots in creation order for each provider and owner.
-        var byOwner: [String: [Int32]] = [:]
+        var byOwner: [OwnerKey: [Int32]] = [:]
 
         /// The slot of a task that exists and is not deleted, and belongs to the given provider
         /// and owner (nil: any).
@@ -26,7 +26,12 @@ public final class TaskStore: Sendable {
 
     public init() {}
 
-    private static func ownerKey(_ provider: String, _ owner: String) -> String { provider + "\u{0}" + owner }
+    private struct OwnerKey: Hashable {
+        let provider: String
+        let owner: String
+    }
+
+    private static func ownerKey(_ provider: String, _ owner: String) -> OwnerKey { OwnerKey(provider: provider, owner: owner) }
 
     /// Stores a new task built by `make` with the next sequence number; nil when the id is taken.
     public func insert(id: String, _ make: (_ sequence: Int) -> TaskRecord) -> TaskRecord? {
@@ -107,7 +112,7 @@ public final class TaskStore: Sendable {
                 return
             }
             // Their records stay in the array, unreachable, until the next full reset.
-            for (key, slots) in state.byOwner where key.hasSuffix("\u{0}" + owner) {
+            for (key, slots) in state.byOwner where key.owner == owner {
                 for slot in slots { state.slots[state.records[Int(slot)].id] = nil }
                 state.byOwner[key] = nil
             }
@@ -118,7 +123,7 @@ public final class TaskStore: Sendable {
     public func count(owner: String?) -> Int {
         state.withLock { state in
             state.byOwner.reduce(0) { total, entry in
-                guard owner == nil || entry.key.hasSuffix("\u{0}" + owner!) else { return total }
+                guard owner == nil || entry.key.owner == owner else { return total }
                 return total + entry.value.reduce(0) { $0 + (state.records[Int($1)].deletedAt == nil ? 1 : 0) }
             }
         }
