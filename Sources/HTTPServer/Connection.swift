@@ -31,6 +31,9 @@ final class Connection {
     private let loop: EventLoop
     private var state: State = .head
     private var headStartedAt: Double?
+    /// Reading is ours (a persistent read event and `recv`); the bufferevent only writes. Its
+    /// own reads ask the kernel how much is waiting first: one more system call per request.
+    private var readEvent: OpaquePointer?
 
     init(bev: OpaquePointer, loop: EventLoop) {
         self.bev = bev
@@ -43,10 +46,55 @@ final class Connection {
 
     func start() {
         let context = Unmanaged.passRetained(self).toOpaque()
-        bufferevent_setcb(bev, connectionRead, connectionWrite, connectionEvent, context)
+        bufferevent_setcb(bev, nil, connectionWrite, connectionEvent, context)
         var timeout = timeval(seconds: configuration.idleTimeoutSeconds)
-        bufferevent_set_timeouts(bev, &timeout, &timeout)
-        bufferevent_enable(bev, Int16(EV_READ | EV_WRITE))
+        bufferevent_set_timeouts(bev, nil, &timeout)
+        bufferevent_enable(bev, Int16(EV_WRITE))
+        // A socket bufferevent freezes the end of its input buffer for its own reads; ours fill it.
+        evbuffer_unfreeze(input, 0)
+        readEvent = event_new(loop.base, bufferevent_getfd(bev), Int16(EV_READ | EV_PERSIST), connectionReceive, context)
+        resumeReading()
+    }
+
+    /// Reads again, dropping the connection after `seconds` (default: the idle timeout) of silence.
+    private func resumeReading(timeout seconds: Double? = nil) {
+        var timeout = timeval(seconds: seconds ?? configuration.idleTimeoutSeconds)
+        event_add(readEvent, &timeout)
+    }
+
+    private func pauseReading() {
+        event_del(readEvent)
+    }
+
+    /// The socket has bytes (or its end) to read, or has been silent for the timeout.
+    func receive(_ what: Int16) {
+        if what & Int16(EV_TIMEOUT) != 0 {
+            // Quiet because it is busy downloading a reply is not idle; the timeout re-arms itself.
+            if case .lingering = state { return close() }
+            if evbuffer_get_length(output) > 0 { return }
+            return close()
+        }
+        var space = iovec()
+        guard evbuffer_reserve_space(input, 16384, &space, 1) >= 1 else { return close() }
+        let count = recv(bufferevent_getfd(bev), space.iov_base, space.iov_len, 0)
+        if count > 0 {
+            space.iov_len = count
+            evbuffer_commit_space(input, &space, 1)
+            readable()
+            return
+        }
+        evbuffer_commit_space(input, &space, 0)
+        if count < 0 {
+            if errno == EAGAIN || errno == EINTR { return }
+            return close()
+        }
+        // The client finished sending: let it receive what is still queued, then close.
+        if evbuffer_get_length(output) > 0, case .head = state {
+            state = .closing
+            pauseReading()
+            return
+        }
+        close()
     }
 
     // MARK: Reading
@@ -56,7 +104,7 @@ final class Connection {
             switch state {
             case .head:
                 if evbuffer_get_length(output) > Connection.outputHighWater {
-                    bufferevent_disable(bev, Int16(EV_READ))  // resumed in `writable()`
+                    pauseReading()  // resumed in `writable()`
                     return
                 }
                 guard let head = readHead() else { return }
@@ -82,9 +130,7 @@ final class Connection {
     private func linger() {
         Glibc.shutdown(bufferevent_getfd(bev), Int32(SHUT_WR))
         state = .lingering(since: monotonicSeconds())
-        var timeout = timeval(seconds: Connection.lingerSeconds)
-        bufferevent_set_timeouts(bev, &timeout, nil)
-        bufferevent_enable(bev, Int16(EV_READ))
+        resumeReading(timeout: Connection.lingerSeconds)
         evbuffer_drain(input, evbuffer_get_length(input))
     }
 
@@ -216,13 +262,13 @@ final class Connection {
         let isHead = head.method == "HEAD"
         if response.delayMilliseconds > 0 {
             state = .waiting
-            bufferevent_disable(bev, Int16(EV_READ))
+            pauseReading()
             loop.after(milliseconds: response.delayMilliseconds) { [self] in
                 guard case .waiting = state else { return }
                 state = .head
                 send(response, isHead: isHead, keepAlive: keepAlive)
                 if case .head = state {
-                    bufferevent_enable(bev, Int16(EV_READ))
+                    resumeReading()
                     readable()
                 }
             }
@@ -278,17 +324,20 @@ final class Connection {
                 }
             }
             guard position < end else { return }
-            // The rest goes when the socket drains; libevent owns (and closes) its own descriptor.
+            // The rest goes as the socket drains. libevent maps it and writes it with writev, not
+            // its own sendfile: libevent 2.1 reports a sendfile that would block as a 0-byte write,
+            // which its bufferevent takes for the end of the connection, cutting downloads short.
             let copy = dup(fd)
-            if copy < 0 || evbuffer_add_file(output, copy, Int64(position), Int64(end - position)) != 0 {
+            let flags = UInt32(EVBUF_FS_DISABLE_SENDFILE | EVBUF_FS_CLOSE_ON_FREE)
+            guard copy >= 0, let segment = evbuffer_file_segment_new(copy, Int64(position), Int64(end - position), flags) else {
                 if copy >= 0 { Glibc.close(copy) }
-                reset()
+                return reset()
             }
+            defer { evbuffer_file_segment_free(segment) }
+            if evbuffer_add_file_segment(output, segment, 0, Int64(end - position)) != 0 { reset() }
         }
     }
 
-    /// Sends bytes: straight to the socket when nothing is queued ahead of them (sparing the
-    /// event loop a round of write readiness), queued on the bufferevent for what does not fit.
     private func write(_ bytes: [UInt8], more: Bool = false) {
         bytes.withUnsafeBytes { buffer in
             var offset = 0
@@ -305,7 +354,7 @@ final class Connection {
         guard case .head = state else { return }  // reset() may have closed the connection
         if !keepAlive {
             state = .closing
-            bufferevent_disable(bev, Int16(EV_READ))
+            pauseReading()
             // Everything already went out directly: no write event will come to close it.
             if evbuffer_get_length(output) == 0 { linger() }
         }
@@ -327,26 +376,15 @@ final class Connection {
             if evbuffer_get_length(output) == 0 { linger() }
         case .head:
             // Output drained below the high-water mark: take more pipelined requests.
-            bufferevent_enable(bev, Int16(EV_READ))
+            resumeReading()
             if evbuffer_get_length(input) > 0 { readable() }
         default:
             break
         }
     }
 
+    /// A write failed, or made no progress for the idle timeout: the client is gone.
     func event(_ events: Int16) {
-        let pendingOutput = evbuffer_get_length(output) > 0
-        if events & Int16(BEV_EVENT_TIMEOUT) != 0, events & Int16(BEV_EVENT_READING) != 0, pendingOutput {
-            // Quiet because it is busy downloading a reply, not idle: keep it.
-            bufferevent_enable(bev, Int16(EV_READ))
-            return
-        }
-        if events & Int16(BEV_EVENT_EOF) != 0, pendingOutput, events & Int16(BEV_EVENT_ERROR) == 0 {
-            // The client finished sending; let it receive what is queued, then close.
-            if case .closed = state { return }
-            state = .closing
-            return
-        }
         close()
     }
 
@@ -360,6 +398,7 @@ final class Connection {
     func close() {
         if case .closed = state { return }
         state = .closed
+        if let readEvent { event_free(readEvent) }
         bufferevent_free(bev)
         Unmanaged.passUnretained(self).release()
     }
@@ -369,7 +408,7 @@ private func connection(_ context: UnsafeMutableRawPointer?) -> Connection {
     Unmanaged<Connection>.fromOpaque(context!).takeUnretainedValue()
 }
 
-private let connectionRead: bufferevent_data_cb = { _, context in connection(context).readable() }
+private let connectionReceive: event_callback_fn = { _, what, context in connection(context).receive(what) }
 private let connectionWrite: bufferevent_data_cb = { _, context in connection(context).writable() }
 private let connectionEvent: bufferevent_event_cb = { _, events, context in connection(context).event(events) }
 

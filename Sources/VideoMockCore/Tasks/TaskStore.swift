@@ -7,10 +7,21 @@ import Synchronization
 /// bookkeeping to a few bytes and makes list cursors a binary search.
 public final class TaskStore: Sendable {
     private struct State {
-        var records: [TaskRecord] = []
-        var slots: [String: Int32] = [:]
+        var records: [TaskRecord]
+        var slots: [String: Int32]
         /// Slots in creation order for each provider and owner.
         var byOwner: [OwnerKey: [Int32]] = [:]
+
+        /// Sized for a busy test run up front, so that the store does not rehash and copy itself
+        /// while holding the lock every time it doubles. The space is only reserved: memory is
+        /// touched, and counted, as tasks arrive.
+        init() {
+            records = []
+            records.reserveCapacity(State.expectedTasks)
+            slots = Dictionary(minimumCapacity: State.expectedTasks)
+        }
+
+        static let expectedTasks = 1 << 19
 
         /// The slot of a task that exists and is not deleted, and belongs to the given provider
         /// and owner (nil: any).
