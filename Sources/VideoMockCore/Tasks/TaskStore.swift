@@ -8,26 +8,29 @@ import Synchronization
 public final class TaskStore: Sendable {
     private struct State {
         var records: [TaskRecord]
-        var slots: [String: Int32]
+        /// Slot by a 64-bit hash of the id: compact buckets compared without following a pointer
+        /// to the id's text. A lookup confirms the record's id; two ids with one hash are refused
+        /// like a taken id (creation then draws another).
+        var slots: [Int: Int32]
         /// Slots in creation order for each provider and owner.
         var byOwner: [OwnerKey: [Int32]] = [:]
 
-        /// Sized for a busy test run up front, so that the store does not rehash and copy itself
-        /// while holding the lock every time it doubles. The space is only reserved: memory is
-        /// touched, and counted, as tasks arrive.
+        /// Sized for a busy test run up front, so that the store does not copy itself while
+        /// holding the lock each time it doubles. The records are appended in order, so their
+        /// reserved space is touched (and counted) only as tasks arrive; the index is hashed all
+        /// over, so it starts smaller and grows as needed.
         init() {
             records = []
-            records.reserveCapacity(State.expectedTasks)
-            slots = Dictionary(minimumCapacity: State.expectedTasks)
+            records.reserveCapacity(1 << 19)
+            slots = Dictionary(minimumCapacity: 1 << 18)
         }
-
-        static let expectedTasks = 1 << 19
 
         /// The slot of a task that exists and is not deleted, and belongs to the given provider
         /// and owner (nil: any).
         func live(_ id: String, provider: String?, owner: String?) -> Int? {
-            guard let slot = slots[id].map(Int.init), records[slot].deletedAt == nil else { return nil }
+            guard let slot = slots[TaskStore.key(id)].map(Int.init), records[slot].deletedAt == nil else { return nil }
             let identity = records[slot].identity
+            guard identity.id == id else { return nil }
             guard provider == nil || identity.provider == provider, owner == nil || identity.owner == owner else { return nil }
             return slot
         }
@@ -44,14 +47,22 @@ public final class TaskStore: Sendable {
 
     private static func ownerKey(_ provider: String, _ owner: String) -> OwnerKey { OwnerKey(provider: provider, owner: owner) }
 
+    /// An id's key in the index.
+    private static func key(_ id: String) -> Int {
+        var hasher = Hasher()
+        hasher.combine(id)
+        return hasher.finalize()
+    }
+
     /// Stores a new task built by `make` with the next sequence number; nil when the id is taken.
     public func insert(id: String, _ make: (_ sequence: Int) -> TaskRecord) -> TaskRecord? {
-        state.withLock { state in
-            guard state.slots[id] == nil else { return nil }
+        let key = TaskStore.key(id)
+        return state.withLock { state in
+            guard state.slots[key] == nil else { return nil }
             let slot = Int32(state.records.count)
             let record = make(state.records.count + 1)
             state.records.append(record)
-            state.slots[id] = slot
+            state.slots[key] = slot
             state.byOwner[TaskStore.ownerKey(record.provider, record.owner), default: []].append(slot)
             return record
         }
@@ -76,7 +87,9 @@ public final class TaskStore: Sendable {
             var position = ascending ? 0 : slots.count - 1
             let step = ascending ? 1 : -1
             if let after {
-                guard let afterSlot = state.slots[after], let found = TaskStore.position(of: afterSlot, in: slots) else { return nil }
+                guard let afterSlot = state.slots[TaskStore.key(after)], state.records[Int(afterSlot)].id == after,
+                    let found = TaskStore.position(of: afterSlot, in: slots)
+                else { return nil }
                 position = found + step
             }
             var page: [TaskSnapshot] = []
@@ -108,7 +121,7 @@ public final class TaskStore: Sendable {
             var result: [TaskSnapshot] = []
             for slot in state.records.indices where state.records[slot].deletedAt == nil {
                 let identity = state.records[slot].identity
-                guard owner == nil || identity.owner == owner, state.slots[identity.id] != nil else { continue }
+                guard owner == nil || identity.owner == owner, state.slots[TaskStore.key(identity.id)] != nil else { continue }
                 result.append(observe(&state.records[slot]))
             }
             return result
@@ -124,7 +137,7 @@ public final class TaskStore: Sendable {
             }
             // Their records stay in the array, unreachable, until the next full reset.
             for (key, slots) in state.byOwner where key.owner == owner {
-                for slot in slots { state.slots[state.records[Int(slot)].id] = nil }
+                for slot in slots { state.slots[TaskStore.key(state.records[Int(slot)].id)] = nil }
                 state.byOwner[key] = nil
             }
         }
