@@ -1,4 +1,3 @@
-import Synchronization
 import JSON
 
 /// Why the engine refused to act on a task. Providers render each in their own envelope.

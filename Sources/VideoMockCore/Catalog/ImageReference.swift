@@ -28,7 +28,7 @@ public enum ImageReference {
             }
             throw invalid("'\(label)' must be a URL, a data: URL, base64, or an object with 'url' or 'mime_type' and 'data'.")
         default:
-            throw invalid("'\(label)' must be an image URL, a data: URL or base64, got \(JSONDescribe(value)).")
+            throw invalid("'\(label)' must be an image URL, a data: URL or base64, got \(summary(of: value)).")
         }
     }
 
@@ -54,5 +54,3 @@ public enum ImageReference {
         return "inline base64, \(count) bytes"
     }
 }
-
-func JSONDescribe(_ value: JSON) -> String { describe(value) }

@@ -16,7 +16,7 @@ extension ParameterRule {
             default: int = nil
             }
             guard let int else {
-                throw invalid("'\(label)' must be an integer (or a string of digits), got \(describe(value)).", .invalidType)
+                throw invalid("'\(label)' must be an integer (or a string of digits), got \(summary(of: value)).", .invalidType)
             }
             try checkAllowed(String(int), number: Double(int), label: label, model: model)
             return .int(int)
@@ -29,7 +29,7 @@ extension ParameterRule {
             default: number = nil
             }
             guard let number, number.isFinite else {
-                throw invalid("'\(label)' must be a number, got \(describe(value)).", .invalidType)
+                throw invalid("'\(label)' must be a number, got \(summary(of: value)).", .invalidType)
             }
             try checkAllowed(nil, number: number, label: label, model: model)
             return .double(number)
@@ -37,11 +37,11 @@ extension ParameterRule {
             switch value {
             case .bool: return value
             case .string(let s) where s == "true" || s == "false": return .bool(s == "true")
-            default: throw invalid("'\(label)' must be true or false, got \(describe(value)).", .invalidType)
+            default: throw invalid("'\(label)' must be true or false, got \(summary(of: value)).", .invalidType)
             }
         case .string:
             guard let text = value.string else {
-                throw invalid("'\(label)' must be a string, got \(describe(value)).", .invalidType)
+                throw invalid("'\(label)' must be a string, got \(summary(of: value)).", .invalidType)
             }
             if let max, text.count > max {
                 throw invalid("'\(label)' is \(text.count) characters long; model \(model) accepts at most \(max).")
@@ -56,7 +56,7 @@ extension ParameterRule {
             return value
         case .size:
             guard let text = value.string else {
-                throw invalid("'\(label)' must be a string such as \"\(values?.first ?? "1280x720")\", got \(describe(value)).", .invalidType)
+                throw invalid("'\(label)' must be a string such as \"\(values?.first ?? "1280x720")\", got \(summary(of: value)).", .invalidType)
             }
             let canonical = star ? text.replacingOccurrences(of: "*", with: "x") : text
             try checkAllowed(canonical, number: nil, label: label, model: model)
@@ -65,7 +65,7 @@ extension ParameterRule {
             return .string(try ImageReference.describe(value, label: label))
         case .images:
             guard let items = value.array else {
-                throw invalid("'\(label)' must be an array of images, got \(describe(value)).", .invalidType)
+                throw invalid("'\(label)' must be an array of images, got \(summary(of: value)).", .invalidType)
             }
             if let max, items.count > max {
                 throw invalid("'\(label)' has \(items.count) items; model \(model) accepts at most \(max).")
@@ -77,7 +77,7 @@ extension ParameterRule {
             return .array(described)
         case .array:
             guard let items = value.array else {
-                throw invalid("'\(label)' must be an array, got \(describe(value)).", .invalidType)
+                throw invalid("'\(label)' must be an array, got \(summary(of: value)).", .invalidType)
             }
             if let max, items.count > max {
                 throw invalid("'\(label)' has \(items.count) items; model \(model) accepts at most \(max).")
@@ -85,7 +85,7 @@ extension ParameterRule {
             return value
         case .object:
             guard value.object != nil else {
-                throw invalid("'\(label)' must be an object, got \(describe(value)).", .invalidType)
+                throw invalid("'\(label)' must be an object, got \(summary(of: value)).", .invalidType)
             }
             return value
         }
@@ -116,7 +116,8 @@ extension ParameterRule {
     }
 }
 
-func describe(_ value: JSON) -> String {
+/// A value as error messages name it: `the string "..."`, `the number 4`, `an array`.
+func summary(of value: JSON) -> String {
     switch value {
     case .string(let s): "the string \"\(s.count > 40 ? s.prefix(40) + "…" : s)\""
     case .int(let i): "the number \(i)"
