@@ -7,7 +7,7 @@ import Glibc
 /// the handler and writes the replies in order. The object keeps itself alive (a retained
 /// `Unmanaged` reference is the bufferevent's context) until `close()`.
 final class Connection {
-    private enum State {
+    enum State {
         case head
         case body(RequestHead, remaining: Int)
         case chunked(RequestHead, ChunkPhase, received: [UInt8])
@@ -22,14 +22,14 @@ final class Connection {
         case closed
     }
 
-    private enum ChunkPhase { case size, data(Int), dataEnd, trailers }
+    enum ChunkPhase { case size, data(Int), dataEnd, trailers }
 
     /// Stop reading more pipelined requests while this much output waits to be sent.
-    private static let outputHighWater = 1 << 20
+    static let outputHighWater = 1 << 20
 
-    private let bev: OpaquePointer
-    private let loop: EventLoop
-    private var state: State = .head
+    let bev: OpaquePointer
+    let loop: EventLoop
+    var state: State = .head
     private var headStartedAt: Double?
     /// Reading is ours (a persistent read event and `recv`); the bufferevent only writes. Its
     /// own reads ask the kernel how much is waiting first: one more system call per request.
@@ -40,9 +40,9 @@ final class Connection {
         self.loop = loop
     }
 
-    private var input: OpaquePointer { bufferevent_get_input(bev) }
-    private var output: OpaquePointer { bufferevent_get_output(bev) }
-    private var configuration: HTTPServerConfiguration { loop.configuration }
+    var input: OpaquePointer { bufferevent_get_input(bev) }
+    var output: OpaquePointer { bufferevent_get_output(bev) }
+    var configuration: HTTPServerConfiguration { loop.configuration }
 
     func start() {
         let context = Unmanaged.passRetained(self).toOpaque()
@@ -57,12 +57,12 @@ final class Connection {
     }
 
     /// Reads again, dropping the connection after `seconds` (default: the idle timeout) of silence.
-    private func resumeReading(timeout seconds: Double? = nil) {
+    func resumeReading(timeout seconds: Double? = nil) {
         var timeout = timeval(seconds: seconds ?? configuration.idleTimeoutSeconds)
         event_add(readEvent, &timeout)
     }
 
-    private func pauseReading() {
+    func pauseReading() {
         event_del(readEvent)
     }
 
@@ -127,7 +127,7 @@ final class Connection {
     private static let lingerSeconds = 2.0
 
     /// Shuts our side once the reply is out, then drains the client's side (see `lingering`).
-    private func linger() {
+    func linger() {
         Glibc.shutdown(bufferevent_getfd(bev), Int32(SHUT_WR))
         state = .lingering(since: monotonicSeconds())
         resumeReading(timeout: Connection.lingerSeconds)
@@ -253,121 +253,6 @@ final class Connection {
         }
     }
 
-    // MARK: Replying
-
-    private func dispatch(_ head: RequestHead, body: [UInt8]) {
-        let request = HTTPRequest(method: head.method, target: head.target, version: head.version, headers: head.headers, body: body)
-        let response = loop.handler.respond(to: request)
-        let keepAlive = head.keepAlive && !response.closeConnection
-        let isHead = head.method == "HEAD"
-        if response.delayMilliseconds > 0 {
-            state = .waiting
-            pauseReading()
-            loop.after(milliseconds: response.delayMilliseconds) { [self] in
-                guard case .waiting = state else { return }
-                state = .head
-                send(response, isHead: isHead, keepAlive: keepAlive)
-                if case .head = state {
-                    resumeReading()
-                    readable()
-                }
-            }
-        } else {
-            state = .head
-            send(response, isHead: isHead, keepAlive: keepAlive)
-        }
-    }
-
-    private func send(_ response: HTTPResponse, isHead: Bool, keepAlive: Bool) {
-        let date = loop.dateCache.current()
-        switch response.fault {
-        case .reset?:
-            reset()
-        case .empty?:
-            write(ResponseEncoding.head(of: response, contentLength: response.body.count, keepAlive: false, date: date))
-            finish(keepAlive: false)
-        case .truncate?:
-            // Announce the whole body (plus one byte when it is empty) and send only half of it.
-            let announced = max(response.body.count, 1)
-            write(ResponseEncoding.head(of: response, contentLength: announced, keepAlive: false, date: date))
-            writeBody(response.body, prefix: response.body.count / 2)
-            finish(keepAlive: false)
-        case nil:
-            var head = ResponseEncoding.head(of: response, contentLength: response.body.count, keepAlive: keepAlive, date: date)
-            if !isHead, case .bytes(let body) = response.body {
-                head.append(contentsOf: body)
-                write(head)
-            } else {
-                // A file follows: hold the head back so that it leaves with the file's first bytes.
-                write(head, more: !isHead && response.body.count > 0)
-                if !isHead { writeBody(response.body, prefix: response.body.count) }
-            }
-            finish(keepAlive: keepAlive)
-        }
-    }
-
-    private func writeBody(_ body: HTTPResponse.Body, prefix count: Int) {
-        switch body {
-        case .bytes(let bytes):
-            bytes.withUnsafeBytes { _ = evbuffer_add(output, $0.baseAddress, count) }
-        case .file(let path, let offset, _):
-            guard count > 0 else { return }
-            // The head is already out; a file that vanished can only end the connection.
-            guard let fd = loop.openFile(path) else { return reset() }
-            var position = off_t(offset)
-            let end = off_t(offset + count)
-            if evbuffer_get_length(output) == 0 {
-                // Straight from the page cache to the socket, as far as the socket takes it.
-                while position < end {
-                    let sent = sendfile(bufferevent_getfd(bev), fd, &position, Int(end - position))
-                    if sent <= 0 { break }
-                }
-            }
-            guard position < end else { return }
-            // The rest goes as the socket drains. libevent maps it and writes it with writev, not
-            // its own sendfile: libevent 2.1 reports a sendfile that would block as a 0-byte write,
-            // which its bufferevent takes for the end of the connection, cutting downloads short.
-            let copy = dup(fd)
-            let flags = UInt32(EVBUF_FS_DISABLE_SENDFILE | EVBUF_FS_CLOSE_ON_FREE)
-            guard copy >= 0, let segment = evbuffer_file_segment_new(copy, Int64(position), Int64(end - position), flags) else {
-                if copy >= 0 { Glibc.close(copy) }
-                return reset()
-            }
-            defer { evbuffer_file_segment_free(segment) }
-            if evbuffer_add_file_segment(output, segment, 0, Int64(end - position)) != 0 { reset() }
-        }
-    }
-
-    private func write(_ bytes: [UInt8], more: Bool = false) {
-        bytes.withUnsafeBytes { buffer in
-            var offset = 0
-            if evbuffer_get_length(output) == 0 {
-                let flags = Int32(MSG_NOSIGNAL | MSG_DONTWAIT) | (more ? Int32(MSG_MORE) : 0)
-                let sent = Glibc.send(bufferevent_getfd(bev), buffer.baseAddress, buffer.count, flags)
-                if sent > 0 { offset = sent }
-            }
-            if offset < buffer.count { _ = evbuffer_add(output, buffer.baseAddress! + offset, buffer.count - offset) }
-        }
-    }
-
-    private func finish(keepAlive: Bool) {
-        guard case .head = state else { return }  // reset() may have closed the connection
-        if !keepAlive {
-            state = .closing
-            pauseReading()
-            // Everything already went out directly: no write event will come to close it.
-            if evbuffer_get_length(output) == 0 { linger() }
-        }
-    }
-
-    /// Refuses the current request and closes the connection once the refusal is sent.
-    private func fail(_ status: Int, _ message: String) {
-        var response = configuration.errorResponse(status, message)
-        response.closeConnection = true
-        state = .head
-        send(response, isHead: false, keepAlive: false)
-    }
-
     // MARK: Events
 
     func writable() {
@@ -389,7 +274,7 @@ final class Connection {
     }
 
     /// Drops the connection with a TCP reset.
-    private func reset() {
+    func reset() {
         var linger = Glibc.linger(l_onoff: 1, l_linger: 0)
         setsockopt(bufferevent_getfd(bev), SOL_SOCKET, SO_LINGER, &linger, socklen_t(MemoryLayout<Glibc.linger>.size))
         close()

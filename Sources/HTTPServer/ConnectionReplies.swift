@@ -1,0 +1,120 @@
+import CLibevent
+import Glibc
+
+/// How a connection answers: in order, straight to the socket when it can, delayed or broken
+/// on purpose when a scenario says so, and closed without a reset once it is done.
+extension Connection {
+
+    func dispatch(_ head: RequestHead, body: [UInt8]) {
+        let request = HTTPRequest(method: head.method, target: head.target, version: head.version, headers: head.headers, body: body)
+        let response = loop.handler.respond(to: request)
+        let keepAlive = head.keepAlive && !response.closeConnection
+        let isHead = head.method == "HEAD"
+        if response.delayMilliseconds > 0 {
+            state = .waiting
+            pauseReading()
+            loop.after(milliseconds: response.delayMilliseconds) { [self] in
+                guard case .waiting = state else { return }
+                state = .head
+                send(response, isHead: isHead, keepAlive: keepAlive)
+                if case .head = state {
+                    resumeReading()
+                    readable()
+                }
+            }
+        } else {
+            state = .head
+            send(response, isHead: isHead, keepAlive: keepAlive)
+        }
+    }
+
+    private func send(_ response: HTTPResponse, isHead: Bool, keepAlive: Bool) {
+        let date = loop.dateCache.current()
+        switch response.fault {
+        case .reset?:
+            reset()
+        case .empty?:
+            write(ResponseEncoding.head(of: response, contentLength: response.body.count, keepAlive: false, date: date))
+            finish(keepAlive: false)
+        case .truncate?:
+            // Announce the whole body (plus one byte when it is empty) and send only half of it.
+            let announced = max(response.body.count, 1)
+            write(ResponseEncoding.head(of: response, contentLength: announced, keepAlive: false, date: date))
+            writeBody(response.body, prefix: response.body.count / 2)
+            finish(keepAlive: false)
+        case nil:
+            var head = ResponseEncoding.head(of: response, contentLength: response.body.count, keepAlive: keepAlive, date: date)
+            if !isHead, case .bytes(let body) = response.body {
+                head.append(contentsOf: body)
+                write(head)
+            } else {
+                // A file follows: hold the head back so that it leaves with the file's first bytes.
+                write(head, more: !isHead && response.body.count > 0)
+                if !isHead { writeBody(response.body, prefix: response.body.count) }
+            }
+            finish(keepAlive: keepAlive)
+        }
+    }
+
+    private func writeBody(_ body: HTTPResponse.Body, prefix count: Int) {
+        switch body {
+        case .bytes(let bytes):
+            bytes.withUnsafeBytes { _ = evbuffer_add(output, $0.baseAddress, count) }
+        case .file(let path, let offset, _):
+            guard count > 0 else { return }
+            // The head is already out; a file that vanished can only end the connection.
+            guard let fd = loop.openFile(path) else { return reset() }
+            var position = off_t(offset)
+            let end = off_t(offset + count)
+            if evbuffer_get_length(output) == 0 {
+                // Straight from the page cache to the socket, as far as the socket takes it.
+                while position < end {
+                    let sent = sendfile(bufferevent_getfd(bev), fd, &position, Int(end - position))
+                    if sent <= 0 { break }
+                }
+            }
+            guard position < end else { return }
+            // The rest goes as the socket drains. libevent maps it and writes it with writev, not
+            // its own sendfile: libevent 2.1 reports a sendfile that would block as a 0-byte write,
+            // which its bufferevent takes for the end of the connection, cutting downloads short.
+            let copy = dup(fd)
+            let flags = UInt32(EVBUF_FS_DISABLE_SENDFILE | EVBUF_FS_CLOSE_ON_FREE)
+            guard copy >= 0, let segment = evbuffer_file_segment_new(copy, Int64(position), Int64(end - position), flags) else {
+                if copy >= 0 { Glibc.close(copy) }
+                return reset()
+            }
+            defer { evbuffer_file_segment_free(segment) }
+            if evbuffer_add_file_segment(output, segment, 0, Int64(end - position)) != 0 { reset() }
+        }
+    }
+
+    func write(_ bytes: [UInt8], more: Bool = false) {
+        bytes.withUnsafeBytes { buffer in
+            var offset = 0
+            if evbuffer_get_length(output) == 0 {
+                let flags = Int32(MSG_NOSIGNAL | MSG_DONTWAIT) | (more ? Int32(MSG_MORE) : 0)
+                let sent = Glibc.send(bufferevent_getfd(bev), buffer.baseAddress, buffer.count, flags)
+                if sent > 0 { offset = sent }
+            }
+            if offset < buffer.count { _ = evbuffer_add(output, buffer.baseAddress! + offset, buffer.count - offset) }
+        }
+    }
+
+    private func finish(keepAlive: Bool) {
+        guard case .head = state else { return }  // reset() may have closed the connection
+        if !keepAlive {
+            state = .closing
+            pauseReading()
+            // Everything already went out directly: no write event will come to close it.
+            if evbuffer_get_length(output) == 0 { linger() }
+        }
+    }
+
+    /// Refuses the current request and closes the connection once the refusal is sent.
+    func fail(_ status: Int, _ message: String) {
+        var response = configuration.errorResponse(status, message)
+        response.closeConnection = true
+        state = .head
+        send(response, isHead: false, keepAlive: false)
+    }
+}
