@@ -107,7 +107,7 @@ struct LimitTests {
         #expect(try server.get("/__admin/health", key: nil).status == 200)
         #expect(silent.isClosedByPeer())
         let waited = Date().timeIntervalSince(started)
-        #expect(waited >= 0.9 && waited < 3, "closed after \(waited) s")
+        #expect(waited >= 0.9 && waited < 5, "closed after \(waited) s")
     }
 
     @Test("a client that sends its headers a byte at a time is dropped after --idle-timeout")
@@ -117,7 +117,7 @@ struct LimitTests {
         let started = Date()
         try slow.write("GET /__admin/health HTTP/1.1\r\n")
         var closed = false
-        for n in 0..<20 {
+        for n in 0..<28 {
             usleep(250_000)
             if (try? slow.write("X-\(n): y\r\n")) == nil { closed = true; break }
             if n == 2 { #expect(try server.get("/__admin/health", key: nil).status == 200) }
@@ -126,7 +126,7 @@ struct LimitTests {
             if peeked == 0 { closed = true; break }
         }
         #expect(closed)
-        #expect(Date().timeIntervalSince(started) < 3)
+        #expect(Date().timeIntervalSince(started) < 6)
     }
 }
 
