@@ -19,7 +19,7 @@ let package = Package(
             providers: [.apt(["libevent-dev"]), .brew(["libevent"])]
         ),
         .target(name: "JSON"),
-        .target(name: "HTTPServer", dependencies: ["CLibevent"]),
+        .target(name: "HTTPServer", dependencies: ["CLibevent", "JSON"]),
         .target(name: "VideoMockCore", dependencies: ["JSON", .product(name: "Yams", package: "Yams")]),
         .target(name: "Providers", dependencies: ["VideoMockCore", "HTTPServer", "JSON"]),
         .target(name: "Admin", dependencies: ["VideoMockCore", "HTTPServer", "JSON"]),

@@ -210,7 +210,7 @@ public struct AdminAPI: Sendable {
         [
             "id": .string(s.id), "provider": .string(s.record.provider), "api_key": .string(s.record.owner),
             "model": .string(s.spec.model), "prompt": .string(s.spec.prompt), "status": .string(s.phase.rawValue),
-            "progress": .int(s.progress), "created_at": .double(s.createdAt), "completed_at": JSON(s.completedAt.map(JSON.double)),
+            "progress": .int(s.progress), "created_at": .double(s.createdAt), "completed_at": s.completedAt.map(JSON.double) ?? .null,
             "expires_at": s.expiresAt.map(JSON.double) ?? .null, "expired": .bool(s.isExpired),
             "error": s.failure.map { ["code": .string($0.code), "message": .string($0.message)] } ?? .null,
             "duration": .int(s.spec.duration), "width": .int(s.spec.dimensions.width), "height": .int(s.spec.dimensions.height),
@@ -234,16 +234,6 @@ public struct AdminAPI: Sendable {
     public static func error(_ status: Int, _ message: String) -> HTTPResponse {
         .json(["error": ["message": .string(message), "type": "admin_error"]], status: status)
     }
-}
-
-extension HTTPResponse {
-    static func json(_ value: JSON, status: Int = 200) -> HTTPResponse {
-        HTTPResponse(status: status, contentType: "application/json", bytes: value.bytes)
-    }
-}
-
-extension JSON {
-    init(_ value: JSON?) { self = value ?? .null }
 }
 
 /// An error reply, carried where a Result needs an Error.

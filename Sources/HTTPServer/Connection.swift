@@ -196,9 +196,9 @@ final class Connection {
     }
 
     /// Advances through a chunked body; false when more bytes are needed or the connection failed.
-    private func readChunks(_ head: RequestHead, _ start: ChunkPhase, _ start_received: [UInt8]) -> Bool {
-        var phase = start
-        var received = start_received
+    private func readChunks(_ head: RequestHead, _ startPhase: ChunkPhase, _ receivedSoFar: [UInt8]) -> Bool {
+        var phase = startPhase
+        var received = receivedSoFar
         defer { if case .chunked = state { state = .chunked(head, phase, received: received) } }
         while true {
             switch phase {

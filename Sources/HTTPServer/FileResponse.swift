@@ -1,3 +1,5 @@
+import JSON
+
 /// Replies with a file, honouring a `Range: bytes=...` header (RFC 9110 §14).
 extension HTTPResponse {
     /// 200 with the whole file, 206 with one satisfiable range, or 416 when no byte of the range
@@ -14,9 +16,13 @@ extension HTTPResponse {
             return HTTPResponse(status: 206, headers: headers, body: .file(path: path, offset: offset, length: length))
         case .unsatisfiable:
             headers.set("Content-Range", "bytes */\(size)")
-            headers.set("Content-Type", "application/json")
-            let message = "requested range not satisfiable: the resource is \(size) bytes"
-            return HTTPResponse(status: 416, headers: headers, body: .bytes(Array("{\"error\":{\"message\":\"\(message)\",\"type\":\"invalid_request_error\",\"code\":\"range_not_satisfiable\"}}".utf8)))
+            let error: JSON = [
+                "error": [
+                    "message": .string("requested range not satisfiable: the resource is \(size) bytes"),
+                    "type": "invalid_request_error", "code": "range_not_satisfiable",
+                ],
+            ]
+            return .json(error, status: 416, headers: headers)
         }
     }
 }

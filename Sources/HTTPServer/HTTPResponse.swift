@@ -1,3 +1,5 @@
+import JSON
+
 /// A reply to send, with optional scripted misbehaviour (a delay or a fault).
 public struct HTTPResponse: Sendable {
     public enum Body: Sendable, Equatable {
@@ -40,5 +42,14 @@ public struct HTTPResponse: Sendable {
 
     public init(status: Int, contentType: String, bytes: [UInt8]) {
         self.init(status: status, headers: ["Content-Type": contentType], body: .bytes(bytes))
+    }
+}
+
+extension HTTPResponse {
+    /// A JSON reply.
+    public static func json(_ value: JSON, status: Int = 200, headers: HTTPHeaders = [:]) -> HTTPResponse {
+        var all = headers
+        all.set("Content-Type", "application/json")
+        return HTTPResponse(status: status, headers: all, body: .bytes(value.bytes))
     }
 }

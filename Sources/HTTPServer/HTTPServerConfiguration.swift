@@ -22,15 +22,9 @@ public struct HTTPServerConfiguration: Sendable {
         self.errorResponse = errorResponse
     }
 
-    /// `{"error":{"message":...}}` with the status's reason as its type.
+    /// `{"error":{"message":...}}`.
     public static let plainJSONError: @Sendable (Int, String) -> HTTPResponse = { status, message in
-        var escaped: [UInt8] = []
-        for byte in message.utf8 {
-            if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") { escaped.append(UInt8(ascii: "\\")) }
-            escaped.append(byte < 0x20 ? UInt8(ascii: " ") : byte)
-        }
-        let body = Array("{\"error\":{\"message\":\"".utf8) + escaped + Array("\"}}".utf8)
-        return HTTPResponse(status: status, contentType: "application/json", bytes: body)
+        .json(["error": ["message": .string(message)]], status: status)
     }
 }
 

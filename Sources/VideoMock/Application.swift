@@ -48,7 +48,7 @@ public final class Application: HTTPHandler {
         engine = Engine(
             clock: Clock(mode: configuration.clock, timeScale: configuration.timeScale),
             catalogs: catalogs, media: media, ids: IDGenerator(seed: configuration.seed),
-            scenarios: ScenarioBook(commandLine: scenarios, lifecycle: LifecycleDefaults()), journal: Journal(capacity: configuration.journalSize))
+            scenarios: scenarios, journal: Journal(capacity: configuration.journalSize))
         adminToken = configuration.adminToken
         providers = [AIHubMix(engine: engine), Mixroute(engine: engine), Amux(engine: engine)]
         guard providers.contains(where: { $0.name == configuration.bareProvider }) else {
@@ -145,6 +145,7 @@ public final class Application: HTTPHandler {
         var providerRequest = ProviderRequest(http: request, apiKey: key, basePath: basePath)
         var facts = RequestFacts(provider: provider.name, endpoint: route.endpoint.rawValue, apiKey: key, headers: request.headers.fields)
         if engine.scenarios.hasRules {
+            if route.endpoint == .create || route.endpoint == .remix { providerRequest.parseBody() }
             (facts.model, facts.prompt) = provider.subject(of: providerRequest, endpoint: route.endpoint)
         }
         let decision = engine.decide(facts)

@@ -38,16 +38,15 @@ public final class Engine: Sendable {
 
     public init(
         clock: Clock, catalogs: CatalogSet, media: MediaLibrary, ids: IDGenerator, lifecycle: LifecycleDefaults = .init(),
-        scenarios: ScenarioBook = ScenarioBook(), journal: Journal = Journal(capacity: 10_000)
+        scenarios: [Scenario] = [], journal: Journal = Journal(capacity: 10_000)
     ) {
         self.clock = clock
         self.catalogs = catalogs
         self.media = media
         self.ids = ids
         self.lifecycle = lifecycle
-        self.scenarios = scenarios
+        self.scenarios = ScenarioBook(commandLine: scenarios, lifecycle: lifecycle)
         self.journal = journal
-        defaultPlan = SharedPlan(TaskPlan(timeline: .standard(queued: lifecycle.queued, rendering: lifecycle.rendering)))
     }
 
     /// What the scenarios decide for a request.
@@ -55,14 +54,12 @@ public final class Engine: Sendable {
         scenarios.decide(facts)
     }
 
-    /// The plan for a task when no scenario was consulted.
-    public let defaultPlan: SharedPlan
 
     /// Creates a task with an id from `makeID` (called again on the rare collision) and returns
     /// it as first seen: in its first step.
     public func create(provider: String, owner: String, spec: TaskSpec, model: ModelSpec, plan: SharedPlan?, makeID: () -> String) -> TaskSnapshot {
         let now = clock.now()
-        let plan = plan ?? defaultPlan
+        let plan = plan ?? scenarios.basePlan
         let expiresAfter = plan.plan.expiresAfter ?? model.expiresAfter
         var attributes = model.attributes
         if let url = plan.plan.resultURL { attributes["result_url"] = url }

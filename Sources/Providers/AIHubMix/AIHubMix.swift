@@ -29,7 +29,7 @@ public struct AIHubMix: Provider {
     // MARK: Endpoints
 
     func create(_ request: ProviderRequest) throws(APIError) -> HTTPResponse {
-        let fields = try RequestBody.fields(of: request.http)
+        let fields = try request.fields()
         let model = try model(try fields.requiredString("model"))
         let spec = try validate(try parameters(from: fields, model: model), for: model)
         let snapshot = engine.create(provider: name, owner: request.apiKey, spec: spec, model: model, plan: request.plan) { makeID(model: model.id) }
@@ -76,7 +76,7 @@ public struct AIHubMix: Provider {
     }
 
     func remix(_ request: ProviderRequest) throws(APIError) -> HTTPResponse {
-        let fields = try RequestBody.fields(of: request.http)
+        let fields = try request.fields()
         let prompt = try fields.requiredString("prompt")
         let sourceID = request.parameter("video_id")
         let source = try task { () throws(TaskError) in try engine.retrieve(provider: name, owner: request.apiKey, id: sourceID, isPoll: false) }

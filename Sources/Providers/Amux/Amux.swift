@@ -30,7 +30,7 @@ public struct Amux: Provider {
     }
 
     func create(_ request: ProviderRequest) throws(APIError) -> HTTPResponse {
-        let fields = try RequestBody.fields(of: request.http)
+        let fields = try request.fields()
         let model = try model(try fields.requiredString("model"))
         let spec = try validate(try fields.parameters(excluding: ["model"], flattening: "metadata"), for: model).seeded(randomSeed())
         let snapshot = engine.create(provider: name, owner: request.apiKey, spec: spec, model: model, plan: request.plan) {

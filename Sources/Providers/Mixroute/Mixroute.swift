@@ -32,7 +32,7 @@ public struct Mixroute: Provider {
     }
 
     func create(_ request: ProviderRequest) throws(APIError) -> HTTPResponse {
-        let fields = try RequestBody.fields(of: request.http)
+        let fields = try request.fields()
         let model = try model(try fields.requiredString("model"))
         let parameters =
             model.attributes["input"] == "content"
@@ -59,8 +59,7 @@ public struct Mixroute: Provider {
     func resultURL(_ snapshot: TaskSnapshot, _ request: ProviderRequest) -> String? {
         guard snapshot.phase == .completed, let expiresAt = snapshot.expiresAt else { return nil }
         if snapshot.record.attributes["result_url"] == "data" { return engine.media.dataURL(for: snapshot.spec) }
-        let host = request.http.headers["Host"] ?? "127.0.0.1"
-        return "http://\(host)/\(name)\(links.path(for: snapshot.id, expiresAt: Int(expiresAt)))"
+        return "\(request.origin)/\(name)\(links.path(for: snapshot.id, expiresAt: Int(expiresAt)))"
     }
 
     /// The Sora 2 download endpoint the docs mention, behind the API key.

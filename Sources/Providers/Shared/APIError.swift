@@ -33,15 +33,6 @@ public struct APIError: Error, Sendable {
     }
 }
 
-extension HTTPResponse {
-    /// A JSON reply.
-    public static func json(_ value: JSON, status: Int = 200, headers: HTTPHeaders = [:]) -> HTTPResponse {
-        var all = headers
-        all.set("Content-Type", "application/json")
-        return HTTPResponse(status: status, headers: all, body: .bytes(value.bytes))
-    }
-}
-
 extension APIError {
     /// The error a scenario's `respond: {status: N}` sends when it gives no body.
     public static func scripted(status: Int) -> APIError {

@@ -16,6 +16,8 @@ public struct ProviderRequest: Sendable {
     public var basePath: String
     /// How a task this request creates should live, as the scenarios decided.
     public var plan: SharedPlan?
+    /// The body's fields, once parsed (see `parseBody`).
+    private var parsedBody: Result<JSONObject, APIError>?
 
     public init(http: HTTPRequest, apiKey: String, basePath: String, plan: SharedPlan? = nil) {
         self.http = http
@@ -26,10 +28,23 @@ public struct ProviderRequest: Sendable {
 
     public func parameter(_ name: String) -> String { http.pathParameters[name] ?? "" }
 
-    /// An absolute URL for `path` under this request's base path, on the host the client called.
-    public func absoluteURL(_ path: String) -> String {
-        "http://\(http.headers["Host"] ?? "127.0.0.1")\(basePath)\(path)"
+    /// Parses the body now and keeps the result, so that whoever reads `fields()` next (scenario
+    /// matching, then the provider) does not parse it again.
+    public mutating func parseBody() {
+        if parsedBody == nil { parsedBody = Result { () throws(APIError) in try RequestBody.fields(of: http) } }
     }
+
+    /// The body's fields: the kept parse, or a parse now.
+    public func fields() throws(APIError) -> JSONObject {
+        if let parsedBody { return try parsedBody.get() }
+        return try RequestBody.fields(of: http)
+    }
+
+    /// `http://HOST`, the host the client called.
+    public var origin: String { "http://\(http.headers["Host"] ?? "127.0.0.1")" }
+
+    /// An absolute URL for `path` under this request's base path, on the host the client called.
+    public func absoluteURL(_ path: String) -> String { origin + basePath + path }
 }
 
 /// One route of a provider: a method and a path under its `/v1`.
@@ -110,7 +125,7 @@ extension Provider {
     /// The model and prompt a request is about, for scenario rules: from the body of a create,
     /// from the task named in the path otherwise (a remix's prompt is its new one).
     public func subject(of request: ProviderRequest, endpoint: Endpoint) -> (model: String?, prompt: String?) {
-        let fields = endpoint == .create || endpoint == .remix ? (try? RequestBody.fields(of: request.http)) : nil
+        let fields = endpoint == .create || endpoint == .remix ? (try? request.fields()) : nil
         let bodyPrompt = fields?["prompt"]?.string
             ?? fields?["metadata"]?["content"]?.array?.first { $0["type"] == "text" }?["text"]?.string
         if endpoint == .create { return (fields?["model"]?.string, bodyPrompt) }

@@ -103,7 +103,7 @@ extension DocumentNode {
         guard case .mapping(let entries) = value else { throw error("expected \(what)") }
         if let allowed {
             for entry in entries where !allowed.contains(entry.key) {
-                throw entry.node.keyError("unknown key '\(entry.key)'; expected one of: \(allowed.joined(separator: ", "))")
+                throw entry.node.error("unknown key '\(entry.key)'; expected one of: \(allowed.joined(separator: ", "))")
             }
         }
         return entries
@@ -169,9 +169,6 @@ extension DocumentNode {
         case .mapping(let entries): return .object(JSONObject(entries.map { (key: $0.key, value: $0.node.json) }))
         }
     }
-
-    /// Errors about a key point at its value's position, which is on the same line.
-    func keyError(_ message: String) -> DocumentError { error(message) }
 }
 
 /// Seconds in `250ms`, `2s`, `1.5s`, `5m`, `24h`, `30d`, or a bare number of seconds; at most

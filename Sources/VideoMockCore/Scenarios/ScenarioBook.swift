@@ -107,6 +107,8 @@ public final class ScenarioBook: Sendable {
     }
 
     private let state: Mutex<State>
+    /// Mirrors `State.hasRules`, so that requests can skip the scenarios without taking the lock.
+    private let rulesInForce = Atomic<Bool>(false)
 
     /// With scenarios from the command line, in order; their rules are consulted after any loaded later.
     public init(commandLine: [Scenario] = [], lifecycle: LifecycleDefaults = .init()) {
@@ -116,11 +118,15 @@ public final class ScenarioBook: Sendable {
                 state.loaded.append(Loaded(id: state.nextID, scenario: scenario, scope: nil, fromCommandLine: true))
                 state.nextID += 1
             }
+            rulesInForce.store(state.hasRules, ordering: .releasing)
         }
     }
 
+    /// The plan of a task no rule shapes: the lifecycle with the scenarios' defaults.
+    public var basePlan: SharedPlan { state.withLock { $0.globalPlan } }
+
     /// Whether any rule is in force (when none is, requests need not be examined).
-    public var hasRules: Bool { state.withLock { $0.hasRules } }
+    public var hasRules: Bool { rulesInForce.load(ordering: .acquiring) }
 
     /// Replaces the scenario loaded over the admin API for `scope` (a key, or nil for everyone).
     public func load(_ scenario: Scenario, scope: String?) {
@@ -128,6 +134,7 @@ public final class ScenarioBook: Sendable {
             state.loaded.removeAll { !$0.fromCommandLine && $0.scope == scope }
             state.loaded.append(Loaded(id: state.nextID, scenario: scenario, scope: scope, fromCommandLine: false))
             state.nextID += 1
+            rulesInForce.store(state.hasRules, ordering: .releasing)
         }
     }
 
@@ -135,6 +142,7 @@ public final class ScenarioBook: Sendable {
     public func clear(scope: String?) {
         state.withLock { state in
             state.loaded.removeAll { !$0.fromCommandLine && (scope == nil || $0.scope == scope) }
+            rulesInForce.store(state.hasRules, ordering: .releasing)
         }
     }
 
