@@ -95,6 +95,7 @@ struct CatalogFileTests {
         let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
         _ = Array(text.utf8).withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
         close(fd)
+        defer { unlink(path) }
         return try CatalogSet.load(files: [path])
     }
 
