@@ -3,9 +3,8 @@ import PackageDescription
 
 let package = Package(
     name: "VideoMock",
-    platforms: [.macOS(.v15)],
     products: [
-        .executable(name: "videomock", targets: ["videomock"]),
+        .executable(name: "videomock", targets: ["VideoMockCLI"]),
         .library(name: "VideoMock", targets: ["VideoMock"]),
     ],
     dependencies: [
@@ -20,12 +19,12 @@ let package = Package(
         ),
         .target(name: "JSON"),
         .target(name: "HTTPServer", dependencies: ["CLibevent", "JSON"]),
-        .target(name: "VideoMockCore", dependencies: ["JSON", .product(name: "Yams", package: "Yams")]),
+        .target(name: "VideoMockCore", dependencies: ["JSON", "HTTPServer", .product(name: "Yams", package: "Yams")]),
         .target(name: "Providers", dependencies: ["VideoMockCore", "HTTPServer", "JSON"]),
         .target(name: "Admin", dependencies: ["VideoMockCore", "HTTPServer", "JSON"]),
         .target(name: "VideoMock", dependencies: ["Providers", "Admin", "HTTPServer", "VideoMockCore"]),
         .executableTarget(
-            name: "videomock",
+            name: "VideoMockCLI",
             dependencies: ["VideoMock", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         .testTarget(name: "JSONTests", dependencies: ["JSON"]),
@@ -33,7 +32,7 @@ let package = Package(
         .testTarget(name: "VideoMockCoreTests", dependencies: ["VideoMockCore", "JSON"]),
         .testTarget(name: "VideoMockTests", dependencies: ["VideoMock", "HTTPServer", "JSON", "VideoMockCore"]),
         // Optimized even in debug builds: the load test's client must outpace the server it loads.
-        .testTarget(name: "EndToEndTests", dependencies: ["JSON", "videomock"], swiftSettings: [.unsafeFlags(["-O"])]),
+        .testTarget(name: "EndToEndTests", dependencies: ["JSON", "VideoMockCLI"], swiftSettings: [.unsafeFlags(["-O"])]),
     ],
     swiftLanguageModes: [.v6]
 )

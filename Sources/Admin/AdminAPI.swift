@@ -5,12 +5,21 @@ import VideoMockCore
 
 /// The `/__admin` API that integration tests use to inspect and steer the engine. JSON in and
 /// out; `?api_key=K` scopes scenarios, the journal, tasks and reset to one key.
-public struct AdminAPI: Sendable {
-    public struct Route: Sendable {
-        public let method: String
+package struct AdminAPI: Sendable {
+    package struct Route: Sendable {
+        package let method: String
         /// The path after `/__admin`.
-        public let path: String
-        public let handler: @Sendable (HTTPRequest) -> HTTPResponse
+        package let path: String
+        package let handler: @Sendable (HTTPRequest) -> HTTPResponse
+
+        /// A route whose handler throws its refusals, rendered in the admin envelope.
+        init(_ method: String, _ path: String, _ handler: @escaping @Sendable (HTTPRequest) throws(AdminError) -> HTTPResponse) {
+            self.method = method
+            self.path = path
+            self.handler = { request in
+                do throws(AdminError) { return try handler(request) } catch { return error.response }
+            }
+        }
     }
 
     let engine: Engine
@@ -21,34 +30,32 @@ public struct AdminAPI: Sendable {
         let bytes = Mutex<[UInt8]?>(nil)
     }
 
-    public init(engine: Engine) { self.engine = engine }
+    package init(engine: Engine) { self.engine = engine }
 
-    public var routes: [Route] {
+    package var routes: [Route] {
         [
-            Route(method: "GET", path: "/health", handler: { _ in .json(["status": "ok"]) }),
-            Route(method: "GET", path: "/openapi.json", handler: { _ in openAPIDocument() }),
-            Route(method: "POST", path: "/reset", handler: reset),
-            Route(method: "GET", path: "/clock", handler: { _ in clockJSON() }),
-            Route(method: "POST", path: "/clock/advance", handler: advance),
-            Route(method: "POST", path: "/clock/set", handler: setClock),
-            Route(method: "GET", path: "/scenarios", handler: scenarios),
-            Route(method: "POST", path: "/scenarios", handler: loadScenario),
-            Route(method: "DELETE", path: "/scenarios", handler: clearScenarios),
-            Route(method: "GET", path: "/requests", handler: requests),
-            Route(method: "DELETE", path: "/requests", handler: clearRequests),
-            Route(method: "GET", path: "/requests/count", handler: countRequests),
-            Route(method: "GET", path: "/tasks", handler: tasks),
-            Route(method: "GET", path: "/tasks/count", handler: countTasks),
-            Route(method: "GET", path: "/tasks/{id}", handler: task),
-            Route(method: "POST", path: "/tasks/{id}/complete", handler: complete),
-            Route(method: "POST", path: "/tasks/{id}/fail", handler: fail),
+            Route("GET", "/health") { _ in .json(["status": "ok"]) },
+            Route("GET", "/openapi.json") { _ throws(AdminError) in try openAPIDocument() },
+            Route("POST", "/reset", reset),
+            Route("GET", "/clock") { _ in clockJSON() },
+            Route("POST", "/clock/advance", advance),
+            Route("POST", "/clock/set", setClock),
+            Route("GET", "/scenarios", scenarios),
+            Route("POST", "/scenarios", loadScenario),
+            Route("DELETE", "/scenarios", clearScenarios),
+            Route("GET", "/requests", requests),
+            Route("DELETE", "/requests", clearRequests),
+            Route("GET", "/requests/count", countRequests),
+            Route("GET", "/tasks", tasks),
+            Route("GET", "/tasks/count", countTasks),
+            Route("GET", "/tasks/{id}", task),
+            Route("POST", "/tasks/{id}/complete", complete),
+            Route("POST", "/tasks/{id}/fail", fail),
         ]
     }
 
-    // MARK: OpenAPI
-
     /// `openapi.yaml` from the fixtures, as JSON.
-    func openAPIDocument() -> HTTPResponse {
+    func openAPIDocument() throws(AdminError) -> HTTPResponse {
         if let cached = openAPI.bytes.withLock({ $0 }) { return HTTPResponse(status: 200, contentType: "application/json", bytes: cached) }
         let path = "\(engine.media.directory)/openapi.yaml"
         do {
@@ -56,7 +63,7 @@ public struct AdminAPI: Sendable {
             openAPI.bytes.withLock { $0 = bytes }
             return HTTPResponse(status: 200, contentType: "application/json", bytes: bytes)
         } catch {
-            return AdminAPI.error(500, "The OpenAPI document could not be read: \(error)")
+            throw AdminError(500, "The OpenAPI document could not be read: \(error)")
         }
     }
 
@@ -71,27 +78,21 @@ public struct AdminAPI: Sendable {
         .json(["mode": .string(engine.clock.mode.rawValue), "now": .double(engine.clock.now()), "time_scale": .double(engine.clock.timeScale)])
     }
 
-    func advance(_ request: HTTPRequest) -> HTTPResponse {
-        switch number("seconds", in: request, example: #"{"seconds": 60}"#) {
-        case .failure(let failure): return failure.response
-        case .success(let seconds):
-            guard seconds >= 0 else { return AdminAPI.error(400, "'seconds' must be zero or more: the clock only moves forward.") }
-            guard engine.clock.now() + seconds <= Clock.latest else {
-                return AdminAPI.error(400, "'seconds' would move the clock past the year 5000.")
-            }
-            engine.clock.advance(by: seconds)
-            return clockJSON()
-        }
+    func advance(_ request: HTTPRequest) throws(AdminError) -> HTTPResponse {
+        let seconds = try number("seconds", in: request, example: #"{"seconds": 60}"#)
+        guard seconds >= 0 else { throw AdminError(400, "'seconds' must be zero or more: the clock only moves forward.") }
+        guard engine.clock.now() + seconds <= Clock.latest else { throw AdminError(400, "'seconds' would move the clock past the year 5000.") }
+        engine.clock.advance(by: seconds)
+        return clockJSON()
     }
 
-    func setClock(_ request: HTTPRequest) -> HTTPResponse {
-        switch number("now", in: request, example: #"{"now": 1767225600}"#) {
-        case .failure(let failure): return failure.response
-        case .success(let now):
-            guard now >= 0, now <= Clock.latest else { return AdminAPI.error(400, "'now' must be a Unix time in seconds, from 0 to \(Int(Clock.latest)).") }
-            engine.clock.set(to: now)
-            return clockJSON()
+    func setClock(_ request: HTTPRequest) throws(AdminError) -> HTTPResponse {
+        let now = try number("now", in: request, example: #"{"now": 1767225600}"#)
+        guard now >= 0, now <= Clock.latest else {
+            throw AdminError(400, "'now' must be a Unix time in seconds, from 0 to \(Int(Clock.latest)).")
         }
+        engine.clock.set(to: now)
+        return clockJSON()
     }
 
     // MARK: Scenarios
@@ -102,20 +103,21 @@ public struct AdminAPI: Sendable {
 
     /// Loads a YAML or JSON scenario, replacing the one loaded before for the same scope; a bad
     /// one is refused with its line and column, and the rules in force stay.
-    func loadScenario(_ request: HTTPRequest) -> HTTPResponse {
+    func loadScenario(_ request: HTTPRequest) throws(AdminError) -> HTTPResponse {
         let scope = request.query["api_key"]
         let source = scope.map { "scenario for \($0)" } ?? "scenario"
         guard let text = String(validating: request.body, as: UTF8.self), !text.isEmpty else {
-            return AdminAPI.error(400, "The body must be a YAML or JSON scenario (version: 1).")
+            throw AdminError(400, "The body must be a YAML or JSON scenario (version: 1).")
         }
         do {
             let scenario = try ScenarioLoader.parse(text, source: source)
             engine.scenarios.load(scenario, scope: scope)
             return .json(["status": "ok", "rules": .int(scenario.rules.count), "scope": JSON(scope)])
         } catch {
-            return .json(
-                ["error": ["message": .string(error.description), "type": "invalid_scenario", "line": .int(error.line), "column": .int(error.column)]],
-                status: 400)
+            let detail: JSON = [
+                "message": .string(error.description), "type": "invalid_scenario", "line": .int(error.line), "column": .int(error.column),
+            ]
+            return .json(["error": detail], status: 400)
         }
     }
 
@@ -124,121 +126,12 @@ public struct AdminAPI: Sendable {
         return .json(["status": "ok"])
     }
 
-    // MARK: Journal
-
-    func filter(_ request: HTTPRequest) -> Result<JournalFilter, AdminFailure> {
-        let query = request.query
-        var filter = JournalFilter()
-        filter.method = query["method"]
-        filter.path = query["path"]
-        filter.provider = query["provider"]
-        filter.endpoint = query["endpoint"]
-        filter.apiKey = query["api_key"]
-        if let since = query["since"] {
-            guard let value = Double(since) else { return AdminFailure.result(AdminAPI.error(400, "'since' must be a Unix time in seconds, got '\(since)'.")) }
-            filter.since = value
-        }
-        return .success(filter)
-    }
-
-    func requests(_ request: HTTPRequest) -> HTTPResponse {
-        switch filter(request) {
-        case .failure(let failure): return failure.response
-        case .success(let filter):
-            let entries = engine.journal.entries(filter)
-            return .json(["requests": .array(entries.map { $0.entry.json(id: $0.id) }), "count": .int(entries.count)])
-        }
-    }
-
-    func countRequests(_ request: HTTPRequest) -> HTTPResponse {
-        switch filter(request) {
-        case .failure(let failure): return failure.response
-        case .success(let filter): return .json(["count": .int(engine.journal.count(filter))])
-        }
-    }
-
-    func clearRequests(_ request: HTTPRequest) -> HTTPResponse {
-        engine.journal.clear(apiKey: request.query["api_key"])
-        return .json(["status": "ok"])
-    }
-
-    // MARK: Tasks
-
-    func tasks(_ request: HTTPRequest) -> HTTPResponse {
-        let all = engine.tasks(owner: request.query["api_key"]).filter { request.query["provider"] == nil || $0.record.provider == request.query["provider"] }
-        return .json(["tasks": .array(all.map(AdminAPI.taskJSON))])
-    }
-
-    func countTasks(_ request: HTTPRequest) -> HTTPResponse {
-        .json(["count": .int(engine.store.count(owner: request.query["api_key"]))])
-    }
-
-    func task(_ request: HTTPRequest) -> HTTPResponse {
-        taskReply { () throws(TaskError) in try engine.task(id: request.pathParameters["id"] ?? "") }
-    }
-
-    func complete(_ request: HTTPRequest) -> HTTPResponse {
-        taskReply { () throws(TaskError) in try engine.force(id: request.pathParameters["id"] ?? "", .complete) }
-    }
-
-    func fail(_ request: HTTPRequest) -> HTTPResponse {
-        var code = "generation_failed", message = "Video generation failed"
-        if !request.body.isEmpty {
-            guard let body = try? JSON.parse(request.body), body.object != nil else {
-                return AdminAPI.error(400, "The body must be JSON like {\"code\": \"content_policy_violation\", \"message\": \"...\"}.")
-            }
-            if let given = body["code"] {
-                guard let text = given.string else { return AdminAPI.error(400, "'code' must be a string.") }
-                code = text
-            }
-            if let given = body["message"] {
-                guard let text = given.string else { return AdminAPI.error(400, "'message' must be a string.") }
-                message = text
-            }
-        }
-        return taskReply { () throws(TaskError) in try engine.force(id: request.pathParameters["id"] ?? "", .fail(code: code, message: message)) }
-    }
-
-    private func taskReply(_ body: () throws(TaskError) -> TaskSnapshot) -> HTTPResponse {
-        do { return .json(AdminAPI.taskJSON(try body())) } catch {
-            return AdminAPI.error(404, "No task with that id.")
-        }
-    }
-
-    /// A task, provider-neutral.
-    static func taskJSON(_ s: TaskSnapshot) -> JSON {
-        [
-            "id": .string(s.id), "provider": .string(s.record.provider), "api_key": .string(s.record.owner),
-            "model": .string(s.spec.model), "prompt": .string(s.spec.prompt), "status": .string(s.phase.rawValue),
-            "progress": .int(s.progress), "created_at": .double(s.createdAt), "completed_at": s.completedAt.map(JSON.double) ?? .null,
-            "expires_at": s.expiresAt.map(JSON.double) ?? .null, "expired": .bool(s.isExpired),
-            "error": s.failure.map { ["code": .string($0.code), "message": .string($0.message)] } ?? .null,
-            "duration": .int(s.spec.duration), "width": .int(s.spec.dimensions.width), "height": .int(s.spec.dimensions.height),
-            "has_audio": .bool(s.spec.hasAudio), "parameters": .object(s.spec.parameters), "remixed_from": JSON(s.spec.remixOf),
-        ]
-    }
-
     // MARK: Helpers
 
-    private func number(_ name: String, in request: HTTPRequest, example: String) -> Result<Double, AdminFailure> {
-        guard let body = try? JSON.parse(request.body) else {
-            return AdminFailure.result(AdminAPI.error(400, "The body must be JSON like \(example)."))
-        }
-        guard let value = body[name]?.number, value.isFinite else {
-            return AdminFailure.result(AdminAPI.error(400, "'\(name)' must be a number, e.g. \(example)."))
-        }
-        return .success(value)
+    /// A number field of the JSON body, or a 400 showing an `example` body.
+    func number(_ name: String, in request: HTTPRequest, example: String) throws(AdminError) -> Double {
+        guard let body = try? JSON.parse(request.body) else { throw AdminError(400, "The body must be JSON like \(example).") }
+        guard let value = body[name]?.number, value.isFinite else { throw AdminError(400, "'\(name)' must be a number, e.g. \(example).") }
+        return value
     }
-
-    /// `{"error":{"message","type"}}` with the admin API's own type.
-    public static func error(_ status: Int, _ message: String) -> HTTPResponse {
-        .json(["error": ["message": .string(message), "type": "admin_error"]], status: status)
-    }
-}
-
-/// An error reply, carried where a Result needs an Error.
-struct AdminFailure: Error {
-    let response: HTTPResponse
-
-    static func result<T>(_ response: HTTPResponse) -> Result<T, AdminFailure> { .failure(AdminFailure(response: response)) }
 }

@@ -4,7 +4,7 @@ import JSON
 extension HTTPResponse {
     /// 200 with the whole file, 206 with one satisfiable range, or 416 when no byte of the range
     /// exists. Several ranges, or a Range header that does not parse, get the whole file.
-    public static func file(path: String, size: Int, contentType: String, range: String?, headers extra: HTTPHeaders = [:]) -> HTTPResponse {
+    package static func file(path: String, size: Int, contentType: String, range: String?, headers extra: HTTPHeaders = [:]) -> HTTPResponse {
         var headers = extra
         headers.set("Content-Type", contentType)
         headers.set("Accept-Ranges", "bytes")
@@ -28,12 +28,12 @@ extension HTTPResponse {
 }
 
 /// The outcome of a Range header against a resource of known size.
-public enum ByteRange: Equatable, Sendable {
+package enum ByteRange: Equatable, Sendable {
     case whole
     case partial(offset: Int, length: Int)
     case unsatisfiable
 
-    public static func evaluate(_ header: String?, size: Int) -> ByteRange {
+    package static func evaluate(_ header: String?, size: Int) -> ByteRange {
         guard let header else { return .whole }
         let trimmed = header.trimmingHTTPWhitespace()
         guard trimmed.lowercased().hasPrefix("bytes=") else { return .whole }

@@ -1,17 +1,17 @@
 /// One parsed HTTP request, body included.
-public struct HTTPRequest: Sendable {
-    public enum Version: Sendable, Equatable { case http10, http11 }
+package struct HTTPRequest: Sendable {
+    package enum Version: Sendable, Equatable { case http10, http11 }
 
-    public var method: String
+    package var method: String
     /// The request target exactly as sent: path and query, still percent-encoded.
-    public var target: String
-    public var version: Version
-    public var headers: HTTPHeaders
-    public var body: [UInt8]
+    package var target: String
+    package var version: Version
+    package var headers: HTTPHeaders
+    package var body: [UInt8]
     /// Filled in by the router from `{name}` segments of the matched pattern.
-    public var pathParameters: [String: String] = [:]
+    package var pathParameters: [String: String] = [:]
 
-    public init(method: String, target: String, version: Version = .http11, headers: HTTPHeaders = [:], body: [UInt8] = []) {
+    package init(method: String, target: String, version: Version = .http11, headers: HTTPHeaders = [:], body: [UInt8] = []) {
         self.method = method
         self.target = target
         self.version = version
@@ -20,19 +20,19 @@ public struct HTTPRequest: Sendable {
     }
 
     /// The path part of the target, still percent-encoded.
-    public var path: Substring {
+    package var path: Substring {
         if let q = target.utf8.firstIndex(of: UInt8(ascii: "?")) { return target[..<q] }
         return target[...]
     }
 
     /// The query string after `?`, if any.
-    public var queryString: Substring? {
+    package var queryString: Substring? {
         guard let q = target.utf8.firstIndex(of: UInt8(ascii: "?")) else { return nil }
         return target[target.utf8.index(after: q)...]
     }
 
     /// Query parameters, percent- and plus-decoded; the first of repeated names wins.
-    public var query: [String: String] {
+    package var query: [String: String] {
         var result: [String: String] = [:]
         guard let queryString else { return result }
         for pair in queryString.split(separator: "&", omittingEmptySubsequences: true) {
@@ -45,7 +45,7 @@ public struct HTTPRequest: Sendable {
     }
 
     /// The media type of the body without parameters, lower-cased (`application/json`).
-    public var mediaType: String? {
+    package var mediaType: String? {
         guard let value = headers["Content-Type"] else { return nil }
         let end = value.utf8.firstIndex(of: UInt8(ascii: ";")) ?? value.endIndex
         let type = value[..<end].trimmingHTTPWhitespace()
@@ -54,7 +54,7 @@ public struct HTTPRequest: Sendable {
     }
 
     /// The token of an `Authorization: Bearer TOKEN` header, if that is what was sent.
-    public var bearerToken: String? {
+    package var bearerToken: String? {
         guard let value = headers["Authorization"]?.trimmingHTTPWhitespace(), value.utf8.count > 7 else { return nil }
         let scheme = value.utf8.index(value.startIndex, offsetBy: 6)
         guard value[..<scheme].equalsIgnoringASCIICase("Bearer"), value.utf8[scheme] == UInt8(ascii: " ") else { return nil }
@@ -64,7 +64,7 @@ public struct HTTPRequest: Sendable {
 }
 
 /// Percent-decodes `text`; nil when an escape is malformed or the result is not UTF-8.
-public func percentDecode(_ text: some StringProtocol, plusAsSpace: Bool = false) -> String? {
+package func percentDecode(_ text: some StringProtocol, plusAsSpace: Bool = false) -> String? {
     if !text.utf8.contains(where: { $0 == UInt8(ascii: "%") || (plusAsSpace && $0 == UInt8(ascii: "+")) }) { return String(text) }
     var bytes: [UInt8] = []
     bytes.reserveCapacity(text.utf8.count)

@@ -2,21 +2,21 @@ import CLibevent
 import Glibc
 
 /// Why the server could not start listening.
-public struct HTTPServerError: Error, CustomStringConvertible {
-    public let description: String
+package struct HTTPServerError: Error, CustomStringConvertible {
+    package let description: String
 }
 
 /// An HTTP/1.1 server: one listening socket, served by `threads` libevent loops.
-public final class HTTPServer: Sendable {
-    public let host: String
+package final class HTTPServer: Sendable {
+    package let host: String
     /// The bound port (the one the OS picked when 0 was asked for).
-    public let port: Int
+    package let port: Int
     private let socket: Int32
     private let handler: any HTTPHandler
     private let configuration: HTTPServerConfiguration
 
     /// Binds and listens; no request is served before `start`.
-    public init(host: String, port: Int, configuration: HTTPServerConfiguration = .init(), handler: any HTTPHandler) throws {
+    package init(host: String, port: Int, configuration: HTTPServerConfiguration, handler: any HTTPHandler) throws {
         guard (0...65535).contains(port) else { throw HTTPServerError(description: "port \(port) is not in 0...65535") }
         signal(SIGPIPE, SIG_IGN)
         evthread_use_pthreads()
@@ -27,7 +27,7 @@ public final class HTTPServer: Sendable {
     }
 
     /// Starts `threads` event loops in background threads and returns.
-    public func start(threads: Int) {
+    package func start(threads: Int) {
         for _ in 0..<max(1, threads) {
             let fd = dup(socket)
             let handler = handler, configuration = configuration

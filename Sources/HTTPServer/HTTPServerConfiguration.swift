@@ -1,19 +1,19 @@
 /// Limits and timeouts every connection obeys, and how protocol-level errors are worded.
-public struct HTTPServerConfiguration: Sendable {
+package struct HTTPServerConfiguration: Sendable {
     /// Larger bodies are refused with 413 before they are read.
-    public var maxBodyBytes: Int
+    package var maxBodyBytes: Int
     /// A request line plus headers larger than this is refused with 431.
-    public var maxHeadBytes: Int
+    package var maxHeadBytes: Int
     /// A connection that sends nothing for this long, or takes longer than this to send a
     /// request's headers, is closed.
-    public var idleTimeoutSeconds: Double
+    package var idleTimeoutSeconds: Double
     /// The reply to a request the HTTP layer itself refuses (bad framing, too large, ...).
-    public var errorResponse: @Sendable (_ status: Int, _ message: String) -> HTTPResponse
+    package var errorResponse: @Sendable (_ status: Int, _ message: String) -> HTTPResponse
 
-    public init(
-        maxBodyBytes: Int = 32 << 20,
+    package init(
+        maxBodyBytes: Int,
         maxHeadBytes: Int = 64 << 10,
-        idleTimeoutSeconds: Double = 30,
+        idleTimeoutSeconds: Double,
         errorResponse: @escaping @Sendable (Int, String) -> HTTPResponse = HTTPServerConfiguration.plainJSONError
     ) {
         self.maxBodyBytes = maxBodyBytes
@@ -23,13 +23,13 @@ public struct HTTPServerConfiguration: Sendable {
     }
 
     /// `{"error":{"message":...}}`.
-    public static let plainJSONError: @Sendable (Int, String) -> HTTPResponse = { status, message in
+    package static let plainJSONError: @Sendable (Int, String) -> HTTPResponse = { status, message in
         .json(["error": ["message": .string(message)]], status: status)
     }
 }
 
 /// Answers requests. Called on event-loop threads, concurrently: must be thread-safe and
 /// must not block (scripted delays go in `HTTPResponse.delayMilliseconds`).
-public protocol HTTPHandler: Sendable {
+package protocol HTTPHandler: Sendable {
     func respond(to request: HTTPRequest) -> HTTPResponse
 }

@@ -1,25 +1,25 @@
 import Glibc
 
 /// One part of a `multipart/form-data` body.
-public struct MultipartPart: Sendable, Equatable {
-    public var name: String
-    public var filename: String?
-    public var contentType: String?
-    public var body: [UInt8]
+package struct MultipartPart: Sendable, Equatable {
+    package var name: String
+    package var filename: String?
+    package var contentType: String?
+    package var body: [UInt8]
 
     /// The body as text, when it is UTF-8.
-    public var text: String? { String(validating: body, as: UTF8.self) }
+    package var text: String? { String(validating: body, as: UTF8.self) }
 }
 
 /// Why a multipart body could not be read.
-public struct MultipartError: Error, Equatable, Sendable, CustomStringConvertible {
-    public let description: String
+package struct MultipartError: Error, Equatable, Sendable, CustomStringConvertible {
+    package let description: String
 }
 
 /// A `multipart/form-data` parser (RFC 7578).
-public enum MultipartForm {
+package enum MultipartForm {
     /// The boundary parameter of a `multipart/form-data` Content-Type.
-    public static func boundary(fromContentType contentType: String) throws(MultipartError) -> String {
+    package static func boundary(fromContentType contentType: String) throws(MultipartError) -> String {
         for parameter in contentType.split(separator: ";").dropFirst() {
             let pair = parameter.split(separator: "=", maxSplits: 1)
             guard pair.count == 2, pair[0].trimmingHTTPWhitespace().equalsIgnoringASCIICase("boundary") else { continue }
@@ -31,11 +31,11 @@ public enum MultipartForm {
         throw MultipartError(description: "multipart/form-data Content-Type has no valid boundary parameter")
     }
 
-    public static func parse(_ body: [UInt8], contentType: String) throws(MultipartError) -> [MultipartPart] {
+    package static func parse(_ body: [UInt8], contentType: String) throws(MultipartError) -> [MultipartPart] {
         try parse(body, boundary: boundary(fromContentType: contentType))
     }
 
-    public static func parse(_ body: [UInt8], boundary: String) throws(MultipartError) -> [MultipartPart] {
+    package static func parse(_ body: [UInt8], boundary: String) throws(MultipartError) -> [MultipartPart] {
         let delimiter = Array("--\(boundary)".utf8)
         let separator = Array("\r\n--\(boundary)".utf8)
         guard var cursor = find(delimiter, in: body, from: 0) else {

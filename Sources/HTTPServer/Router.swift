@@ -1,9 +1,9 @@
 /// Maps a method and a path to the number of a route (in the order they were added), with
 /// `{name}` segments captured. Not generic, so matching costs no runtime type lookups.
-public struct Router: Sendable {
-    public struct Route: Sendable {
-        public let method: String
-        public let pattern: String
+package struct Router: Sendable {
+    package struct Route: Sendable {
+        package let method: String
+        package let pattern: String
         let segments: [Segment]
     }
 
@@ -12,7 +12,7 @@ public struct Router: Sendable {
         case parameter(String)
     }
 
-    public enum Match {
+    package enum Match {
         /// The index of the route in `routes`.
         case found(Int, parameters: [String: String])
         /// The path exists, but not for this method: these are the methods it takes.
@@ -20,13 +20,13 @@ public struct Router: Sendable {
         case notFound
     }
 
-    public private(set) var routes: [Route] = []
+    package private(set) var routes: [Route] = []
 
-    public init() {}
+    package init() {}
 
     /// Adds a route and returns its index.
     @discardableResult
-    public mutating func add(_ method: String, _ pattern: String) -> Int {
+    package mutating func add(_ method: String, _ pattern: String) -> Int {
         let segments = Router.split(pattern).map { part -> Segment in
             part.hasPrefix("{") && part.hasSuffix("}") ? .parameter(String(part.dropFirst().dropLast())) : .literal(String(part))
         }
@@ -35,7 +35,7 @@ public struct Router: Sendable {
     }
 
     /// Finds the route for `method` and a percent-encoded `path`. HEAD is served by GET routes.
-    public func match(method: String, path: some StringProtocol) -> Match {
+    package func match(method: String, path: some StringProtocol) -> Match {
         let raw = Router.split(path)
         var decoded: [String] = []
         decoded.reserveCapacity(raw.count)

@@ -1,20 +1,20 @@
 /// Why a document is not JSON, with where (1-based line and column, 0-based byte offset).
-public struct JSONParseError: Error, Equatable, Sendable, CustomStringConvertible {
-    public let reason: String
-    public let offset: Int
-    public let line: Int
-    public let column: Int
+package struct JSONParseError: Error, Equatable, Sendable, CustomStringConvertible {
+    package let reason: String
+    package let offset: Int
+    package let line: Int
+    package let column: Int
 
-    public var description: String { "\(reason) at line \(line), column \(column)" }
+    package var description: String { "\(reason) at line \(line), column \(column)" }
 }
 
 extension JSON {
     /// The deepest nesting accepted; deeper documents are rejected instead of exhausting the stack.
-    public static let maximumDepth = 256
+    package static let maximumDepth = 256
 
     /// Parses a complete JSON document (RFC 8259): one value, optional surrounding white space.
     /// Strings must be valid UTF-8.
-    public static func parse(_ bytes: some Collection<UInt8>) throws(JSONParseError) -> JSON {
+    package static func parse(_ bytes: some Collection<UInt8>) throws(JSONParseError) -> JSON {
         let array = Array(bytes)
         return try array.withUnsafeBufferPointer { (buffer) throws(JSONParseError) -> JSON in
             var parser = Parser(bytes: buffer)
@@ -22,7 +22,7 @@ extension JSON {
         }
     }
 
-    public static func parse(_ text: String) throws(JSONParseError) -> JSON {
+    package static func parse(_ text: String) throws(JSONParseError) -> JSON {
         try parse(Array(text.utf8))
     }
 }

@@ -1,6 +1,6 @@
 extension JSON {
     /// The compact serialization, appended to `buffer`.
-    public func write(into buffer: inout [UInt8]) {
+    package func write(into buffer: inout [UInt8]) {
         switch self {
         case .null: buffer.append(contentsOf: "null".utf8)
         case .bool(let b): buffer.append(contentsOf: (b ? "true" : "false").utf8)
@@ -33,7 +33,7 @@ extension JSON {
     }
 
     /// The compact serialization as bytes.
-    public var bytes: [UInt8] {
+    package var bytes: [UInt8] {
         var buffer: [UInt8] = []
         buffer.reserveCapacity(512)
         write(into: &buffer)
@@ -41,7 +41,7 @@ extension JSON {
     }
 
     /// The compact serialization as text.
-    public var serialized: String { String(decoding: bytes, as: UTF8.self) }
+    package var serialized: String { String(decoding: bytes, as: UTF8.self) }
 
     private static let hexDigits = Array("0123456789abcdef".utf8)
 

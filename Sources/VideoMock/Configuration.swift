@@ -1,29 +1,99 @@
 import VideoMockCore
 
-/// Everything `videomock serve` can be told.
+/// Everything a VideoMock server can be told, with its defaults. `videomock serve` sets these
+/// fields from its flags; both it and the library check them with `validate()`.
 public struct Configuration: Sendable {
+    /// How time passes for tasks.
+    public enum ClockMode: String, Sendable, CaseIterable {
+        /// Real time, multiplied by `timeScale` for lifecycles.
+        case wall
+        /// Time moves only when told to (`POST /__admin/clock/advance` or `/clock/set`).
+        case manual
+    }
+
+    /// A gateway VideoMock emulates; each is served under `/{rawValue}/v1`.
+    public enum Provider: String, Sendable, CaseIterable {
+        case aihubmix, mixroute, amux
+    }
+
     public var host = "127.0.0.1"
+    /// 0 picks a free port (`VideoMockServer.port` tells which).
     public var port = 8080
-    public var threads = 1
+    /// Event loops, one per thread; nil: one per core.
+    public var threads: Int?
+    /// Multiplies every lifecycle duration (not expiry periods); 0 finishes tasks at once.
     public var timeScale = 1.0
-    public var clock = Clock.Mode.wall
+    public var clock = ClockMode.wall
     /// Accepted bearer tokens; empty accepts any non-empty token.
     public var apiKeys: [String] = []
+    /// Seeds ids and any randomness, for reproducible runs.
     public var seed: UInt64?
+    /// Larger request bodies are refused with 413 before they are read.
     public var maxBodyBytes = 32 << 20
+    /// A connection silent this long, or this slow to send its headers, is closed.
     public var idleTimeoutSeconds = 30.0
     /// Where `media/` and `catalog/` are; nil finds the fixtures that ship with the binary.
     public var fixturesDirectory: String?
     /// Extra catalog files, loaded after the built-in ones.
     public var catalogFiles: [String] = []
     /// Who serves the bare `/v1/...` paths.
-    public var bareProvider = "aihubmix"
+    public var bareProvider = Provider.aihubmix
     /// Scenario files, their rules consulted in this order.
     public var scenarioFiles: [String] = []
-    /// How many requests the journal keeps.
+    /// How many requests the journal keeps; 0 keeps none.
     public var journalSize = 10_000
     /// When set, `/__admin` requires `Authorization: Bearer TOKEN` (or `X-Admin-Token: TOKEN`).
     public var adminToken: String?
 
     public init() {}
+
+    /// Refuses values no server can run with, naming the `videomock serve` flag that sets each.
+    public func validate() throws(ConfigurationError) {
+        func refuse(_ option: String, _ reason: String) -> ConfigurationError { ConfigurationError(option: option, reason: reason) }
+        guard (0...65535).contains(port) else { throw refuse("port", "must be from 0 to 65535, got \(port)") }
+        if let threads, !(1...256).contains(threads) { throw refuse("threads", "must be from 1 to 256, got \(threads)") }
+        guard timeScale >= 0, timeScale <= 1_000_000 else {
+            throw refuse("time-scale", "must be from 0 to 1000000, got \(Self.format(timeScale))")
+        }
+        guard maxBodyBytes > 0 else { throw refuse("max-body", "must be a positive number of bytes, got \(maxBodyBytes)") }
+        guard idleTimeoutSeconds > 0, idleTimeoutSeconds <= 86400 else {
+            throw refuse("idle-timeout", "must be more than 0 and at most 86400 seconds, got \(Self.format(idleTimeoutSeconds))")
+        }
+        if apiKeys.contains(where: \.isEmpty) { throw refuse("api-key", "must not be empty") }
+        guard journalSize >= 0 else { throw refuse("journal-size", "must be 0 (keep none) or more, got \(journalSize)") }
+        if adminToken?.isEmpty == true { throw refuse("admin-token", "must not be empty") }
+    }
+
+    /// `2` rather than `2.0`, `0.5` as it is.
+    private static func format(_ value: Double) -> String {
+        value == value.rounded() && abs(value) < 1e15 ? String(Int(value)) : String(value)
+    }
+}
+
+/// A setting `Configuration.validate()` refused: the flag that sets it and why.
+public struct ConfigurationError: Error, Sendable, CustomStringConvertible {
+    /// The `videomock serve` flag, without its dashes (`time-scale`).
+    public let option: String
+    public let reason: String
+
+    public var description: String { "--\(option) \(reason)" }
+}
+
+extension Configuration.Provider {
+    var id: ProviderID {
+        switch self {
+        case .aihubmix: .aihubmix
+        case .mixroute: .mixroute
+        case .amux: .amux
+        }
+    }
+}
+
+extension Configuration.ClockMode {
+    var mode: Clock.Mode {
+        switch self {
+        case .wall: .wall
+        case .manual: .manual
+        }
+    }
 }

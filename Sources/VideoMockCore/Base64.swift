@@ -1,13 +1,13 @@
 /// Standard and URL-safe base64 (RFC 4648), without Foundation.
-public enum Base64 {
+package enum Base64 {
     private static let standard = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
     private static let urlSafe = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".utf8)
 
-    public static func encode(_ bytes: some Collection<UInt8>, urlSafe: Bool = false, padding: Bool = true) -> String {
+    package static func encode(_ bytes: some Collection<UInt8>, urlSafe: Bool = false, padding: Bool = true) -> String {
         encode(Array(bytes), urlSafe: urlSafe, padding: padding)
     }
 
-    public static func encode(_ bytes: [UInt8], urlSafe: Bool = false, padding: Bool = true) -> String {
+    package static func encode(_ bytes: [UInt8], urlSafe: Bool = false, padding: Bool = true) -> String {
         let alphabet = urlSafe ? Base64.urlSafe : standard
         var out: [UInt8] = []
         out.reserveCapacity((bytes.count + 2) / 3 * 4)
@@ -26,7 +26,7 @@ public enum Base64 {
     }
 
     /// Decodes standard or URL-safe base64, padded or not; nil when it is not base64.
-    public static func decode(_ text: some StringProtocol) -> [UInt8]? {
+    package static func decode(_ text: some StringProtocol) -> [UInt8]? {
         var values: [UInt8] = []
         values.reserveCapacity(text.utf8.count)
         var padding = 0
@@ -61,5 +61,5 @@ public enum Base64 {
     }
 
     /// How many bytes `text` decodes to, or nil when it is not base64.
-    public static func decodedCount(_ text: some StringProtocol) -> Int? { decode(text)?.count }
+    package static func decodedCount(_ text: some StringProtocol) -> Int? { decode(text)?.count }
 }

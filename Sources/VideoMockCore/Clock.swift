@@ -4,23 +4,23 @@ import Synchronization
 /// The time tasks live by: the wall clock, or a manual clock that only moves when told to.
 /// Either can be moved forward by `advance`; lifecycle durations are multiplied by `timeScale`.
 /// Reading it takes no lock: it is read several times by every request.
-public final class Clock: Sendable {
-    public enum Mode: String, Sendable, CaseIterable {
+package final class Clock: Sendable {
+    package enum Mode: String, Sendable, CaseIterable {
         case wall, manual
     }
 
     /// The latest time the clock may be moved to (the year 5000): every time stays an exact integer.
-    public static let latest: Double = 95_617_584_000
+    package static let latest: Double = 95_617_584_000
 
-    public let mode: Mode
+    package let mode: Mode
     /// Multiplies every lifecycle duration (not expiry periods); 0 finishes tasks at once.
-    public let timeScale: Double
+    package let timeScale: Double
     /// When a manual clock started.
     private let start: Double
     /// Seconds added to the wall clock or to `start`, as the bits of a Double.
     private let offset = Atomic<UInt64>(0)
 
-    public init(mode: Mode, timeScale: Double = 1) {
+    package init(mode: Mode, timeScale: Double = 1) {
         self.mode = mode
         self.timeScale = timeScale
         start = Clock.wallNow()
@@ -29,12 +29,12 @@ public final class Clock: Sendable {
     private var offsetSeconds: Double { Double(bitPattern: offset.load(ordering: .acquiring)) }
 
     /// Seconds since the Unix epoch.
-    public func now() -> Double {
+    package func now() -> Double {
         (mode == .manual ? start : Clock.wallNow()) + offsetSeconds
     }
 
     /// Moves the clock forward by `seconds` (never backwards).
-    public func advance(by seconds: Double) {
+    package func advance(by seconds: Double) {
         var current = offset.load(ordering: .acquiring)
         while true {
             let next = (Double(bitPattern: current) + max(0, seconds)).bitPattern
@@ -45,12 +45,12 @@ public final class Clock: Sendable {
     }
 
     /// Moves the clock to `epoch` seconds.
-    public func set(to epoch: Double) {
+    package func set(to epoch: Double) {
         offset.store((epoch - (mode == .manual ? start : Clock.wallNow())).bitPattern, ordering: .releasing)
     }
 
     /// Undoes every move: back to the wall time, or to the time the manual clock started at.
-    public func reset() {
+    package func reset() {
         offset.store(0.0.bitPattern, ordering: .releasing)
     }
 

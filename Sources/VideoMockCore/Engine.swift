@@ -1,7 +1,7 @@
 import JSON
 
 /// Why the engine refused to act on a task. Providers render each in their own envelope.
-public enum TaskError: Error, Sendable, Equatable {
+package enum TaskError: Error, Sendable, Equatable {
     /// No such task for this provider and key (or it was deleted).
     case notFound(id: String)
     /// The model cannot do this (e.g. Kling delete, remix of a non-Sora model).
@@ -15,10 +15,10 @@ public enum TaskError: Error, Sendable, Equatable {
 }
 
 /// Lifecycle settings every task starts from (scenario rules may change them).
-public struct LifecycleDefaults: Sendable {
-    public var queued: Double = 1
-    public var rendering: Double = 4
-    public init(queued: Double = 1, rendering: Double = 4) {
+package struct LifecycleDefaults: Sendable {
+    package var queued: Double = 1
+    package var rendering: Double = 4
+    package init(queued: Double = 1, rendering: Double = 4) {
         self.queued = queued
         self.rendering = rendering
     }
@@ -26,19 +26,19 @@ public struct LifecycleDefaults: Sendable {
 
 /// Decides what happens to tasks: creates them, derives their state from the clock, lists,
 /// deletes and serves their content. Knows nothing of any provider's wire format.
-public final class Engine: Sendable {
-    public let clock: Clock
-    public let catalogs: CatalogSet
-    public let store = TaskStore()
-    public let media: MediaLibrary
-    public let ids: IDGenerator
-    public let lifecycle: LifecycleDefaults
-    public let scenarios: ScenarioBook
-    public let journal: Journal
+package final class Engine: Sendable {
+    package let clock: Clock
+    package let catalogs: CatalogSet
+    package let store = TaskStore()
+    package let media: MediaLibrary
+    package let ids: IDGenerator
+    package let lifecycle: LifecycleDefaults
+    package let scenarios: ScenarioBook
+    package let journal: Journal
 
-    public init(
+    package init(
         clock: Clock, catalogs: CatalogSet, media: MediaLibrary, ids: IDGenerator, lifecycle: LifecycleDefaults = .init(),
-        scenarios: [Scenario] = [], journal: Journal = Journal(capacity: 10_000)
+        scenarios: [Scenario] = [], journal: Journal
     ) {
         self.clock = clock
         self.catalogs = catalogs
@@ -50,25 +50,22 @@ public final class Engine: Sendable {
     }
 
     /// What the scenarios decide for a request.
-    public func decide(_ facts: RequestFacts) -> Decision {
+    package func decide(_ facts: RequestFacts) -> Decision {
         scenarios.decide(facts)
     }
 
-
     /// Creates a task with an id from `makeID` (called again on the rare collision) and returns
     /// it as first seen: in its first step.
-    public func create(provider: String, owner: String, spec: TaskSpec, model: ModelSpec, plan: SharedPlan?, makeID: () -> String) -> TaskSnapshot {
+    package func create(provider: ProviderID, owner: String, spec: TaskSpec, model: ModelSpec, plan: SharedPlan?, makeID: () -> String) -> TaskSnapshot {
         let now = clock.now()
         let plan = plan ?? scenarios.basePlan
         let expiresAfter = plan.plan.expiresAfter ?? model.expiresAfter
-        var attributes = model.attributes
-        if let url = plan.plan.resultURL { attributes["result_url"] = url }
         while true {
             let id = makeID()
             let inserted = store.insert(id: id) { sequence in
                 TaskRecord(
                     id: id, provider: provider, owner: owner, sequence: sequence, spec: spec, createdAt: now, plan: plan,
-                    expiresAfter: expiresAfter, attributes: attributes)
+                    expiresAfter: expiresAfter)
             }
             if var record = inserted {
                 // The creation reply shows the first step, even when a zero time scale skips it on reads.
@@ -78,7 +75,7 @@ public final class Engine: Sendable {
     }
 
     /// The task now; a status read counts as a poll.
-    public func retrieve(provider: String, owner: String, id: String, isPoll: Bool = true) throws(TaskError) -> TaskSnapshot {
+    package func retrieve(provider: ProviderID, owner: String, id: String, isPoll: Bool = true) throws(TaskError) -> TaskSnapshot {
         let now = clock.now(), scale = clock.timeScale
         guard let snapshot = store.update(id: id, provider: provider, owner: owner, { $0.observe(now: now, timeScale: scale, isPoll: isPoll) })
         else { throw .notFound(id: id) }
@@ -86,7 +83,7 @@ public final class Engine: Sendable {
     }
 
     /// A page of the owner's tasks; nil when `after` names no task of theirs.
-    public func list(provider: String, owner: String, after: String?, limit: Int, ascending: Bool) -> (tasks: [TaskSnapshot], hasMore: Bool)? {
+    package func list(provider: ProviderID, owner: String, after: String?, limit: Int, ascending: Bool) -> (tasks: [TaskSnapshot], hasMore: Bool)? {
         let now = clock.now(), scale = clock.timeScale
         return store.list(provider: provider, owner: owner, after: after, limit: limit, ascending: ascending) {
             $0.observe(now: now, timeScale: scale, isPoll: false)
@@ -94,11 +91,11 @@ public final class Engine: Sendable {
     }
 
     /// Deletes a task, unless its model has no delete.
-    public func delete(provider: String, owner: String, id: String) throws(TaskError) -> TaskSnapshot {
+    package func delete(provider: ProviderID, owner: String, id: String) throws(TaskError) -> TaskSnapshot {
         let now = clock.now(), scale = clock.timeScale
         let catalog = catalogs[provider]
         let result: Result<TaskSnapshot, TaskError>? = store.update(id: id, provider: provider, owner: owner) { record in
-            if let model = catalog?.model(record.spec.model), !model.supportsDelete {
+            if let model = catalog.model(record.spec.model), !model.supportsDelete {
                 return .failure(.notSupported("Model \(model.id) has no delete endpoint; \(model.id) tasks cannot be deleted."))
             }
             let snapshot = record.observe(now: now, timeScale: scale, isPoll: false)
@@ -110,13 +107,13 @@ public final class Engine: Sendable {
     }
 
     /// The file to serve for a task's content, once it is completed and until it expires.
-    public func content(provider: String, owner: String?, id: String, variant: MediaLibrary.Variant) throws(TaskError) -> MediaLibrary.File {
+    package func content(provider: ProviderID, owner: String?, id: String, variant: MediaLibrary.Variant) throws(TaskError) -> MediaLibrary.File {
         let snapshot = try ready(provider: provider, owner: owner, id: id)
         return media.file(for: snapshot.spec, variant: variant)
     }
 
     /// The completed, unexpired task, or why it is not.
-    public func ready(provider: String, owner: String?, id: String) throws(TaskError) -> TaskSnapshot {
+    package func ready(provider: ProviderID, owner: String?, id: String) throws(TaskError) -> TaskSnapshot {
         let now = clock.now(), scale = clock.timeScale
         guard let snapshot = store.update(id: id, provider: provider, owner: owner, { $0.observe(now: now, timeScale: scale, isPoll: false) })
         else { throw .notFound(id: id) }
@@ -132,18 +129,18 @@ public final class Engine: Sendable {
     }
 
     /// The model and prompt of a task, whoever owns it, without counting as a read.
-    public func subject(provider: String, id: String) -> (model: String, prompt: String)? {
+    package func subject(provider: ProviderID, id: String) -> (model: String, prompt: String)? {
         store.update(id: id, provider: provider, owner: nil) { ($0.spec.model, $0.spec.prompt) }
     }
 
     /// Every task (of one key, or all), oldest first, as it stands now.
-    public func tasks(owner: String?) -> [TaskSnapshot] {
+    package func tasks(owner: String?) -> [TaskSnapshot] {
         let now = clock.now(), scale = clock.timeScale
         return store.all(owner: owner) { $0.observe(now: now, timeScale: scale, isPoll: false) }
     }
 
     /// One task, whoever owns it, without counting as a read.
-    public func task(id: String) throws(TaskError) -> TaskSnapshot {
+    package func task(id: String) throws(TaskError) -> TaskSnapshot {
         let now = clock.now(), scale = clock.timeScale
         guard let snapshot = store.update(id: id, provider: nil, owner: nil, { $0.observe(now: now, timeScale: scale, isPoll: false) })
         else { throw .notFound(id: id) }
@@ -151,7 +148,7 @@ public final class Engine: Sendable {
     }
 
     /// Ends a task now with `outcome`.
-    public func force(id: String, _ outcome: Outcome) throws(TaskError) -> TaskSnapshot {
+    package func force(id: String, _ outcome: Outcome) throws(TaskError) -> TaskSnapshot {
         let now = clock.now(), scale = clock.timeScale
         let snapshot = store.update(id: id, provider: nil, owner: nil) { record in
             record.force(outcome, now: now)
@@ -164,7 +161,7 @@ public final class Engine: Sendable {
     /// Back to a fresh start: tasks, journal, rule counters and scenarios loaded over the admin
     /// API go, and the clock returns to its start. With `apiKey`, only that key's tasks, journal
     /// and scenarios go, and the clock and counters stay.
-    public func reset(apiKey: String? = nil) {
+    package func reset(apiKey: String? = nil) {
         store.removeAll(owner: apiKey)
         journal.clear(apiKey: apiKey)
         scenarios.clear(scope: apiKey)

@@ -1,17 +1,17 @@
 import Glibc
 
 /// Why a file could not be read.
-public struct FileError: Error, CustomStringConvertible {
-    public let description: String
+package struct FileError: Error, CustomStringConvertible {
+    package let description: String
 }
 
 /// Reads a whole file as UTF-8 text.
-public func readTextFile(_ path: String) throws(FileError) -> String {
+package func readTextFile(_ path: String) throws(FileError) -> String {
     String(decoding: try readFile(path), as: UTF8.self)
 }
 
 /// Reads a whole file.
-public func readFile(_ path: String) throws(FileError) -> [UInt8] {
+package func readFile(_ path: String) throws(FileError) -> [UInt8] {
     let fd = open(path, O_RDONLY | O_CLOEXEC)
     guard fd >= 0 else { throw FileError(description: "\(path): \(String(cString: strerror(errno)))") }
     defer { close(fd) }
@@ -29,20 +29,20 @@ public func readFile(_ path: String) throws(FileError) -> [UInt8] {
 }
 
 /// The size of a regular file, or nil when there is none at `path`.
-public func fileSize(_ path: String) -> Int? {
+package func fileSize(_ path: String) -> Int? {
     var info = stat()
     guard stat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { return nil }
     return Int(info.st_size)
 }
 
 /// Whether `path` is a directory.
-public func isDirectory(_ path: String) -> Bool {
+package func isDirectory(_ path: String) -> Bool {
     var info = stat()
     return stat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR
 }
 
 /// The names in a directory, sorted.
-public func directoryEntries(_ path: String) -> [String] {
+package func directoryEntries(_ path: String) -> [String] {
     guard let dir = opendir(path) else { return [] }
     defer { closedir(dir) }
     var names: [String] = []

@@ -3,10 +3,10 @@ import Synchronization
 
 /// Random tokens for ids, reproducible when seeded (`--seed`). SplitMix64, whose state only
 /// ever has a constant added, so one atomic add makes it safe to share without a lock.
-public final class IDGenerator: Sendable {
+package final class IDGenerator: Sendable {
     private let state: Atomic<UInt64>
 
-    public init(seed: UInt64?) {
+    package init(seed: UInt64?) {
         var initial = seed ?? 0
         if seed == nil {
             var now = timespec()
@@ -19,7 +19,7 @@ public final class IDGenerator: Sendable {
     private static let golden: UInt64 = 0x9E37_79B9_7F4A_7C15
 
     /// The next 64 random bits.
-    public func next() -> UInt64 {
+    package func next() -> UInt64 {
         var z = state.wrappingAdd(IDGenerator.golden, ordering: .relaxed).newValue
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
         z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
@@ -29,7 +29,7 @@ public final class IDGenerator: Sendable {
     private static let lowercaseAndDigits = Array("abcdefghijklmnopqrstuvwxyz0123456789".utf8)
 
     /// `length` lowercase letters and digits.
-    public func token(length: Int) -> String {
+    package func token(length: Int) -> String {
         let alphabet = IDGenerator.lowercaseAndDigits
         var bytes = [UInt8](repeating: 0, count: length)
         var bits = next(), left = 10

@@ -2,25 +2,25 @@ import JSON
 import Synchronization
 
 /// One request as the journal keeps it (by reference: recording and evicting one moves a pointer).
-public final class JournalEntry: Sendable {
+package final class JournalEntry: Sendable {
     /// Clock time (seconds since the epoch) when it arrived.
-    public let time: Double
-    public let method: String
-    public let path: String
-    public let query: String?
-    public let provider: String?
-    public let endpoint: String?
-    public let apiKey: String?
-    public let headers: [(name: String, value: String)]
+    package let time: Double
+    package let method: String
+    package let path: String
+    package let query: String?
+    package let provider: ProviderID?
+    package let endpoint: Endpoint?
+    package let apiKey: String?
+    package let headers: [(name: String, value: String)]
     /// The body as received, cut at the journal's body limit (shared with the request, not copied).
-    public let body: ArraySlice<UInt8>
-    public let bodySize: Int
-    public let status: Int
+    package let body: ArraySlice<UInt8>
+    package let bodySize: Int
+    package let status: Int
     /// The scenario rule that applied.
-    public let rule: String?
+    package let rule: String?
 
-    public init(
-        time: Double, method: String, path: String, query: String?, provider: String?, endpoint: String?, apiKey: String?,
+    package init(
+        time: Double, method: String, path: String, query: String?, provider: ProviderID?, endpoint: Endpoint?, apiKey: String?,
         headers: [(name: String, value: String)], body: [UInt8], bodyLimit: Int, status: Int, rule: String?
     ) {
         self.time = time
@@ -38,11 +38,11 @@ public final class JournalEntry: Sendable {
     }
 
     /// The entry as JSON, numbered `id`; the body as UTF-8 text, or base64 when it is not text.
-    public func json(id: Int) -> JSON {
+    package func json(id: Int) -> JSON {
         let text = String(validating: body, as: UTF8.self)
         return [
             "id": .int(id), "time": .double(time), "method": .string(method), "path": .string(path), "query": JSON(query),
-            "provider": JSON(provider), "endpoint": JSON(endpoint), "api_key": JSON(apiKey),
+            "provider": JSON(provider?.rawValue), "endpoint": JSON(endpoint?.rawValue), "api_key": JSON(apiKey),
             "headers": .object(JSONObject(headers.map { (key: $0.name, value: JSON.string($0.value)) })),
             "body": .string(text ?? Base64.encode(body)), "body_encoding": .string(text == nil ? "base64" : "utf-8"), "body_size": .int(bodySize),
             "status": .int(status), "rule": JSON(rule),
@@ -51,17 +51,17 @@ public final class JournalEntry: Sendable {
 }
 
 /// Which journal entries to show; every given field must match.
-public struct JournalFilter: Sendable {
-    public var method: String?
+package struct JournalFilter: Sendable {
+    package var method: String?
     /// A glob over the path: `/v1/videos/*`.
-    public var path: String?
-    public var provider: String?
-    public var endpoint: String?
-    public var apiKey: String?
+    package var path: String?
+    package var provider: ProviderID?
+    package var endpoint: Endpoint?
+    package var apiKey: String?
     /// Clock time: entries at or after it.
-    public var since: Double?
+    package var since: Double?
 
-    public init() {}
+    package init() {}
 
     func matches(_ entry: JournalEntry) -> Bool {
         if let method, method.uppercased() != entry.method { return false }
@@ -75,24 +75,24 @@ public struct JournalFilter: Sendable {
 }
 
 /// The last `capacity` requests, oldest dropped first, so memory stays flat under load.
-public final class Journal: Sendable {
+package final class Journal: Sendable {
     private struct Ring {
         var entries: [(id: Int, entry: JournalEntry)] = []
         var start = 0
         var nextID = 1
     }
 
-    public let capacity: Int
+    package let capacity: Int
     /// Bodies are kept up to this many bytes.
-    public let bodyLimit: Int
+    package let bodyLimit: Int
     private let ring = Mutex(Ring())
 
-    public init(capacity: Int, bodyLimit: Int = 64 << 10) {
+    package init(capacity: Int, bodyLimit: Int = 64 << 10) {
         self.capacity = max(0, capacity)
         self.bodyLimit = bodyLimit
     }
 
-    public func record(_ entry: JournalEntry) {
+    package func record(_ entry: JournalEntry) {
         guard capacity > 0 else { return }
         // The entry evicted is released after the lock is let go.
         let evicted: JournalEntry? = ring.withLock { ring in
@@ -111,18 +111,18 @@ public final class Journal: Sendable {
     }
 
     /// Matching entries with their numbers, oldest first.
-    public func entries(_ filter: JournalFilter) -> [(id: Int, entry: JournalEntry)] {
+    package func entries(_ filter: JournalFilter) -> [(id: Int, entry: JournalEntry)] {
         ring.withLock { ring in
             (ring.entries[ring.start...] + ring.entries[..<ring.start]).filter { filter.matches($0.entry) }
         }
     }
 
-    public func count(_ filter: JournalFilter) -> Int {
+    package func count(_ filter: JournalFilter) -> Int {
         ring.withLock { ring in ring.entries.reduce(0) { $0 + (filter.matches($1.entry) ? 1 : 0) } }
     }
 
     /// Forgets the entries of one key, or (nil) all of them.
-    public func clear(apiKey: String?) {
+    package func clear(apiKey: String?) {
         ring.withLock { ring in
             guard let apiKey else {
                 ring.entries = []

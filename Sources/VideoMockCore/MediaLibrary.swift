@@ -1,12 +1,12 @@
 import Synchronization
 
 /// The fixture media a finished task serves, chosen by its frame's orientation and sound.
-public final class MediaLibrary: Sendable {
+package final class MediaLibrary: Sendable {
     /// What can be downloaded for a video (the OpenAI `variant` parameter).
-    public enum Variant: String, Sendable, CaseIterable {
+    package enum Variant: String, Sendable, CaseIterable {
         case video, thumbnail, spritesheet
 
-        public var contentType: String {
+        package var contentType: String {
             switch self {
             case .video: "video/mp4"
             case .thumbnail: "image/webp"
@@ -16,18 +16,18 @@ public final class MediaLibrary: Sendable {
     }
 
     /// A fixture file and its size.
-    public struct File: Sendable, Equatable {
-        public let path: String
-        public let size: Int
-        public let contentType: String
+    package struct File: Sendable, Equatable {
+        package let path: String
+        package let size: Int
+        package let contentType: String
     }
 
-    public let directory: String
+    package let directory: String
     private let files: [String: File]
     private let dataURLs = Mutex<[String: String]>([:])
 
     /// Indexes `directory/media`; every orientation must have each variant.
-    public init(fixturesDirectory: String) throws(FileError) {
+    package init(fixturesDirectory: String) throws(FileError) {
         directory = fixturesDirectory
         var files: [String: File] = [:]
         for orientation in Dimensions.Orientation.allCases {
@@ -46,7 +46,7 @@ public final class MediaLibrary: Sendable {
     }
 
     /// The file for a task's variant.
-    public func file(for spec: TaskSpec, variant: Variant) -> File {
+    package func file(for spec: TaskSpec, variant: Variant) -> File {
         let o = spec.dimensions.orientation.rawValue
         let name: String =
             switch variant {
@@ -58,7 +58,7 @@ public final class MediaLibrary: Sendable {
     }
 
     /// The task's video as a `data:video/mp4;base64,...` URL (encoded once per file).
-    public func dataURL(for spec: TaskSpec) -> String {
+    package func dataURL(for spec: TaskSpec) -> String {
         let file = file(for: spec, variant: .video)
         if let cached = dataURLs.withLock({ $0[file.path] }) { return cached }
         let bytes = (try? readFile(file.path)) ?? []

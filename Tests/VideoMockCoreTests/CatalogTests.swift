@@ -9,7 +9,7 @@ let fixturesDirectory: String = {
 }()
 
 func aihubmix() throws -> Catalog {
-    try #require(try CatalogSet.load(files: ["\(fixturesDirectory)/catalog/aihubmix.yaml"])["aihubmix"])
+    try CatalogSet.load(files: ["\(fixturesDirectory)/catalog/aihubmix.yaml"])[.aihubmix]
 }
 
 func params(_ pairs: [(String, JSON)]) -> ParameterSet {
@@ -100,12 +100,12 @@ struct CatalogFileTests {
     }
 
     @Test("a bad catalog is refused with FILE:LINE:COLUMN and what is wrong", arguments: [
-        ("provider: p\nmodels:\n  m:\n    params:\n      seconds: { type: integr }\n", 5, "unknown type 'integr'"),
-        ("provider: p\nmodels:\n  m: { like: nothing }\n", 3, "unknown template 'nothing'"),
-        ("provider: p\nmodels:\n  m: { colour: red }\n", 3, "unknown key 'colour'"),
-        ("provider: p\nmodels:\n  m: { expires_after: soon }\n", 3, "expected a duration"),
-        ("provider: p\nmodels:\n  m:\n    params: { a: { range: [5, 1] } }\n", 4, "the minimum is above the maximum"),
-        ("provider: p\nmodels: [\n", 3, "did not find expected node content"),
+        ("provider: aihubmix\nmodels:\n  m:\n    params:\n      seconds: { type: integr }\n", 5, "unknown type 'integr'"),
+        ("provider: aihubmix\nmodels:\n  m: { like: nothing }\n", 3, "unknown template 'nothing'"),
+        ("provider: aihubmix\nmodels:\n  m: { colour: red }\n", 3, "unknown key 'colour'"),
+        ("provider: aihubmix\nmodels:\n  m: { expires_after: soon }\n", 3, "expected a duration"),
+        ("provider: aihubmix\nmodels:\n  m:\n    params: { a: { range: [5, 1] } }\n", 4, "the minimum is above the maximum"),
+        ("provider: aihubmix\nmodels: [\n", 3, "did not find expected node content"),
     ])
     func badCatalog(_ text: String, _ line: Int, _ message: String) {
         do {

@@ -4,7 +4,7 @@ import Testing
 
 func record(_ timeline: Timeline, outcome: Outcome = .complete, createdAt: Double = 1000) -> TaskRecord {
     TaskRecord(
-        id: "t", provider: "p", owner: "k", sequence: 1,
+        id: "t", provider: .aihubmix, owner: "k", sequence: 1,
         spec: TaskSpec(model: "m", prompt: "p", duration: 4, size: nil, dimensions: .init(width: 1, height: 1), hasAudio: false),
         createdAt: createdAt, timeline: timeline, outcome: outcome, expiresAfter: 86400)
 }
@@ -76,13 +76,13 @@ struct TaskStoreTests {
         let store = TaskStore()
         for id in ["a", "b", "c"] { _ = store.insert(id: id) { _ in record(.standard(queued: 1, rendering: 1)).renamed(id) } }
         #expect(store.insert(id: "a") { _ in record(.standard(queued: 1, rendering: 1)) } == nil)
-        #expect(store.update(id: "a", provider: "p", owner: "k") { $0.id } == "a")
-        #expect(store.update(id: "a", provider: "p", owner: "other") { $0.id } == nil)
-        #expect(store.update(id: "a", provider: "q", owner: "k") { $0.id } == nil)
-        let page = store.list(provider: "p", owner: "k", after: nil, limit: 2, ascending: false) { $0.observe(now: 0, timeScale: 1, isPoll: false) }
+        #expect(store.update(id: "a", provider: .aihubmix, owner: "k") { $0.id } == "a")
+        #expect(store.update(id: "a", provider: .aihubmix, owner: "other") { $0.id } == nil)
+        #expect(store.update(id: "a", provider: .mixroute, owner: "k") { $0.id } == nil)
+        let page = store.list(provider: .aihubmix, owner: "k", after: nil, limit: 2, ascending: false) { $0.observe(now: 0, timeScale: 1, isPoll: false) }
         #expect(page?.tasks.map(\.id) == ["c", "b"])
         #expect(page?.hasMore == true)
-        #expect(store.list(provider: "p", owner: "k", after: "zzz", limit: 2, ascending: false) { $0.observe(now: 0, timeScale: 1, isPoll: false) } == nil)
+        #expect(store.list(provider: .aihubmix, owner: "k", after: "zzz", limit: 2, ascending: false) { $0.observe(now: 0, timeScale: 1, isPoll: false) } == nil)
     }
 
     @Test("concurrent inserts and reads lose nothing")

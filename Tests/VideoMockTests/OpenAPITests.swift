@@ -12,11 +12,11 @@ let fixtures: String = {
 
 @Suite("The OpenAPI document")
 struct OpenAPITests {
-    func application(provider: String = "aihubmix") throws -> Application {
+    func application(provider: Configuration.Provider = .aihubmix) throws -> RequestPipeline {
         var configuration = Configuration()
         configuration.fixturesDirectory = fixtures
         configuration.bareProvider = provider
-        return try Application(configuration: configuration)
+        return RequestPipeline(try Startup(configuration), configuration: configuration)
     }
 
     /// Every (method, path) the document describes.

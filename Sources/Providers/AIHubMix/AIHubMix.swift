@@ -4,18 +4,19 @@ import VideoMockCore
 
 /// AIHubMix's `/v1/videos` API, which follows the OpenAI Videos API for Sora models and has its
 /// own shape for the rest (docs file 003).
-public struct AIHubMix: Provider {
-    public let name = "aihubmix"
-    public let noun = "video"
-    public let engine: Engine
-    public let catalog: Catalog
+package struct AIHubMix: Provider {
+    package let name = ProviderID.aihubmix
+    package let noun = "video"
+    package let engine: Engine
+    package let catalog: Catalog
 
-    public init(engine: Engine) {
+    package init(engine: Engine) throws(DocumentError) {
         self.engine = engine
-        catalog = Self.catalog("aihubmix", in: engine)
+        catalog = engine.catalogs[.aihubmix]
+        try catalog.checkAttributes(allowing: [])
     }
 
-    public var routes: [ProviderRoute] {
+    package var routes: [ProviderRoute] {
         [
             ProviderRoute("POST", "/videos", .create, reply { (request) throws(APIError) in try self.create(request) }),
             ProviderRoute("GET", "/videos", .list, reply { (request) throws(APIError) in try self.list(request) }),

@@ -26,7 +26,7 @@ extension AIHubMix {
 
     /// The Sora shape (the OpenAI Video object) or the shape AIHubMix gives every other model.
     func videoJSON(_ snapshot: TaskSnapshot, _ request: ProviderRequest) -> JSON {
-        catalog.shape(of: snapshot.spec.model) == "sora" ? soraJSON(snapshot) : genericJSON(snapshot, request)
+        catalog.shape(of: snapshot.spec.model) == .sora ? soraJSON(snapshot) : genericJSON(snapshot, request)
     }
 
     /// AIHubMix's status words: queued (Sora only), in_progress, completed, failed.

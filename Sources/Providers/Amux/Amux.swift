@@ -4,22 +4,23 @@ import VideoMockCore
 
 /// Amux's universal `/v1/video/generations` contract (docs file 004): one vendor-neutral body,
 /// vendor fields passed through `metadata`, and an OpenAI Sora-style `/v1/videos` alias.
-public struct Amux: Provider {
-    public let name = "amux"
-    public let noun = "task"
-    public let engine: Engine
-    public let catalog: Catalog
+package struct Amux: Provider {
+    package let name = ProviderID.amux
+    package let noun = "task"
+    package let engine: Engine
+    package let catalog: Catalog
 
     static let shape = NewAPITaskShape(
         words: [.queued: "queued", .inProgress: "in_progress", .completed: "completed", .failed: "failed", .unknown: "unknown"],
         reportsProgress: true)
 
-    public init(engine: Engine) {
+    package init(engine: Engine) throws(DocumentError) {
         self.engine = engine
-        catalog = Self.catalog("amux", in: engine)
+        catalog = engine.catalogs[.amux]
+        try catalog.checkAttributes(allowing: [])
     }
 
-    public var routes: [ProviderRoute] {
+    package var routes: [ProviderRoute] {
         ["/video/generations", "/videos"].flatMap { base in
             [
                 ProviderRoute("POST", base, .create, reply { (request) throws(APIError) in try self.create(request) }),

@@ -11,6 +11,11 @@ enum DoubaoContent {
         "watermark": "watermark", "wm": "watermark", "seed": "seed", "camerafixed": "camerafixed", "cf": "camerafixed",
     ]
 
+    /// The text item of `metadata.content`, markers and all.
+    static func text(in fields: JSONObject) -> String? {
+        fields["metadata"]?["content"]?.array?.first { $0["type"]?.string == "text" }?["text"]?.string
+    }
+
     static func parameters(from fields: JSONObject) throws(APIError) -> ParameterSet {
         var set = ParameterSet()
         guard let content = fields["metadata"]?["content"] else {

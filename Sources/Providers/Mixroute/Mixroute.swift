@@ -5,24 +5,32 @@ import VideoMockCore
 /// Mixroute's `/v1/video/generations`, a new-api gateway (docs files 000, 001, 002): each
 /// model family with its own parameter names, results as expiring signed links or, for Veo,
 /// `data:video/mp4;base64,...` URLs.
-public struct Mixroute: Provider {
-    public let name = "mixroute"
-    public let noun = "task"
-    public let engine: Engine
-    public let catalog: Catalog
+package struct Mixroute: Provider {
+    package let name = ProviderID.mixroute
+    package let noun = "task"
+    package let engine: Engine
+    package let catalog: Catalog
     let links: SignedLinks
+    let options: [String: MixrouteModelOptions]
 
     static let shape = NewAPITaskShape(
         words: [.queued: "submitted", .inProgress: "processing", .completed: "succeeded", .failed: "failed", .unknown: "processing"],
         reportsProgress: false)
 
-    public init(engine: Engine) {
+    package init(engine: Engine) throws(DocumentError) {
         self.engine = engine
-        catalog = Self.catalog("mixroute", in: engine)
+        catalog = engine.catalogs[.mixroute]
         links = SignedLinks(secret: engine.ids.token(length: 32))
+        try catalog.checkAttributes(allowing: MixrouteModelOptions.attributeNames)
+        var options: [String: MixrouteModelOptions] = [:]
+        for model in catalog.models { options[model.id] = try MixrouteModelOptions(model) }
+        self.options = options
     }
 
-    public var routes: [ProviderRoute] {
+    /// Every catalog model has its options from start-up; tasks are only made of catalog models.
+    private func options(of model: String) -> MixrouteModelOptions { options[model] ?? MixrouteModelOptions() }
+
+    package var routes: [ProviderRoute] {
         [
             ProviderRoute("POST", "/video/generations", .create, reply { (request) throws(APIError) in try self.create(request) }),
             ProviderRoute("GET", "/video/generations/{task_id}", .retrieve, reply { (request) throws(APIError) in try self.retrieve(request) }),
@@ -34,20 +42,22 @@ public struct Mixroute: Provider {
     func create(_ request: ProviderRequest) throws(APIError) -> HTTPResponse {
         let fields = try request.fields()
         let model = try model(try fields.requiredString("model"))
+        let options = options(of: model.id)
         let parameters =
-            model.attributes["input"] == "content"
-            ? try DoubaoContent.parameters(from: fields)
-            : try fields.parameters(excluding: ["model"], flattening: "metadata")
+            switch options.requestForm {
+            case .content: try DoubaoContent.parameters(from: fields)
+            case .fields: try fields.parameters(excluding: ["model"], flattening: "metadata")
+            }
         let spec = try validate(parameters, for: model).seeded(randomSeed())
-        let prefix = model.attributes["id_prefix"] ?? "video_"
         let snapshot = engine.create(provider: name, owner: request.apiKey, spec: spec, model: model, plan: request.plan) {
-            prefix + engine.ids.token(length: 24)
+            options.idPrefix + engine.ids.token(length: 24)
         }
-        // The Veo page answers `pending` with `created_at`; the generic page `submitted` with `format`.
-        if model.attributes["submit_status"] == "pending" {
+        switch options.submitStatus {
+        case .pending:
             return .json(["task_id": .string(snapshot.id), "status": "pending", "created_at": .int(Int(snapshot.createdAt))])
+        case .submitted:
+            return .json(["task_id": .string(snapshot.id), "status": "submitted", "format": "mp4"])
         }
-        return .json(["task_id": .string(snapshot.id), "status": "submitted", "format": "mp4"])
     }
 
     func retrieve(_ request: ProviderRequest) throws(APIError) -> HTTPResponse {
@@ -58,7 +68,10 @@ public struct Mixroute: Provider {
     /// A data URL (Veo, by default) or a signed link that expires with the result.
     func resultURL(_ snapshot: TaskSnapshot, _ request: ProviderRequest) -> String? {
         guard snapshot.phase == .completed, let expiresAt = snapshot.expiresAt else { return nil }
-        if snapshot.record.attributes["result_url"] == "data" { return engine.media.dataURL(for: snapshot.spec) }
+        switch snapshot.record.resultDelivery ?? options(of: snapshot.spec.model).resultDelivery {
+        case .data: return engine.media.dataURL(for: snapshot.spec)
+        case .link: break
+        }
         return "\(request.origin)/\(name)\(links.path(for: snapshot.id, expiresAt: Int(expiresAt)))"
     }
 
@@ -66,11 +79,22 @@ public struct Mixroute: Provider {
     func soraContent(_ request: ProviderRequest) throws(APIError) -> HTTPResponse {
         let id = request.parameter("task_id")
         let snapshot = try task { () throws(TaskError) in try engine.retrieve(provider: name, owner: request.apiKey, id: id, isPoll: false) }
-        guard catalog.model(snapshot.spec.model)?.family == "sora" else {
+        guard catalog.model(snapshot.spec.model)?.family == .sora else {
             throw APIError.invalid("The download endpoint serves Sora 2 tasks only; fetch this task's result from its 'url'.", param: "task_id")
         }
         let file = try task { () throws(TaskError) in try engine.content(provider: name, owner: request.apiKey, id: id, variant: .video) }
         return .file(path: file.path, size: file.size, contentType: file.contentType, range: request.http.headers["Range"])
+    }
+
+    /// A signed link names its task as `{id}.mp4`.
+    package func taskID(in request: ProviderRequest) -> String? {
+        guard let file = request.http.pathParameters["file"] else { return request.http.pathParameters["task_id"] }
+        return SignedLinks.taskID(file: file)
+    }
+
+    /// A Doubao body's prompt is the text of its `metadata.content`.
+    package func prompt(in fields: JSONObject) -> String? {
+        fields["prompt"]?.string ?? DoubaoContent.text(in: fields)
     }
 
     /// `/mixroute/files/{id}.mp4?expires=...&signature=...`, answered like an object store.

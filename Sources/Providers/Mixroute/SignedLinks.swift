@@ -16,11 +16,17 @@ struct SignedLinks: Sendable {
 
     /// The task id the link names, if it is genuine and still valid at `now`.
     func verify(file: String, expires: String?, signature given: String?, now: Double) -> Result<String, Refusal> {
-        guard file.hasSuffix(".mp4"), let expires, let expiresAt = Int(expires), let given else { return .failure(.badSignature) }
-        let id = String(file.dropLast(4))
+        guard let id = SignedLinks.taskID(file: file), let expires, let expiresAt = Int(expires), let given else {
+            return .failure(.badSignature)
+        }
         guard given == signature(id: id, expires: expires) else { return .failure(.badSignature) }
         guard now < Double(expiresAt) else { return .failure(.expired) }
         return .success(id)
+    }
+
+    /// The task id in a link's file name, `{id}.mp4`.
+    static func taskID(file: String) -> String? {
+        file.hasSuffix(".mp4") ? String(file.dropLast(4)) : nil
     }
 
     /// FNV-1a over the secret, id and expiry: enough to tell a link we issued from an altered one.

@@ -3,15 +3,15 @@ import JSON
 import VideoMockCore
 
 /// An error reply, provider-neutral; each provider renders it in its own envelope.
-public struct APIError: Error, Sendable {
-    public var status: Int
-    public var message: String
-    public var type: String
-    public var code: String?
-    public var param: String?
-    public var headers: HTTPHeaders = [:]
+package struct APIError: Error, Sendable {
+    package var status: Int
+    package var message: String
+    package var type: String
+    package var code: String?
+    package var param: String?
+    package var headers: HTTPHeaders = [:]
 
-    public init(status: Int, message: String, type: String = "invalid_request_error", code: String? = nil, param: String? = nil) {
+    package init(status: Int, message: String, type: String = "invalid_request_error", code: String? = nil, param: String? = nil) {
         self.status = status
         self.message = message
         self.type = type
@@ -19,23 +19,23 @@ public struct APIError: Error, Sendable {
         self.param = param
     }
 
-    public static func invalid(_ message: String, param: String? = nil, code: String = "invalid_value") -> APIError {
+    package static func invalid(_ message: String, param: String? = nil, code: String = "invalid_value") -> APIError {
         APIError(status: 400, message: message, code: code, param: param)
     }
 
-    public init(_ error: ValidationError) {
+    package init(_ error: ValidationError) {
         self.init(status: 400, message: error.message, code: error.code.rawValue, param: error.parameter)
     }
 
     /// The OpenAI-style envelope `{"error":{"message","type","param","code"}}` most gateways use.
-    public var openAIEnvelope: JSON {
+    package var openAIEnvelope: JSON {
         ["error": ["message": .string(message), "type": .string(type), "param": JSON(param), "code": JSON(code)]]
     }
 }
 
 extension APIError {
     /// The error a scenario's `respond: {status: N}` sends when it gives no body.
-    public static func scripted(status: Int) -> APIError {
+    package static func scripted(status: Int) -> APIError {
         switch status {
         case 400: APIError(status: 400, message: "Bad request.", code: "invalid_request")
         case 401: APIError(status: 401, message: "Invalid API key.", code: "invalid_api_key")

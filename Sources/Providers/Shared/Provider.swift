@@ -2,63 +2,58 @@ import HTTPServer
 import JSON
 import VideoMockCore
 
-/// What a request asks of a provider, in the words scenarios and the journal use.
-public enum Endpoint: String, Sendable, CaseIterable {
-    case create, retrieve, content, delete, list, remix
-}
-
 /// A request that reached a provider route, authenticated.
-public struct ProviderRequest: Sendable {
-    public var http: HTTPRequest
+package struct ProviderRequest: Sendable {
+    package var http: HTTPRequest
     /// The bearer token: tasks belong to it.
-    public var apiKey: String
+    package var apiKey: String
     /// The path prefix the client used (`/aihubmix/v1` or `/v1`), for URLs in replies.
-    public var basePath: String
+    package var basePath: String
     /// How a task this request creates should live, as the scenarios decided.
-    public var plan: SharedPlan?
+    package var plan: SharedPlan?
     /// The body's fields, once parsed (see `parseBody`).
     private var parsedBody: Result<JSONObject, APIError>?
 
-    public init(http: HTTPRequest, apiKey: String, basePath: String, plan: SharedPlan? = nil) {
+    package init(http: HTTPRequest, apiKey: String, basePath: String, plan: SharedPlan? = nil) {
         self.http = http
         self.apiKey = apiKey
         self.basePath = basePath
         self.plan = plan
     }
 
-    public func parameter(_ name: String) -> String { http.pathParameters[name] ?? "" }
+    package func parameter(_ name: String) -> String { http.pathParameters[name] ?? "" }
 
     /// Parses the body now and keeps the result, so that whoever reads `fields()` next (scenario
     /// matching, then the provider) does not parse it again.
-    public mutating func parseBody() {
+    package mutating func parseBody() {
         if parsedBody == nil { parsedBody = Result { () throws(APIError) in try RequestBody.fields(of: http) } }
     }
 
     /// The body's fields: the kept parse, or a parse now.
-    public func fields() throws(APIError) -> JSONObject {
+    package func fields() throws(APIError) -> JSONObject {
         if let parsedBody { return try parsedBody.get() }
         return try RequestBody.fields(of: http)
     }
 
     /// `http://HOST`, the host the client called.
-    public var origin: String { "http://\(http.headers["Host"] ?? "127.0.0.1")" }
+    package var origin: String { "http://\(http.headers["Host"] ?? "127.0.0.1")" }
 
     /// An absolute URL for `path` under this request's base path, on the host the client called.
-    public func absoluteURL(_ path: String) -> String { origin + basePath + path }
+    package func absoluteURL(_ path: String) -> String { origin + basePath + path }
 }
 
 /// One route of a provider: a method and a path under its `/v1`.
-public struct ProviderRoute: Sendable {
-    public var method: String
+package struct ProviderRoute: Sendable {
+    package var method: String
     /// The path after the version prefix, e.g. `/videos/{id}/content`.
-    public var path: String
-    public var endpoint: Endpoint
+    package var path: String
+    package var endpoint: Endpoint
     /// Served at `/{provider}{path}` without an API key (signed download links), instead of
     /// `/{provider}/v1{path}` behind one.
-    public var isPublic: Bool
-    public var handler: @Sendable (ProviderRequest) -> HTTPResponse
+    package var isPublic: Bool
+    package var handler: @Sendable (ProviderRequest) -> HTTPResponse
 
-    public init(
+    package init(
         _ method: String, _ path: String, _ endpoint: Endpoint, isPublic: Bool = false,
         _ handler: @escaping @Sendable (ProviderRequest) -> HTTPResponse
     ) {
@@ -70,10 +65,10 @@ public struct ProviderRoute: Sendable {
     }
 }
 
-/// A gateway VideoMock emulates: its routes and its error envelope.
-public protocol Provider: Sendable {
+/// A gateway VideoMock emulates: its routes, its wire formats and its error envelope.
+package protocol Provider: Sendable {
     /// The path prefix and catalog name (`aihubmix`).
-    var name: String { get }
+    var name: ProviderID { get }
     var engine: Engine { get }
     /// This provider's models (fixed once the server starts).
     var catalog: Catalog { get }
@@ -82,16 +77,19 @@ public protocol Provider: Sendable {
     var noun: String { get }
     /// An error in this provider's envelope.
     func render(_ error: APIError) -> HTTPResponse
+    /// The prompt of a create or remix body, for scenario rules (default: its `prompt` field).
+    func prompt(in fields: JSONObject) -> String?
+    /// The id of the task a request names in its path (default: its one path parameter).
+    func taskID(in request: ProviderRequest) -> String?
 }
 
 extension Provider {
-    /// The catalog for `name` in `engine`, for providers to keep.
-    static func catalog(_ name: String, in engine: Engine) -> Catalog {
-        engine.catalogs[name] ?? Catalog(provider: name, models: [])
-    }
+    package func prompt(in fields: JSONObject) -> String? { fields["prompt"]?.string }
+
+    package func taskID(in request: ProviderRequest) -> String? { request.http.pathParameters.values.first }
 
     /// The OpenAI-style envelope most gateways share.
-    public func render(_ error: APIError) -> HTTPResponse {
+    package func render(_ error: APIError) -> HTTPResponse {
         .json(error.openAIEnvelope, status: error.status, headers: error.headers)
     }
 
@@ -124,13 +122,11 @@ extension Provider {
 
     /// The model and prompt a request is about, for scenario rules: from the body of a create,
     /// from the task named in the path otherwise (a remix's prompt is its new one).
-    public func subject(of request: ProviderRequest, endpoint: Endpoint) -> (model: String?, prompt: String?) {
-        let fields = endpoint == .create || endpoint == .remix ? (try? request.fields()) : nil
-        let bodyPrompt = fields?["prompt"]?.string
-            ?? fields?["metadata"]?["content"]?.array?.first { $0["type"] == "text" }?["text"]?.string
+    package func subject(of request: ProviderRequest, endpoint: Endpoint) -> (model: String?, prompt: String?) {
+        let fields = endpoint.describesTask ? (try? request.fields()) : nil
+        let bodyPrompt = fields.flatMap(prompt(in:))
         if endpoint == .create { return (fields?["model"]?.string, bodyPrompt) }
-        guard var id = request.http.pathParameters.values.first else { return (nil, nil) }
-        if id.hasSuffix(".mp4") { id.removeLast(4) }
+        guard let id = taskID(in: request) else { return (nil, nil) }
         let task = engine.subject(provider: name, id: id)
         return (task?.model, endpoint == .remix ? bodyPrompt : task?.prompt)
     }

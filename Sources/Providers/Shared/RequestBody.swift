@@ -3,8 +3,8 @@ import JSON
 
 /// The fields of a request body, whatever its encoding: a JSON object, `multipart/form-data`
 /// (text parts as strings, file parts as `{"filename","content_type","size"}`), or a form.
-public enum RequestBody {
-    public static func fields(of request: HTTPRequest) throws(APIError) -> JSONObject {
+package enum RequestBody {
+    package static func fields(of request: HTTPRequest) throws(APIError) -> JSONObject {
         var type = request.mediaType
         // `curl -d '{...}'` without a Content-Type sends JSON labelled as a form.
         if type == "application/x-www-form-urlencoded", request.body.first == UInt8(ascii: "{") { type = nil }
@@ -73,7 +73,7 @@ public enum RequestBody {
 
 extension JSONObject {
     /// A required string field, or a 400 naming it.
-    public func requiredString(_ name: String) throws(APIError) -> String {
+    package func requiredString(_ name: String) throws(APIError) -> String {
         guard let value = self[name], !value.isNull else {
             throw APIError.invalid("Missing required parameter: '\(name)'.", param: name, code: "missing_required_parameter")
         }

@@ -2,7 +2,7 @@ import VideoMockCore
 
 extension APIError {
     /// The neutral reply to a task error; `noun` is what the provider calls a task ("video", "task").
-    public init(_ error: TaskError, noun: String) {
+    package init(_ error: TaskError, noun: String) {
         switch error {
         case .notFound(let id):
             let shown = id.count > 100 ? id.prefix(100) + "…" : Substring(id)

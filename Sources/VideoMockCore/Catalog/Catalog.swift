@@ -2,30 +2,40 @@ import JSON
 
 /// Every model one provider serves, loaded from `Fixtures/catalog/<provider>.yaml` and any
 /// `--catalog` files naming that provider.
-public struct Catalog: Sendable {
-    public let provider: String
-    public private(set) var models: [ModelSpec]
+package struct Catalog: Sendable {
+    package let provider: ProviderID
+    package private(set) var models: [ModelSpec]
     /// Every parameter name some model of this provider takes: a request naming one that its
     /// model does not take is refused as unsupported, not ignored as unknown.
-    public private(set) var knownParameters: Set<String>
+    package private(set) var knownParameters: Set<String>
     private var index: [String: Int] = [:]
 
-    public init(provider: String, models: [ModelSpec]) {
+    package init(provider: ProviderID, models: [ModelSpec]) {
         self.provider = provider
         self.models = []
         self.knownParameters = []
         add(models)
     }
 
-    public func model(_ id: String) -> ModelSpec? { index[id].map { models[$0] } }
+    package func model(_ id: String) -> ModelSpec? { index[id].map { models[$0] } }
 
     /// A model's response shape, without copying its whole entry.
-    public func shape(of id: String) -> String? { index[id].map { models[$0].shape } }
+    package func shape(of id: String) -> ModelSpec.ResponseShape? { index[id].map { models[$0].shape } }
 
-    public var modelIDs: [String] { models.map(\.id) }
+    package var modelIDs: [String] { models.map(\.id) }
+
+    /// Refuses any model `attributes:` key its provider does not read, at the key's line.
+    package func checkAttributes(allowing names: [String]) throws(DocumentError) {
+        for model in models {
+            for (name, node) in model.attributes where !names.contains(name) {
+                let known = names.isEmpty ? "\(provider) models take none" : "known: \(names.joined(separator: ", "))"
+                throw node.error("unknown attribute '\(name)' of model \(model.id); \(known)")
+            }
+        }
+    }
 
     /// Adds models, replacing any with the same id.
-    public mutating func add(_ newModels: [ModelSpec]) {
+    package mutating func add(_ newModels: [ModelSpec]) {
         for model in newModels {
             if let index = models.firstIndex(where: { $0.id == model.id }) { models[index] = model } else { models.append(model) }
         }
@@ -35,15 +45,16 @@ public struct Catalog: Sendable {
 }
 
 /// Every provider's catalog.
-public struct CatalogSet: Sendable {
-    public private(set) var catalogs: [String: Catalog] = [:]
+package struct CatalogSet: Sendable {
+    package private(set) var catalogs: [ProviderID: Catalog] = [:]
 
-    public init() {}
+    package init() {}
 
-    public subscript(provider: String) -> Catalog? { catalogs[provider] }
+    /// The catalog of `provider`; empty when no file names it.
+    package subscript(provider: ProviderID) -> Catalog { catalogs[provider] ?? Catalog(provider: provider, models: []) }
 
     /// Loads catalog files in order; a later file adds models to, or replaces models of, its provider.
-    public static func load(files: [String]) throws(DocumentError) -> CatalogSet {
+    package static func load(files: [String]) throws(DocumentError) -> CatalogSet {
         var set = CatalogSet()
         for file in files {
             let text: String

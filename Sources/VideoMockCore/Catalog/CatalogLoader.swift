@@ -16,9 +16,11 @@ enum CatalogLoader {
     ]
     static let ruleKeys = ["as", "type", "values", "range", "default", "required", "max", "star", "marker", "prefix"]
 
-    static func models(in document: DocumentNode) throws(DocumentError) -> (provider: String, models: [ModelSpec]) {
+    static func models(in document: DocumentNode) throws(DocumentError) -> (provider: ProviderID, models: [ModelSpec]) {
         _ = try document.mapping(allowing: ["provider", "templates", "models"], "a catalog mapping")
-        guard let provider = try document["provider"]?.string() else { throw document.error("a catalog needs 'provider'") }
+        guard let provider = try document["provider"]?.choice(of: ProviderID.self, "provider") else {
+            throw document.error("a catalog needs 'provider'")
+        }
         let templates = try document["templates"]?.mapping() ?? []
         guard let modelEntries = try document["models"]?.mapping("a mapping of model id to model") else {
             throw document.error("a catalog needs 'models'")
@@ -80,16 +82,16 @@ enum CatalogLoader {
             }
             constraints.append(.init(when: when, rules: rules))
         }
-        var attributes: [String: String] = [:]
-        for (key, attribute) in try value("attributes")?.mapping() ?? [] { attributes[key] = try attribute.string() }
+        var attributes: [String: DocumentNode] = [:]
+        for (key, attribute) in try value("attributes")?.mapping() ?? [] { attributes[key] = attribute }
         let audioText = try value("audio")?.string() ?? "never"
         guard let audio = ModelSpec.AudioSupport(rawValue: audioText) else {
             throw value("audio")!.error("audio must be one of: always, never, optional")
         }
         return ModelSpec(
             id: id,
-            shape: try value("shape")?.string() ?? "generic",
-            family: try value("family")?.string() ?? id,
+            shape: try value("shape")?.choice(of: ModelSpec.ResponseShape.self, "shape") ?? .generic,
+            family: ModelFamily(rawValue: try value("family")?.string() ?? id),
             parameters: parameters,
             strict: try value("strict")?.bool() ?? false,
             expiresAfter: try value("expires_after")?.duration() ?? 86400,

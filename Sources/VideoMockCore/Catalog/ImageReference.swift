@@ -2,10 +2,10 @@ import JSON
 
 /// Checks image inputs in the forms the providers accept and summarises them, so that a task
 /// keeps a short description rather than megabytes of base64.
-public enum ImageReference {
+package enum ImageReference {
     /// A URL, a `data:` URL, bare base64, a `{"mime_type","data"}` or `{"url"}` object, or an
     /// uploaded file (`{"filename","content_type","size"}`, as providers record multipart parts).
-    public static func describe(_ value: JSON, label: String) throws(ValidationError) -> String {
+    package static func describe(_ value: JSON, label: String) throws(ValidationError) -> String {
         func invalid(_ message: String) -> ValidationError {
             ValidationError(parameter: label, code: .invalidValue, message: message)
         }

@@ -1,8 +1,8 @@
 import JSON
 
 /// One model as a provider's catalog describes it: the parameters it takes and what it supports.
-public struct ModelSpec: Sendable {
-    public enum AudioSupport: String, Sendable, CaseIterable {
+package struct ModelSpec: Sendable {
+    package enum AudioSupport: String, Sendable, CaseIterable {
         /// Every video has a sound track.
         case always
         /// No video has one.
@@ -12,27 +12,32 @@ public struct ModelSpec: Sendable {
     }
 
     /// A rule change that applies when a parameter is present (Veo 3.1 with an image: 8 s only).
-    public struct Constraint: Sendable {
-        public var when: String
-        public var rules: [String: ParameterRule]
+    package struct Constraint: Sendable {
+        package var when: String
+        package var rules: [String: ParameterRule]
     }
 
-    public var id: String
-    /// How the provider renders the task (e.g. AIHubMix's `sora` or `generic` shape).
-    public var shape: String
-    /// Which scenario family and fixture set it belongs to (`sora`, `veo`, `kling`, ...).
-    public var family: String
-    public var parameters: [ParameterRule]
-    /// Reject parameters no rule names (Kling: "unmapped key parameters raise an explicit error").
-    public var strict: Bool
-    /// How long a finished video stays downloadable, in seconds.
-    public var expiresAfter: Double
-    public var supportsRemix: Bool
-    public var supportsDelete: Bool
-    public var audio: AudioSupport
-    public var constraints: [Constraint]
-    /// Provider-specific settings the engine passes through untouched.
-    public var attributes: [String: String]
+    /// The two task shapes of gateways that have two (AIHubMix): the OpenAI Video object, or
+    /// the gateway's own shape for everything else.
+    package enum ResponseShape: String, Sendable, CaseIterable {
+        case sora, generic
+    }
 
-    public func rule(named name: String) -> ParameterRule? { parameters.first { $0.name == name } }
+    package var id: String
+    package var shape: ResponseShape
+    package var family: ModelFamily
+    package var parameters: [ParameterRule]
+    /// Reject parameters no rule names (Kling: "unmapped key parameters raise an explicit error").
+    package var strict: Bool
+    /// How long a finished video stays downloadable, in seconds.
+    package var expiresAfter: Double
+    package var supportsRemix: Bool
+    package var supportsDelete: Bool
+    package var audio: AudioSupport
+    package var constraints: [Constraint]
+    /// Settings only one provider reads (`attributes:` in the catalog), kept as written so that
+    /// the provider can check them and point at the line of a bad one.
+    package var attributes: [String: DocumentNode]
+
+    package func rule(named name: String) -> ParameterRule? { parameters.first { $0.name == name } }
 }

@@ -102,7 +102,7 @@ extension ParameterRule {
     }
 
     /// "4, 8 or 12", "an integer from 2 to 15", or both.
-    public var allowedDescription: String {
+    package var allowedDescription: String {
         var parts: [String] = []
         if let range {
             let format = { (x: Double) in x == x.rounded() ? String(Int(x)) : String(x) }

@@ -1,8 +1,8 @@
 import JSON
 
 /// What one request parameter of one model accepts, as the catalog states it.
-public struct ParameterRule: Sendable {
-    public enum Kind: String, Sendable, CaseIterable {
+package struct ParameterRule: Sendable {
+    package enum Kind: String, Sendable, CaseIterable {
         case integer, number, string, boolean
         /// `WxH` (or `W*H` when `star` is set), a resolution label such as `720p`, or a ratio such as `16:9`.
         case size
@@ -16,41 +16,41 @@ public struct ParameterRule: Sendable {
         case object
     }
 
-    public var name: String
+    package var name: String
     /// The provider-neutral meaning (`duration`, `size`, `resolution`, `aspect_ratio`, `width`,
     /// `height`, `audio`, `first_frame`, `last_frame`, `reference_images`, ...); defaults to `name`.
-    public var role: String
-    public var kind: Kind
+    package var role: String
+    package var kind: Kind
     /// Allowed values, written as text (`"8"`, `"16:9"`, `"std"`).
-    public var values: [String]?
+    package var values: [String]?
     /// For sizes: the resolution each allowed token actually produces (`16:9` → 1920x1088).
-    public var produces: [String: Dimensions]
+    package var produces: [String: Dimensions]
     /// Allowed numeric range, in addition to `values`.
-    public var range: ClosedRange<Double>?
-    public var defaultValue: JSON?
-    public var required: Bool
+    package var range: ClosedRange<Double>?
+    package var defaultValue: JSON?
+    package var required: Bool
     /// Most items of a list; longest string.
-    public var max: Int?
+    package var max: Int?
     /// Whether `W*H` is accepted for `WxH`.
-    public var star: Bool
+    package var star: Bool
     /// For image lists: each item must be referred to in the prompt by this marker, `{n}` its 1-based number.
-    public var marker: String?
+    package var marker: String?
     /// Strings must start with this (Sora remix ids: `video_`).
-    public var prefix: String?
+    package var prefix: String?
 }
 
 /// A width and a height in pixels.
-public struct Dimensions: Sendable, Equatable, CustomStringConvertible {
-    public var width: Int
-    public var height: Int
+package struct Dimensions: Sendable, Equatable, CustomStringConvertible {
+    package var width: Int
+    package var height: Int
 
-    public init(width: Int, height: Int) {
+    package init(width: Int, height: Int) {
         self.width = width
         self.height = height
     }
 
     /// Parses `1280x720` (and `1280*720` when `star`).
-    public init?(_ text: some StringProtocol, star: Bool = true) {
+    package init?(_ text: some StringProtocol, star: Bool = true) {
         let bytes = Array(text.utf8)
         guard let separator = bytes.firstIndex(where: { $0 == UInt8(ascii: "x") || (star && $0 == UInt8(ascii: "*")) }),
             let width = Dimensions.number(bytes[..<separator]), let height = Dimensions.number(bytes[(separator + 1)...]),
@@ -70,13 +70,13 @@ public struct Dimensions: Sendable, Equatable, CustomStringConvertible {
         return value
     }
 
-    public var description: String { "\(width)x\(height)" }
+    package var description: String { "\(width)x\(height)" }
 
-    public enum Orientation: String, Sendable, CaseIterable {
+    package enum Orientation: String, Sendable, CaseIterable {
         case landscape, portrait, square
     }
 
-    public var orientation: Orientation {
+    package var orientation: Orientation {
         width > height ? .landscape : width < height ? .portrait : .square
     }
 

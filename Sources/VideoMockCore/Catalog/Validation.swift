@@ -2,7 +2,7 @@ import JSON
 
 extension Catalog {
     /// Validates a request for `modelID` against its catalog entry: the one routine every model goes through.
-    public func validate(modelID: String, _ request: ParameterSet, modelLabel: String = "model") throws(ValidationError) -> TaskSpec {
+    package func validate(modelID: String, _ request: ParameterSet, modelLabel: String = "model") throws(ValidationError) -> TaskSpec {
         guard let model = model(modelID) else {
             throw ValidationError(
                 parameter: modelLabel, code: .unknownModel,
@@ -13,7 +13,7 @@ extension Catalog {
 }
 
 extension ModelSpec {
-    public func validate(_ request: ParameterSet, knownParameters: Set<String>) throws(ValidationError) -> TaskSpec {
+    package func validate(_ request: ParameterSet, knownParameters: Set<String>) throws(ValidationError) -> TaskSpec {
         let rules = effectiveRules(for: request)
         var accepted = JSONObject()
         var byRole = RoleValues()
@@ -172,7 +172,7 @@ extension String {
 
 extension ModelSpec {
     /// Checks one parameter's value against this model's rule for it.
-    public func check(_ name: String, _ value: JSON) throws(ValidationError) -> JSON {
+    package func check(_ name: String, _ value: JSON) throws(ValidationError) -> JSON {
         guard let rule = rule(named: name) else {
             throw ValidationError(parameter: name, code: .unsupportedParameter, message: "Model \(id) does not support '\(name)'.")
         }

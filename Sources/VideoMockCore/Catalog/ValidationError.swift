@@ -1,6 +1,6 @@
 /// Why a request does not fit its model: rendered by each provider as a 400 in its own envelope.
-public struct ValidationError: Error, Sendable, Equatable, CustomStringConvertible {
-    public enum Code: String, Sendable {
+package struct ValidationError: Error, Sendable, Equatable, CustomStringConvertible {
+    package enum Code: String, Sendable {
         case invalidValue = "invalid_value"
         case invalidType = "invalid_type"
         case missingParameter = "missing_required_parameter"
@@ -10,15 +10,15 @@ public struct ValidationError: Error, Sendable, Equatable, CustomStringConvertib
     }
 
     /// The parameter as the client wrote it.
-    public var parameter: String
-    public var code: Code
-    public var message: String
+    package var parameter: String
+    package var code: Code
+    package var message: String
 
-    public init(parameter: String, code: Code, message: String) {
+    package init(parameter: String, code: Code, message: String) {
         self.parameter = parameter
         self.code = code
         self.message = message
     }
 
-    public var description: String { message }
+    package var description: String { message }
 }

@@ -3,21 +3,21 @@ import Yams
 
 /// A YAML (or JSON) document as a tree whose nodes remember where they were written,
 /// so that every complaint about a file can say `FILE:LINE:COLUMN: what is wrong`.
-public struct DocumentNode: Sendable {
-    public enum Value: Sendable {
+package struct DocumentNode: Sendable {
+    package enum Value: Sendable {
         /// `plain` is false for quoted scalars, which are always strings.
         case scalar(String, plain: Bool)
         case mapping([(key: String, node: DocumentNode)])
         case sequence([DocumentNode])
     }
 
-    public let value: Value
-    public let file: String
-    public let line: Int
-    public let column: Int
+    package let value: Value
+    package let file: String
+    package let line: Int
+    package let column: Int
 
     /// Parses YAML (JSON is YAML too). `file` names the source in error messages.
-    public static func parse(yaml text: String, file: String) throws(DocumentError) -> DocumentNode {
+    package static func parse(yaml text: String, file: String) throws(DocumentError) -> DocumentNode {
         let composed: Node?
         do {
             composed = try Yams.compose(yaml: text)
@@ -59,24 +59,24 @@ public struct DocumentNode: Sendable {
     }
 
     /// A plain `~`, `null` or empty scalar.
-    public var isNull: Bool {
+    package var isNull: Bool {
         if case .scalar(let text, plain: true) = value { return text == "~" || text == "null" || text.isEmpty }
         return false
     }
 
-    public func error(_ message: String) -> DocumentError {
+    package func error(_ message: String) -> DocumentError {
         DocumentError(file: file, line: line, column: column, message: message)
     }
 }
 
 /// A complaint about a document, located as `FILE:LINE:COLUMN`.
-public struct DocumentError: Error, Sendable, CustomStringConvertible, Equatable {
-    public let file: String
-    public let line: Int
-    public let column: Int
-    public let message: String
+package struct DocumentError: Error, Sendable, CustomStringConvertible, Equatable {
+    package let file: String
+    package let line: Int
+    package let column: Int
+    package let message: String
 
-    public init(file: String, line: Int, column: Int, message: String) {
+    package init(file: String, line: Int, column: Int, message: String) {
         self.file = file
         self.line = line
         self.column = column
@@ -92,14 +92,14 @@ public struct DocumentError: Error, Sendable, CustomStringConvertible, Equatable
         }
     }
 
-    public var description: String { "\(file):\(line):\(column): \(message)" }
+    package var description: String { "\(file):\(line):\(column): \(message)" }
 }
 
 // MARK: Typed access
 
 extension DocumentNode {
     /// The entries of a mapping whose keys must all be in `allowed`.
-    public func mapping(allowing allowed: [String]? = nil, _ what: String = "a mapping") throws(DocumentError) -> [(key: String, node: DocumentNode)] {
+    package func mapping(allowing allowed: [String]? = nil, _ what: String = "a mapping") throws(DocumentError) -> [(key: String, node: DocumentNode)] {
         guard case .mapping(let entries) = value else { throw error("expected \(what)") }
         if let allowed {
             for entry in entries where !allowed.contains(entry.key) {
@@ -110,32 +110,43 @@ extension DocumentNode {
     }
 
     /// The value of `key` in a mapping, if present.
-    public subscript(key: String) -> DocumentNode? {
+    package subscript(key: String) -> DocumentNode? {
         guard case .mapping(let entries) = value else { return nil }
         return entries.first { $0.key == key }?.node
     }
 
-    public func sequence(_ what: String = "a list") throws(DocumentError) -> [DocumentNode] {
+    package func sequence(_ what: String = "a list") throws(DocumentError) -> [DocumentNode] {
         guard case .sequence(let items) = value else { throw error("expected \(what)") }
         return items
     }
 
-    public func string(_ what: String = "a string") throws(DocumentError) -> String {
+    package func string(_ what: String = "a string") throws(DocumentError) -> String {
         guard case .scalar(let text, _) = value else { throw error("expected \(what)") }
         return text
     }
 
-    public func int(_ what: String = "an integer") throws(DocumentError) -> Int {
+    package func int(_ what: String = "an integer") throws(DocumentError) -> Int {
         guard case .scalar(let text, _) = value, let int = Int(text) else { throw error("expected \(what)") }
         return int
     }
 
-    public func double(_ what: String = "a number") throws(DocumentError) -> Double {
+    package func double(_ what: String = "a number") throws(DocumentError) -> Double {
         guard case .scalar(let text, _) = value, let number = Double(text) else { throw error("expected \(what)") }
         return number
     }
 
-    public func bool() throws(DocumentError) -> Bool {
+    /// One of an enumeration's words, or an error naming the word and every allowed one.
+    package func choice<Choice: RawRepresentable & CaseIterable>(
+        of type: Choice.Type, _ what: String = "value"
+    ) throws(DocumentError) -> Choice where Choice.RawValue == String {
+        let text = try string()
+        guard let choice = Choice(rawValue: text) else {
+            throw error("unknown \(what) '\(text)'; expected one of: \(Choice.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        return choice
+    }
+
+    package func bool() throws(DocumentError) -> Bool {
         guard case .scalar(let text, _) = value else { throw error("expected true or false") }
         switch text.lowercased() {
         case "true", "yes", "on": return true
@@ -145,7 +156,7 @@ extension DocumentNode {
     }
 
     /// A duration such as `250ms`, `2s`, `5m`, `24h`, `30d` (a bare number is seconds), in seconds.
-    public func duration() throws(DocumentError) -> Double {
+    package func duration() throws(DocumentError) -> Double {
         guard case .scalar(let text, _) = value, let seconds = parseDuration(text) else {
             throw error("expected a duration such as 250ms, 2s, 5m, 24h or 30d (at most 100 years)")
         }
@@ -153,7 +164,7 @@ extension DocumentNode {
     }
 
     /// The node as JSON: plain scalars become numbers, booleans and null where they read as such.
-    public var json: JSON {
+    package var json: JSON {
         switch value {
         case .scalar(let text, let plain):
             guard plain else { return .string(text) }
@@ -173,7 +184,7 @@ extension DocumentNode {
 
 /// Seconds in `250ms`, `2s`, `1.5s`, `5m`, `24h`, `30d`, or a bare number of seconds; at most
 /// 100 years, so that every time derived from one stays exact.
-public func parseDuration(_ text: String) -> Double? {
+package func parseDuration(_ text: String) -> Double? {
     let units: [(suffix: String, seconds: Double)] = [("ms", 0.001), ("s", 1), ("m", 60), ("h", 3600), ("d", 86400)]
     let trimmed = String(text.trimmingSpaces())
     var seconds: Double?
@@ -187,7 +198,7 @@ public func parseDuration(_ text: String) -> Double? {
 }
 
 /// The longest duration a catalog or scenario may give: 100 years.
-public let maximumDuration: Double = 100 * 365 * 86400
+package let maximumDuration: Double = 100 * 365 * 86400
 
 extension StringProtocol {
     /// Without leading and trailing spaces and tabs (byte-level: it runs on every request).

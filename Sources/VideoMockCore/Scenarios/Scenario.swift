@@ -1,25 +1,26 @@
+import HTTPServer
 import JSON
 import Synchronization
 
 /// A scenario file (version 1): lifecycle defaults and rules that script tasks and replies.
-public struct Scenario: Sendable {
-    public struct Defaults: Sendable, Equatable {
-        public var queued: Double?
-        public var rendering: Double?
-        public var expiresAfter: Double?
+package struct Scenario: Sendable {
+    package struct Defaults: Sendable, Equatable {
+        package var queued: Double?
+        package var rendering: Double?
+        package var expiresAfter: Double?
 
-        public init(queued: Double? = nil, rendering: Double? = nil, expiresAfter: Double? = nil) {
+        package init(queued: Double? = nil, rendering: Double? = nil, expiresAfter: Double? = nil) {
             self.queued = queued
             self.rendering = rendering
             self.expiresAfter = expiresAfter
         }
     }
 
-    public var source: String
-    public var defaults: Defaults
-    public var rules: [Rule]
+    package var source: String
+    package var defaults: Defaults
+    package var rules: [Rule]
 
-    public init(source: String, defaults: Defaults = .init(), rules: [Rule] = []) {
+    package init(source: String, defaults: Defaults = .init(), rules: [Rule] = []) {
         self.source = source
         self.defaults = defaults
         self.rules = rules
@@ -27,16 +28,16 @@ public struct Scenario: Sendable {
 }
 
 /// One rule: when a request matches, what happens instead of (or to) the normal reply.
-public struct Rule: Sendable {
-    public var name: String
-    public var when: Condition
+package struct Rule: Sendable {
+    package var name: String
+    package var when: Condition
     /// The created task's states, instead of queued then rendering.
-    public var timeline: [Timeline.Step]?
-    public var outcome: Outcome?
-    public var respond: Reply?
-    public var result: ResultOptions?
+    package var timeline: [Timeline.Step]?
+    package var outcome: Outcome?
+    package var respond: Reply?
+    package var result: ResultOptions?
 
-    public init(name: String, when: Condition = .init(), timeline: [Timeline.Step]? = nil, outcome: Outcome? = nil, respond: Reply? = nil, result: ResultOptions? = nil) {
+    package init(name: String, when: Condition = .init(), timeline: [Timeline.Step]? = nil, outcome: Outcome? = nil, respond: Reply? = nil, result: ResultOptions? = nil) {
         self.name = name
         self.when = when
         self.timeline = timeline
@@ -47,21 +48,21 @@ public struct Rule: Sendable {
 }
 
 /// What a request must be for a rule to apply; every given key must hold.
-public struct Condition: Sendable {
-    public var provider: String?
-    public var endpoint: String?
+package struct Condition: Sendable {
+    package var provider: ProviderID?
+    package var endpoint: Endpoint?
     /// A glob: `kling-*`, `veo-3.?-*`.
-    public var model: String?
-    public var promptContains: String?
-    public var promptMatches: PromptPattern?
-    public var apiKey: String?
-    public var headers: [(name: String, value: String)] = []
+    package var model: String?
+    package var promptContains: String?
+    package var promptMatches: PromptPattern?
+    package var apiKey: String?
+    package var headers: [(name: String, value: String)] = []
     /// Only the Nth request that meets the other conditions (1-based)...
-    public var nth: Int?
+    package var nth: Int?
     /// ...or every Nth one.
-    public var every: Int?
+    package var every: Int?
 
-    public init() {}
+    package init() {}
 
     /// Whether the request meets every condition but `nth` and `every`.
     func holds(for request: RequestFacts) -> Bool {
@@ -80,43 +81,49 @@ public struct Condition: Sendable {
 }
 
 /// A direct reply scripted by a rule.
-public struct Reply: Sendable {
+package struct Reply: Sendable {
     /// nil: the normal reply, only delayed (or broken by `fault`).
-    public var status: Int?
-    public var headers: [(name: String, value: String)] = []
+    package var status: Int?
+    package var headers: [(name: String, value: String)] = []
     /// JSON, or text; nil: the provider's error envelope for `status`.
-    public var body: JSON?
+    package var body: JSON?
     /// Seconds to wait before answering.
-    public var delay: Double = 0
-    /// `reset`, `empty` or `truncate`.
-    public var fault: String?
+    package var delay: Double = 0
+    package var fault: HTTPResponse.Fault?
 
-    public init() {}
+    package init() {}
 }
 
 /// Options for a created task's result.
-public struct ResultOptions: Sendable, Equatable {
-    public var expiresAfter: Double?
-    /// Mixroute: `data` (a data: URL) or `link` (a signed link).
-    public var url: String?
+package struct ResultOptions: Sendable, Equatable {
+    package var expiresAfter: Double?
+    /// How the result's URL is given, where a provider offers a choice.
+    package var delivery: ResultDelivery?
 
-    public init(expiresAfter: Double? = nil, url: String? = nil) {
+    package init(expiresAfter: Double? = nil, delivery: ResultDelivery? = nil) {
         self.expiresAfter = expiresAfter
-        self.url = url
+        self.delivery = delivery
     }
 }
 
-/// What the scenario engine knows of a request when it picks a rule.
-public struct RequestFacts: Sendable {
-    public var provider: String
-    public var endpoint: String
-    public var apiKey: String
-    public var headers: [(name: String, value: String)]
-    /// The model and prompt of the request body (create) or of the task it names.
-    public var model: String?
-    public var prompt: String?
+/// How a finished task's video is handed over in a status reply that carries a URL: a signed,
+/// expiring download link, or the whole file inline as a `data:video/mp4;base64,...` URL.
+/// Providers whose documentation shows both (Mixroute: links, and data URLs for Veo) honour it.
+package enum ResultDelivery: String, Sendable, CaseIterable {
+    case link, data
+}
 
-    public init(provider: String, endpoint: String, apiKey: String, headers: [(name: String, value: String)], model: String? = nil, prompt: String? = nil) {
+/// What the scenario engine knows of a request when it picks a rule.
+package struct RequestFacts: Sendable {
+    package var provider: ProviderID
+    package var endpoint: Endpoint
+    package var apiKey: String
+    package var headers: [(name: String, value: String)]
+    /// The model and prompt of the request body (create) or of the task it names.
+    package var model: String?
+    package var prompt: String?
+
+    package init(provider: ProviderID, endpoint: Endpoint, apiKey: String, headers: [(name: String, value: String)], model: String? = nil, prompt: String? = nil) {
         self.provider = provider
         self.endpoint = endpoint
         self.apiKey = apiKey
@@ -128,11 +135,11 @@ public struct RequestFacts: Sendable {
 
 /// A `prompt_matches` regular expression, kept with its source text. `Regex` is not Sendable,
 /// so the compiled expression is only used under a lock.
-public final class PromptPattern: Sendable {
-    public let source: String
+package final class PromptPattern: Sendable {
+    package let source: String
     private let regex: Mutex<Regex<AnyRegexOutput>>
 
-    public init(_ source: String) throws {
+    package init(_ source: String) throws {
         self.source = source
         regex = Mutex(try Regex(source))
     }

@@ -2,24 +2,24 @@ import JSON
 import Synchronization
 
 /// How a task created now should live: the engine's plan for it.
-public struct TaskPlan: Sendable, Equatable {
-    public var timeline: Timeline
-    public var outcome: Outcome
+package struct TaskPlan: Sendable, Equatable {
+    package var timeline: Timeline
+    package var outcome: Outcome
     /// nil: the model's own expiry period.
-    public var expiresAfter: Double?
-    /// Mixroute's `data` or `link`; nil: the model's default.
-    public var resultURL: String?
+    package var expiresAfter: Double?
+    /// nil: the provider's own choice for the model.
+    package var resultDelivery: ResultDelivery?
 
-    public init(timeline: Timeline, outcome: Outcome = .complete, expiresAfter: Double? = nil, resultURL: String? = nil) {
+    package init(timeline: Timeline, outcome: Outcome = .complete, expiresAfter: Double? = nil, resultDelivery: ResultDelivery? = nil) {
         self.timeline = timeline
         self.outcome = outcome
         self.expiresAfter = expiresAfter
-        self.resultURL = resultURL
+        self.resultDelivery = resultDelivery
     }
 }
 
 /// What the scenarios decided for one request.
-public struct Decision: Sendable {
+package struct Decision: Sendable {
     let winner: Rule?
     let defaults: Scenario.Defaults
     let lifecycle: LifecycleDefaults
@@ -27,12 +27,12 @@ public struct Decision: Sendable {
     let defaultPlan: SharedPlan?
 
     /// The rule that applied, if any.
-    public var rule: String? { winner?.name }
+    package var rule: String? { winner?.name }
     /// A scripted reply (or a delay or fault on the normal one).
-    public var reply: Reply? { winner?.respond }
+    package var reply: Reply? { winner?.respond }
 
     /// The plan for a task this request creates (built only for requests that create one).
-    public var plan: SharedPlan {
+    package var plan: SharedPlan {
         if let defaultPlan, winner?.timeline == nil, winner?.outcome == nil, winner?.result == nil { return defaultPlan }
         return SharedPlan(Decision.plan(winner, defaults: defaults, lifecycle: lifecycle))
     }
@@ -46,7 +46,7 @@ public struct Decision: Sendable {
         }
         return TaskPlan(
             timeline: timeline, outcome: outcome, expiresAfter: winner?.result?.expiresAfter ?? defaults.expiresAfter,
-            resultURL: winner?.result?.url)
+            resultDelivery: winner?.result?.delivery)
     }
 }
 
@@ -58,7 +58,7 @@ private struct RuleKey: Hashable {
 
 /// The scenarios in force: those from the command line, and those loaded over the admin API,
 /// each either global or scoped to one API key. Picks the rule for each request.
-public final class ScenarioBook: Sendable {
+package final class ScenarioBook: Sendable {
     private struct Loaded {
         var id: Int
         var scenario: Scenario
@@ -111,7 +111,7 @@ public final class ScenarioBook: Sendable {
     private let rulesInForce = Atomic<Bool>(false)
 
     /// With scenarios from the command line, in order; their rules are consulted after any loaded later.
-    public init(commandLine: [Scenario] = [], lifecycle: LifecycleDefaults = .init()) {
+    package init(commandLine: [Scenario] = [], lifecycle: LifecycleDefaults = .init()) {
         state = Mutex(State(lifecycle: lifecycle))
         state.withLock { state in
             for scenario in commandLine {
@@ -123,13 +123,13 @@ public final class ScenarioBook: Sendable {
     }
 
     /// The plan of a task no rule shapes: the lifecycle with the scenarios' defaults.
-    public var basePlan: SharedPlan { state.withLock { $0.globalPlan } }
+    package var basePlan: SharedPlan { state.withLock { $0.globalPlan } }
 
     /// Whether any rule is in force (when none is, requests need not be examined).
-    public var hasRules: Bool { rulesInForce.load(ordering: .acquiring) }
+    package var hasRules: Bool { rulesInForce.load(ordering: .acquiring) }
 
     /// Replaces the scenario loaded over the admin API for `scope` (a key, or nil for everyone).
-    public func load(_ scenario: Scenario, scope: String?) {
+    package func load(_ scenario: Scenario, scope: String?) {
         state.withLock { state in
             state.loaded.removeAll { !$0.fromCommandLine && $0.scope == scope }
             state.loaded.append(Loaded(id: state.nextID, scenario: scenario, scope: scope, fromCommandLine: false))
@@ -139,7 +139,7 @@ public final class ScenarioBook: Sendable {
     }
 
     /// Removes what was loaded over the admin API: for one scope, or (nil) all of it.
-    public func clear(scope: String?) {
+    package func clear(scope: String?) {
         state.withLock { state in
             state.loaded.removeAll { !$0.fromCommandLine && (scope == nil || $0.scope == scope) }
             rulesInForce.store(state.hasRules, ordering: .releasing)
@@ -147,7 +147,7 @@ public final class ScenarioBook: Sendable {
     }
 
     /// Restarts every rule's request count.
-    public func resetCounters() {
+    package func resetCounters() {
         state.withLock {
             $0.counters = [:]
             $0.applied = [:]
@@ -155,7 +155,7 @@ public final class ScenarioBook: Sendable {
     }
 
     /// The scenarios that apply to `scope` (nil: all of them), as JSON for the admin API.
-    public func describe(scope: String?) -> JSON {
+    package func describe(scope: String?) -> JSON {
         state.withLock { state in
             .array(state.loaded.filter { scope == nil || $0.scope == scope || $0.scope == nil }.map { loaded in
                 [
@@ -178,7 +178,7 @@ public final class ScenarioBook: Sendable {
     /// `nth: 3` means the third such request whatever other rules did); the first rule that
     /// applies in full wins. Order: rules for the request's key, global ones loaded over the
     /// admin API, then those from the command line.
-    public func decide(_ facts: RequestFacts) -> Decision {
+    package func decide(_ facts: RequestFacts) -> Decision {
         state.withLock { state in
             let scoped = state.scoped[facts.apiKey] ?? []
             var winner: Rule?

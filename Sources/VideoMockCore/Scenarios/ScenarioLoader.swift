@@ -1,11 +1,9 @@
+import HTTPServer
 import JSON
 
 /// Reads scenario files, refusing anything it does not understand with `FILE:LINE:COLUMN`.
-public enum ScenarioLoader {
-    public static let endpoints = ["create", "retrieve", "content", "delete", "list", "remix"]
-    public static let faults = ["reset", "empty", "truncate"]
-
-    public static func load(file: String) throws(DocumentError) -> Scenario {
+package enum ScenarioLoader {
+    package static func load(file: String) throws(DocumentError) -> Scenario {
         let text: String
         do { text = try readTextFile(file) } catch {
             throw DocumentError(file: file, line: 1, column: 1, message: "cannot read scenario: \(error)")
@@ -13,7 +11,7 @@ public enum ScenarioLoader {
         return try parse(text, source: file)
     }
 
-    public static func parse(_ text: String, source: String) throws(DocumentError) -> Scenario {
+    package static func parse(_ text: String, source: String) throws(DocumentError) -> Scenario {
         let document = try DocumentNode.parse(yaml: text, file: source)
         _ = try document.mapping(allowing: ["version", "defaults", "rules"], "a scenario mapping with version, defaults and rules")
         guard let versionNode = document["version"] else { throw document.error("a scenario needs 'version: 1'") }
@@ -40,12 +38,7 @@ public enum ScenarioLoader {
         if let respond = node["respond"] { rule.respond = try reply(respond) }
         if let result = node["result"] {
             _ = try result.mapping(allowing: ["expires_after", "url"])
-            var options = ResultOptions(expiresAfter: try result["expires_after"]?.duration())
-            if let url = result["url"] {
-                options.url = try url.string()
-                guard options.url == "data" || options.url == "link" else { throw url.error("url must be data or link") }
-            }
-            rule.result = options
+            rule.result = ResultOptions(expiresAfter: try result["expires_after"]?.duration(), delivery: try result["url"]?.choice(of: ResultDelivery.self))
         }
         if rule.timeline == nil, rule.outcome == nil, rule.respond == nil, rule.result == nil {
             throw node.error("rule '\(rule.name)' does nothing: give it a timeline, outcome, respond or result")
@@ -57,14 +50,8 @@ public enum ScenarioLoader {
         let keys = ["provider", "endpoint", "model", "prompt_contains", "prompt_matches", "api_key", "header", "nth", "every"]
         _ = try node.mapping(allowing: keys, "a mapping of conditions")
         var condition = Condition()
-        condition.provider = try node["provider"]?.string()
-        if let endpoint = node["endpoint"] {
-            let name = try endpoint.string()
-            guard endpoints.contains(name) else {
-                throw endpoint.error("unknown endpoint '\(name)'; expected one of: \(endpoints.joined(separator: ", "))")
-            }
-            condition.endpoint = name
-        }
+        condition.provider = try node["provider"]?.choice(of: ProviderID.self, "provider")
+        condition.endpoint = try node["endpoint"]?.choice(of: Endpoint.self, "endpoint")
         condition.model = try node["model"]?.string()
         condition.promptContains = try node["prompt_contains"]?.string()
         if let pattern = node["prompt_matches"] {
@@ -96,10 +83,7 @@ public enum ScenarioLoader {
         for (index, item) in items.enumerated() {
             _ = try item.mapping(allowing: ["status", "seconds", "polls", "progress"], "a state such as { status: queued, seconds: 1 }")
             guard let statusNode = item["status"] else { throw item.error("each state needs a status") }
-            let status = try statusNode.string()
-            guard let phase = TaskPhase(rawValue: status) else {
-                throw statusNode.error("unknown status '\(status)'; expected one of: \(TaskPhase.allCases.map(\.rawValue).joined(separator: ", "))")
-            }
+            let phase = try statusNode.choice(of: TaskPhase.self, "status")
             var step = Timeline.Step(phase: phase)
             step.seconds = try item["seconds"]?.duration()
             if let polls = item["polls"] {
@@ -150,11 +134,7 @@ public enum ScenarioLoader {
         }
         reply.body = node["body"]?.json
         if let delay = node["delay"] { reply.delay = try delay.duration() }
-        if let fault = node["fault"] {
-            let name = try fault.string()
-            guard faults.contains(name) else { throw fault.error("unknown fault '\(name)'; expected one of: \(faults.joined(separator: ", "))") }
-            reply.fault = name
-        }
+        reply.fault = try node["fault"]?.choice(of: HTTPResponse.Fault.self, "fault")
         return reply
     }
 }

@@ -1,15 +1,13 @@
 /// What never changes about a task once created; shared by every snapshot of it, so taking one
 /// costs a single reference count rather than one per field.
-public final class TaskIdentity: Sendable {
-    public let id: String
-    public let provider: String
-    public let owner: String
+package final class TaskIdentity: Sendable {
+    package let id: String
+    package let provider: ProviderID
+    package let owner: String
     /// Creation order, for listing.
-    public let sequence: Int
-    public let spec: TaskSpec
-    public let createdAt: Double
-    /// Provider-specific settings for this task (e.g. how a result URL is rendered).
-    public let attributes: [String: String]
+    package let sequence: Int
+    package let spec: TaskSpec
+    package let createdAt: Double
     /// The life it was created with, shared by the tasks made alike.
     let shared: SharedPlan
     var plan: TaskPlan { shared.plan }
@@ -17,8 +15,8 @@ public final class TaskIdentity: Sendable {
     let expiresAfter: Double
 
     init(
-        id: String, provider: String, owner: String, sequence: Int, spec: TaskSpec, createdAt: Double, attributes: [String: String],
-        plan: SharedPlan, expiresAfter: Double
+        id: String, provider: ProviderID, owner: String, sequence: Int, spec: TaskSpec, createdAt: Double, plan: SharedPlan,
+        expiresAfter: Double
     ) {
         self.id = id
         self.provider = provider
@@ -26,16 +24,15 @@ public final class TaskIdentity: Sendable {
         self.sequence = sequence
         self.spec = spec
         self.createdAt = createdAt
-        self.attributes = attributes
         self.shared = plan
         self.expiresAfter = expiresAfter
     }
 }
 
 /// A plan held by reference, so that the many tasks of a run that live alike share one copy.
-public final class SharedPlan: Sendable {
-    public let plan: TaskPlan
-    public init(_ plan: TaskPlan) { self.plan = plan }
+package final class SharedPlan: Sendable {
+    package let plan: TaskPlan
+    package init(_ plan: TaskPlan) { self.plan = plan }
 }
 
 /// A life imposed on a task after creation (an admin's forced completion or failure).
@@ -51,51 +48,52 @@ final class ForcedPlan: Sendable {
 
 /// A task as the store keeps it: what was asked, when, and how its life is scripted.
 /// Its status at any moment is derived from the clock and the reads so far.
-public struct TaskRecord: Sendable {
-    public let identity: TaskIdentity
+package struct TaskRecord: Sendable {
+    package let identity: TaskIdentity
     private var forced: ForcedPlan?
-    public var deletedAt: Double?
+    package var deletedAt: Double?
 
-    public var timeline: Timeline { forced?.timeline ?? identity.plan.timeline }
-    public var outcome: Outcome { forced?.outcome ?? identity.plan.outcome }
+    package var timeline: Timeline { forced?.timeline ?? identity.plan.timeline }
+    package var outcome: Outcome { forced?.outcome ?? identity.plan.outcome }
     /// How long a completed video stays downloadable, in seconds (not scaled).
-    public var expiresAfter: Double { identity.expiresAfter }
+    package var expiresAfter: Double { identity.expiresAfter }
 
-    public var id: String { identity.id }
-    public var provider: String { identity.provider }
-    public var owner: String { identity.owner }
-    public var sequence: Int { identity.sequence }
-    public var spec: TaskSpec { identity.spec }
-    public var createdAt: Double { identity.createdAt }
-    public var attributes: [String: String] { identity.attributes }
+    package var id: String { identity.id }
+    package var provider: ProviderID { identity.provider }
+    package var owner: String { identity.owner }
+    package var sequence: Int { identity.sequence }
+    package var spec: TaskSpec { identity.spec }
+    package var createdAt: Double { identity.createdAt }
+    /// How the scenarios asked for the result to be delivered, if they did.
+    package var resultDelivery: ResultDelivery? { identity.plan.resultDelivery }
 
     // Where the timeline has got to: derived lazily on each read, never by timers.
     private var stepStartedAt: Double
     private var stepIndex: Int32 = 0
     private var readsInStep: Int32 = 0
 
-    public init(
-        id: String, provider: String, owner: String, sequence: Int, spec: TaskSpec, createdAt: Double,
-        timeline: Timeline, outcome: Outcome, expiresAfter: Double, attributes: [String: String] = [:]
+    package init(
+        id: String, provider: ProviderID, owner: String, sequence: Int, spec: TaskSpec, createdAt: Double,
+        timeline: Timeline, outcome: Outcome, expiresAfter: Double
     ) {
         self.init(
             id: id, provider: provider, owner: owner, sequence: sequence, spec: spec, createdAt: createdAt,
-            plan: SharedPlan(TaskPlan(timeline: timeline, outcome: outcome)), expiresAfter: expiresAfter, attributes: attributes)
+            plan: SharedPlan(TaskPlan(timeline: timeline, outcome: outcome)), expiresAfter: expiresAfter)
     }
 
     /// A record living by a plan it may share with other tasks.
-    public init(
-        id: String, provider: String, owner: String, sequence: Int, spec: TaskSpec, createdAt: Double, plan: SharedPlan,
-        expiresAfter: Double, attributes: [String: String]
+    package init(
+        id: String, provider: ProviderID, owner: String, sequence: Int, spec: TaskSpec, createdAt: Double, plan: SharedPlan,
+        expiresAfter: Double
     ) {
         identity = TaskIdentity(
-            id: id, provider: provider, owner: owner, sequence: sequence, spec: spec, createdAt: createdAt, attributes: attributes,
-            plan: plan, expiresAfter: expiresAfter)
+            id: id, provider: provider, owner: owner, sequence: sequence, spec: spec, createdAt: createdAt, plan: plan,
+            expiresAfter: expiresAfter)
         self.stepStartedAt = createdAt
     }
 
     /// The task as it stands at `now`. A status read (`isPoll`) counts towards poll-held steps.
-    public mutating func observe(now: Double, timeScale: Double, isPoll: Bool) -> TaskSnapshot {
+    package mutating func observe(now: Double, timeScale: Double, isPoll: Bool) -> TaskSnapshot {
         advance(now: now, timeScale: timeScale)
         let timeline = self.timeline
         let step = timeline.steps[Int(stepIndex)]
@@ -154,7 +152,7 @@ public struct TaskRecord: Sendable {
     }
 
     /// Ends the task now with `outcome`, whatever its timeline said.
-    public mutating func force(_ outcome: Outcome, now: Double) {
+    package mutating func force(_ outcome: Outcome, now: Double) {
         forced = ForcedPlan(outcome)
         stepIndex = 0
         stepStartedAt = now
@@ -163,25 +161,25 @@ public struct TaskRecord: Sendable {
 }
 
 /// A task at one moment, provider-neutral: what the providers render.
-public struct TaskSnapshot: Sendable {
-    public struct Failure: Sendable, Equatable {
-        public var code: String
-        public var message: String
+package struct TaskSnapshot: Sendable {
+    package struct Failure: Sendable, Equatable {
+        package var code: String
+        package var message: String
     }
 
-    public let record: TaskRecord
-    public let phase: TaskPhase
+    package let record: TaskRecord
+    package let phase: TaskPhase
     /// 0 to 100.
-    public let progress: Int
-    public let completedAt: Double?
-    public let expiresAt: Double?
-    public let failure: Failure?
+    package let progress: Int
+    package let completedAt: Double?
+    package let expiresAt: Double?
+    package let failure: Failure?
     /// Whether the download link has expired.
-    public let isExpired: Bool
+    package let isExpired: Bool
     /// Seconds until the status next changes by time, when it will.
-    public let secondsUntilChange: Double?
+    package let secondsUntilChange: Double?
 
-    public var id: String { record.id }
-    public var spec: TaskSpec { record.spec }
-    public var createdAt: Double { record.createdAt }
+    package var id: String { record.id }
+    package var spec: TaskSpec { record.spec }
+    package var createdAt: Double { record.createdAt }
 }

@@ -5,7 +5,7 @@ import Synchronization
 /// Records sit in one array in creation order (a task's slot never changes); an index maps ids
 /// to slots, and each provider-and-key keeps its slots in order for listing. This keeps a task's
 /// bookkeeping to a few bytes and makes list cursors a binary search.
-public final class TaskStore: Sendable {
+package final class TaskStore: Sendable {
     private struct State {
         var records: [TaskRecord]
         /// Slot by a 64-bit hash of the id: compact buckets compared without following a pointer
@@ -27,7 +27,7 @@ public final class TaskStore: Sendable {
 
         /// The slot of a task that exists and is not deleted, and belongs to the given provider
         /// and owner (nil: any).
-        func live(_ id: String, provider: String?, owner: String?) -> Int? {
+        func live(_ id: String, provider: ProviderID?, owner: String?) -> Int? {
             guard let slot = slots[TaskStore.key(id)].map(Int.init), records[slot].deletedAt == nil else { return nil }
             let identity = records[slot].identity
             guard identity.id == id else { return nil }
@@ -38,14 +38,14 @@ public final class TaskStore: Sendable {
 
     private let state = Mutex(State())
 
-    public init() {}
+    package init() {}
 
     private struct OwnerKey: Hashable {
-        let provider: String
+        let provider: ProviderID
         let owner: String
     }
 
-    private static func ownerKey(_ provider: String, _ owner: String) -> OwnerKey { OwnerKey(provider: provider, owner: owner) }
+    private static func ownerKey(_ provider: ProviderID, _ owner: String) -> OwnerKey { OwnerKey(provider: provider, owner: owner) }
 
     /// An id's key in the index.
     private static func key(_ id: String) -> Int {
@@ -55,7 +55,7 @@ public final class TaskStore: Sendable {
     }
 
     /// Stores a new task built by `make` with the next sequence number; nil when the id is taken.
-    public func insert(id: String, _ make: (_ sequence: Int) -> TaskRecord) -> TaskRecord? {
+    package func insert(id: String, _ make: (_ sequence: Int) -> TaskRecord) -> TaskRecord? {
         let key = TaskStore.key(id)
         return state.withLock { state in
             guard state.slots[key] == nil else { return nil }
@@ -69,7 +69,7 @@ public final class TaskStore: Sendable {
     }
 
     /// Runs `body` on the task if it exists, belongs to `owner` at `provider` (nil: anyone's) and is not deleted.
-    public func update<Result>(id: String, provider: String?, owner: String?, _ body: (inout TaskRecord) -> Result) -> Result? {
+    package func update<Result>(id: String, provider: ProviderID?, owner: String?, _ body: (inout TaskRecord) -> Result) -> Result? {
         state.withLock { state in
             guard let slot = state.live(id, provider: provider, owner: owner) else { return nil }
             return body(&state.records[slot])
@@ -78,8 +78,8 @@ public final class TaskStore: Sendable {
 
     /// A provider owner's tasks in creation order (`ascending`) or newest first, starting after
     /// the task `after`, at most `limit`; and whether more follow. Nil when `after` is not theirs.
-    public func list(
-        provider: String, owner: String, after: String?, limit: Int, ascending: Bool, _ observe: (inout TaskRecord) -> TaskSnapshot
+    package func list(
+        provider: ProviderID, owner: String, after: String?, limit: Int, ascending: Bool, _ observe: (inout TaskRecord) -> TaskSnapshot
     ) -> (tasks: [TaskSnapshot], hasMore: Bool)? {
         state.withLock { state in
             let slots = state.byOwner[TaskStore.ownerKey(provider, owner)] ?? []
@@ -116,7 +116,7 @@ public final class TaskStore: Sendable {
     }
 
     /// Every live task of `owner` (nil: everyone's) in creation order, observed by `observe`.
-    public func all(owner: String?, _ observe: (inout TaskRecord) -> TaskSnapshot) -> [TaskSnapshot] {
+    package func all(owner: String?, _ observe: (inout TaskRecord) -> TaskSnapshot) -> [TaskSnapshot] {
         state.withLock { state in
             var result: [TaskSnapshot] = []
             for slot in state.records.indices where state.records[slot].deletedAt == nil {
@@ -129,7 +129,7 @@ public final class TaskStore: Sendable {
     }
 
     /// Forgets the tasks of one owner, or (nil) every task.
-    public func removeAll(owner: String? = nil) {
+    package func removeAll(owner: String? = nil) {
         state.withLock { state in
             guard let owner else {
                 state = State()
@@ -144,7 +144,7 @@ public final class TaskStore: Sendable {
     }
 
     /// How many live tasks `owner` (nil: everyone) has.
-    public func count(owner: String?) -> Int {
+    package func count(owner: String?) -> Int {
         state.withLock { state in
             state.byOwner.reduce(0) { total, entry in
                 guard owner == nil || entry.key.owner == owner else { return total }
@@ -153,5 +153,5 @@ public final class TaskStore: Sendable {
         }
     }
 
-    public var count: Int { count(owner: nil) }
+    package var count: Int { count(owner: nil) }
 }

@@ -1,7 +1,6 @@
 import ArgumentParser
 import Glibc
 import VideoMock
-import VideoMockCore
 
 @main
 struct VideoMockCommand: ParsableCommand {
@@ -28,23 +27,28 @@ struct VideoMockCommand: ParsableCommand {
     }
 }
 
+/// `videomock serve`: each flag sets one field of `Configuration`, whose defaults it shows.
 struct Serve: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Serve the emulated APIs until interrupted.")
+    private static let defaults = Configuration()
+
+    // Numbers take the next argument even when it starts with a dash, so that `--port -1` is
+    // refused for its value rather than read as a missing one.
 
     @Option(help: "Address to listen on.")
-    var host = "127.0.0.1"
+    var host = defaults.host
 
-    @Option(help: "Port to listen on; 0 picks a free one (the ready line tells which).")
-    var port = 8080
+    @Option(parsing: .unconditional, help: "Port to listen on; 0 picks a free one (the ready line tells which).")
+    var port = defaults.port
 
-    @Option(help: "Event loops, one per thread (default: the number of cores).")
+    @Option(parsing: .unconditional, help: "Event loops, one per thread (default: the number of cores).")
     var threads: Int?
 
-    @Option(name: .customLong("time-scale"), help: "Multiplies every lifecycle duration; 0 finishes a task on its first read.")
-    var timeScale = 1.0
+    @Option(name: .customLong("time-scale"), parsing: .unconditional, help: "Multiplies every lifecycle duration; 0 finishes tasks at once.")
+    var timeScale = defaults.timeScale
 
     @Option(help: "wall: real time; manual: time moves only through POST /__admin/clock/advance.")
-    var clock = "wall"
+    var clock = defaults.clock.rawValue
 
     @Option(name: .customLong("api-key"), help: "An accepted bearer token (repeatable); none given: any non-empty token.")
     var apiKeys: [String] = []
@@ -52,11 +56,11 @@ struct Serve: ParsableCommand {
     @Option(help: "Seed for ids and any randomness, for reproducible runs.")
     var seed: UInt64?
 
-    @Option(name: .customLong("max-body"), help: "Largest request body in bytes; larger ones get 413.")
-    var maxBody = 32 << 20
+    @Option(name: .customLong("max-body"), parsing: .unconditional, help: "Largest request body in bytes; larger ones get 413.")
+    var maxBody = defaults.maxBodyBytes
 
-    @Option(name: .customLong("idle-timeout"), help: "Seconds a connection may stay silent, or take to send its headers.")
-    var idleTimeout = 30.0
+    @Option(name: .customLong("idle-timeout"), parsing: .unconditional, help: "Seconds a connection may stay silent, or take to send its headers.")
+    var idleTimeout = defaults.idleTimeoutSeconds
 
     @Option(help: "The fixtures directory (media/ and catalog/); found automatically when omitted.")
     var fixtures: String?
@@ -65,46 +69,52 @@ struct Serve: ParsableCommand {
     var catalogs: [String] = []
 
     @Option(help: "Who serves the bare /v1/... paths: aihubmix, mixroute or amux.")
-    var provider = "aihubmix"
+    var provider = defaults.bareProvider.rawValue
 
     @Option(name: .customLong("scenario"), help: "A scenario file, YAML or JSON (repeatable; rules consulted in order).")
     var scenarios: [String] = []
 
-    @Option(name: .customLong("journal-size"), help: "How many requests the journal keeps.")
-    var journalSize = 10_000
+    @Option(name: .customLong("journal-size"), parsing: .unconditional, help: "How many requests the journal keeps; 0 keeps none.")
+    var journalSize = defaults.journalSize
 
     @Option(name: .customLong("admin-token"), help: "Require this token (Authorization: Bearer or X-Admin-Token) on /__admin.")
     var adminToken: String?
 
-    func validate() throws {
-        guard (0...65535).contains(port) else { throw ValidationError("--port must be from 0 to 65535, got \(port)") }
-        if let threads, !(1...256).contains(threads) { throw ValidationError("--threads must be from 1 to 256, got \(threads)") }
-        guard timeScale >= 0, timeScale <= 1_000_000 else { throw ValidationError("--time-scale must be from 0 to 1000000, got \(timeScale)") }
-        guard Clock.Mode(rawValue: clock) != nil else { throw ValidationError("--clock must be wall or manual, got '\(clock)'") }
-        guard maxBody > 0 else { throw ValidationError("--max-body must be a positive number of bytes, got \(maxBody)") }
-        guard idleTimeout > 0, idleTimeout <= 86400 else { throw ValidationError("--idle-timeout must be from 0 to 86400 seconds, got \(idleTimeout)") }
-        if apiKeys.contains(where: \.isEmpty) { throw ValidationError("--api-key must not be empty") }
-        guard journalSize >= 0 else { throw ValidationError("--journal-size must be 0 or more, got \(journalSize)") }
-        if adminToken?.isEmpty == true { throw ValidationError("--admin-token must not be empty") }
-    }
-
-    func run() throws {
+    /// The configuration the flags describe, checked as the library checks it.
+    func makeConfiguration() throws -> Configuration {
         var configuration = Configuration()
+        guard let clockMode = Configuration.ClockMode(rawValue: clock) else {
+            throw ValidationError("--clock must be wall or manual, got '\(clock)'")
+        }
+        guard let bareProvider = Configuration.Provider(rawValue: provider) else {
+            let known = Configuration.Provider.allCases.map(\.rawValue).joined(separator: ", ")
+            throw ValidationError("unknown provider '\(provider)'; known: \(known)")
+        }
         configuration.host = host
         configuration.port = port
-        configuration.threads = threads ?? Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))
+        configuration.threads = threads
         configuration.timeScale = timeScale
-        configuration.clock = Clock.Mode(rawValue: clock)!
+        configuration.clock = clockMode
         configuration.apiKeys = apiKeys
         configuration.seed = seed
         configuration.maxBodyBytes = maxBody
         configuration.idleTimeoutSeconds = idleTimeout
         configuration.fixturesDirectory = fixtures
         configuration.catalogFiles = catalogs
-        configuration.bareProvider = provider
+        configuration.bareProvider = bareProvider
         configuration.scenarioFiles = scenarios
         configuration.journalSize = journalSize
         configuration.adminToken = adminToken
+        do { try configuration.validate() } catch { throw ValidationError(error.description) }
+        return configuration
+    }
+
+    func validate() throws {
+        _ = try makeConfiguration()
+    }
+
+    func run() throws {
+        let configuration = try makeConfiguration()
 
         // Signals are taken by sigwait below, not by whichever thread they land on.
         var signals = sigset_t()

@@ -1,0 +1,145 @@
+import Admin
+import HTTPServer
+import JSON
+import Providers
+import VideoMockCore
+
+/// Every request's path through VideoMock: route, authenticate, let the scenarios decide,
+/// handle (or answer as scripted), journal.
+final class RequestPipeline: HTTPHandler {
+    let engine: Engine
+    let routeTable: RouteTable
+    private let authenticator: Authenticator
+    private let bareProvider: ProviderID
+    private let adminToken: String?
+
+    init(_ startup: Startup, configuration: Configuration) {
+        engine = startup.engine
+        bareProvider = configuration.bareProvider.id
+        routeTable = RouteTable(providers: startup.providers, bare: bareProvider, admin: AdminAPI(engine: engine))
+        authenticator = Authenticator(keys: Set(configuration.apiKeys))
+        adminToken = configuration.adminToken
+    }
+
+    /// Every route served, as (method, path pattern).
+    var routes: [(method: String, path: String)] { routeTable.routes }
+
+    func respond(to request: HTTPRequest) -> HTTPResponse {
+        switch routeTable.match(method: request.method, path: request.path) {
+        case .found(let target, let parameters):
+            var request = request
+            request.pathParameters = parameters
+            switch target {
+            case .admin(let route):
+                return admin(route, request)
+            case .elsewhere(let providers):
+                return journaled(request, elsewhere(request, providers))
+            case .provider(let provider, let route, let basePath):
+                return serve(request, provider, route, basePath: basePath)
+            }
+        case .methodNotAllowed(let allowed):
+            let message = "Method \(request.method) is not allowed on \(request.path); use \(allowed.joined(separator: ", "))."
+            var response = Self.error(405, message, code: "method_not_allowed")
+            response.headers.set("Allow", allowed.joined(separator: ", "))
+            return journaled(request, response)
+        case .notFound:
+            let prefixes = ProviderID.allCases.map { "/\($0.rawValue)/v1" } + ["/v1 (\(bareProvider.rawValue))", "/__admin"]
+            let message = "No route for \(request.method) \(String(request.path.prefix(200))). Known prefixes: \(prefixes.joined(separator: ", "))."
+            return journaled(request, Self.error(404, message, code: "unknown_path"))
+        }
+    }
+
+    /// A provider request: authenticated, put to the scenarios, answered, journaled.
+    private func serve(_ request: HTTPRequest, _ provider: any Provider, _ route: ProviderRoute, basePath: String) -> HTTPResponse {
+        var key = ""
+        if !route.isPublic {
+            switch authenticator.key(of: request) {
+            case .failure(let error):
+                return journaled(request, provider.render(error), provider: provider.name, endpoint: route.endpoint)
+            case .success(let token): key = token
+            }
+        }
+        var providerRequest = ProviderRequest(http: request, apiKey: key, basePath: basePath)
+        var facts = RequestFacts(provider: provider.name, endpoint: route.endpoint, apiKey: key, headers: request.headers.fields)
+        if engine.scenarios.hasRules {
+            if route.endpoint.describesTask { providerRequest.parseBody() }
+            (facts.model, facts.prompt) = provider.subject(of: providerRequest, endpoint: route.endpoint)
+        }
+        let decision = engine.decide(facts)
+        if route.endpoint.describesTask { providerRequest.plan = decision.plan }
+        var response: HTTPResponse
+        if let reply = decision.reply, let status = reply.status {
+            response = Self.scripted(reply, status: status, provider: provider)
+        } else {
+            response = route.handler(providerRequest)
+        }
+        if let reply = decision.reply {
+            for (name, value) in reply.headers { response.headers.set(name, value) }
+            response.delayMilliseconds = Int((reply.delay * 1000).rounded())
+            response.fault = reply.fault
+        }
+        let owner = route.isPublic ? nil : key
+        return journaled(request, response, provider: provider.name, endpoint: route.endpoint, apiKey: owner, rule: decision.rule)
+    }
+
+    /// A reply a scenario scripted: its body as JSON or text, or the provider's error envelope.
+    static func scripted(_ reply: Reply, status: Int, provider: any Provider) -> HTTPResponse {
+        switch reply.body {
+        case .string(let text)?:
+            return HTTPResponse(status: status, contentType: "text/plain; charset=utf-8", bytes: Array(text.utf8))
+        case let body?:
+            return .json(body, status: status)
+        case nil:
+            var response = provider.render(APIError.scripted(status: status))
+            response.status = status
+            return response
+        }
+    }
+
+    /// The 404 for a bare `/v1` path that only other providers serve, naming where to go.
+    private func elsewhere(_ request: HTTPRequest, _ providers: [ProviderID]) -> HTTPResponse {
+        let path = String(request.path.dropFirst(3))
+        let places = providers.map { "/\($0.rawValue)/v1\(path) (\($0.rawValue))" }.joined(separator: " or ")
+        let message = "\(request.method) /v1\(path) is not served by \(bareProvider.rawValue), which serves the bare /v1 paths. "
+            + "Use \(places), or start with --provider \(providers[0].rawValue)."
+        return Self.error(404, message, code: "unknown_path")
+    }
+
+    private func admin(_ route: AdminAPI.Route, _ request: HTTPRequest) -> HTTPResponse {
+        if let adminToken, request.bearerToken != adminToken, request.headers["X-Admin-Token"] != adminToken {
+            var response = AdminError(401, "The admin API needs the admin token: send 'Authorization: Bearer TOKEN' or 'X-Admin-Token: TOKEN'.").response
+            response.headers.set("WWW-Authenticate", "Bearer")
+            return response
+        }
+        return route.handler(request)
+    }
+
+    /// Records the request and its reply status in the journal, and returns the reply.
+    private func journaled(
+        _ request: HTTPRequest, _ response: HTTPResponse, provider: ProviderID? = nil, endpoint: Endpoint? = nil, apiKey: String? = nil,
+        rule: String? = nil
+    ) -> HTTPResponse {
+        engine.journal.record(
+            JournalEntry(
+                time: engine.clock.now(), method: request.method, path: String(request.path), query: request.queryString.map(String.init),
+                provider: provider, endpoint: endpoint, apiKey: apiKey ?? request.bearerToken, headers: request.headers.fields,
+                body: request.body, bodyLimit: engine.journal.bodyLimit, status: response.status, rule: rule))
+        return response
+    }
+
+    /// An error in the OpenAI-style envelope, for replies outside any provider.
+    static func error(_ status: Int, _ message: String, code: String) -> HTTPResponse {
+        .json(APIError(status: status, message: message, code: code).openAIEnvelope, status: status)
+    }
+
+    /// The HTTP layer's own refusals (413, 431, bad framing) in the same envelope.
+    static let protocolError: @Sendable (Int, String) -> HTTPResponse = { status, message in
+        let code: String =
+            switch status {
+            case 413: "request_too_large"
+            case 431: "headers_too_large"
+            default: "bad_request"
+            }
+        return error(status, message, code: code)
+    }
+}

@@ -1,0 +1,39 @@
+import Providers
+import VideoMockCore
+
+/// Why VideoMock could not start: a bad setting, a missing fixture, a bad catalog or scenario
+/// file (with its `FILE:LINE:COLUMN`), or an address it cannot listen on.
+public struct StartupError: Error, Sendable, CustomStringConvertible {
+    public let description: String
+}
+
+/// What start-up loads before anything is served: fixtures, catalogs and scenarios, the engine
+/// built on them, and the providers over the engine.
+struct Startup {
+    let engine: Engine
+    let providers: [any Provider]
+
+    init(_ configuration: Configuration) throws(StartupError) {
+        do { try configuration.validate() } catch { throw StartupError(description: error.description) }
+        guard let fixtures = configuration.fixturesDirectory ?? FixturesLocator.locate() else {
+            throw StartupError(description: "cannot find the fixtures directory (media/ and catalog/); pass --fixtures DIR")
+        }
+        guard FixturesLocator.isFixtures(fixtures) else {
+            throw StartupError(description: "\(fixtures) is not a fixtures directory: it needs media/ and catalog/")
+        }
+        let builtIn = directoryEntries("\(fixtures)/catalog").filter { $0.hasSuffix(".yaml") || $0.hasSuffix(".json") }
+        do {
+            let catalogs = try CatalogSet.load(files: builtIn.map { "\(fixtures)/catalog/\($0)" } + configuration.catalogFiles)
+            let media = try MediaLibrary(fixturesDirectory: fixtures)
+            var scenarios: [Scenario] = []
+            for file in configuration.scenarioFiles { scenarios.append(try ScenarioLoader.load(file: file)) }
+            engine = Engine(
+                clock: Clock(mode: configuration.clock.mode, timeScale: configuration.timeScale), catalogs: catalogs, media: media,
+                ids: IDGenerator(seed: configuration.seed), scenarios: scenarios, journal: Journal(capacity: configuration.journalSize))
+            providers = try ProviderRegistry.all(engine: engine)
+        } catch {
+            // Catalog and scenario errors read FILE:LINE:COLUMN: message.
+            throw StartupError(description: "\(error)")
+        }
+    }
+}
