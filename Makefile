@@ -7,7 +7,7 @@ PORT ?= 8080
 SCENARIO ?= scenarios/happy-path.yaml
 ARGS ?=
 
-.PHONY: run test test-tsan test-asan fuzz build deps fixtures bench clean
+.PHONY: run test lint test-tsan test-asan fuzz build deps fixtures bench clean
 
 # libevent (and pkg-config to find it) from the system's packages, when missing.
 deps:
@@ -27,6 +27,13 @@ run: build
 test: build
 	$(SWIFT) build --build-tests
 	VIDEOMOCK_BINARY=$(CURDIR)/.build/release/videomock $(SWIFT) test --skip-build
+
+# Formatting as .swift-format states it (swift-format ships with the toolchain), and no line
+# over 140 characters, string literals included.
+lint:
+	$(SWIFT) format lint --strict --recursive --parallel Package.swift Sources Tests
+	@long=$$(find Sources Tests -name '*.swift' -exec awk 'length > 140 { print FILENAME ":" FNR }' {} +); \
+	  if [ -n "$$long" ]; then echo "lines over 140 characters:"; echo "$$long"; exit 1; fi
 
 # The concurrency tests under ThreadSanitizer (the server they start is instrumented too),
 # then everything else under AddressSanitizer.

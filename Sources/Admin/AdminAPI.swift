@@ -75,13 +75,17 @@ package struct AdminAPI: Sendable {
     }
 
     func clockJSON() -> HTTPResponse {
-        .json(["mode": .string(engine.clock.mode.rawValue), "now": .double(engine.clock.now()), "time_scale": .double(engine.clock.timeScale)])
+        .json([
+            "mode": .string(engine.clock.mode.rawValue), "now": .double(engine.clock.now()), "time_scale": .double(engine.clock.timeScale),
+        ])
     }
 
     func advance(_ request: HTTPRequest) throws(AdminError) -> HTTPResponse {
         let seconds = try number("seconds", in: request, example: #"{"seconds": 60}"#)
         guard seconds >= 0 else { throw AdminError(400, "'seconds' must be zero or more: the clock only moves forward.") }
-        guard engine.clock.now() + seconds <= Clock.latest else { throw AdminError(400, "'seconds' would move the clock past the year 5000.") }
+        guard engine.clock.now() + seconds <= Clock.latest else {
+            throw AdminError(400, "'seconds' would move the clock past the year 5000.")
+        }
         engine.clock.advance(by: seconds)
         return clockJSON()
     }

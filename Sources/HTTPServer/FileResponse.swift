@@ -4,7 +4,8 @@ import JSON
 extension HTTPResponse {
     /// 200 with the whole file, 206 with one satisfiable range, or 416 when no byte of the range
     /// exists. Several ranges, or a Range header that does not parse, get the whole file.
-    package static func file(path: String, size: Int, contentType: String, range: String?, headers extra: HTTPHeaders = [:]) -> HTTPResponse {
+    package static func file(path: String, size: Int, contentType: String, range: String?, headers extra: HTTPHeaders = [:]) -> HTTPResponse
+    {
         var headers = extra
         headers.set("Content-Type", contentType)
         headers.set("Accept-Ranges", "bytes")
@@ -20,7 +21,7 @@ extension HTTPResponse {
                 "error": [
                     "message": .string("requested range not satisfiable: the resource is \(size) bytes"),
                     "type": "invalid_request_error", "code": "range_not_satisfiable",
-                ],
+                ]
             ]
             return .json(error, status: 416, headers: headers)
         }

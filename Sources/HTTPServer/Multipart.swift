@@ -53,7 +53,9 @@ package enum MultipartForm {
                 throw MultipartError(description: "multipart body ends without a closing boundary (unterminated part)")
             }
             cursor += 2
-            guard let headEnd = find(Array("\r\n\r\n".utf8), in: body, from: cursor) ?? (body[cursor...].starts(with: [0x0D, 0x0A]) ? cursor - 2 : nil)
+            guard
+                let headEnd = find(Array("\r\n\r\n".utf8), in: body, from: cursor)
+                    ?? (body[cursor...].starts(with: [0x0D, 0x0A]) ? cursor - 2 : nil)
             else { throw MultipartError(description: "multipart part \(parts.count + 1) has unterminated headers") }
             let headers = String(decoding: body[cursor..<max(cursor, headEnd)], as: UTF8.self)
             let contentStart = headEnd + 4
@@ -106,10 +108,15 @@ package enum MultipartForm {
                 var end = valueText.endIndex
                 for index in valueText.indices {
                     let character = valueText[index]
-                    if escaped { parsed.append(character); escaped = false }
-                    else if character == "\\" { escaped = true }
-                    else if character == "\"" { end = index; break }
-                    else { parsed.append(character) }
+                    if escaped {
+                        parsed.append(character); escaped = false
+                    } else if character == "\\" {
+                        escaped = true
+                    } else if character == "\"" {
+                        end = index; break
+                    } else {
+                        parsed.append(character)
+                    }
                 }
                 rest = end < valueText.endIndex ? valueText[valueText.index(after: end)...] : valueText[valueText.endIndex...]
             } else {

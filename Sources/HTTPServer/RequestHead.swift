@@ -48,7 +48,8 @@ struct RequestHead: Equatable {
             var valueEnd = line.endIndex
             while valueStart < valueEnd, line[valueStart] == 0x20 || line[valueStart] == 0x09 { valueStart += 1 }
             while valueEnd > valueStart, line[valueEnd - 1] == 0x20 || line[valueEnd - 1] == 0x09 { valueEnd -= 1 }
-            guard line[valueStart..<valueEnd].allSatisfy({ $0 >= 0x20 || $0 == 0x09 }), line[valueStart..<valueEnd].allSatisfy({ $0 != 0x7F })
+            guard line[valueStart..<valueEnd].allSatisfy({ $0 >= 0x20 || $0 == 0x09 }),
+                line[valueStart..<valueEnd].allSatisfy({ $0 != 0x7F })
             else { throw Failure(status: 400, reason: "control character in header value") }
             headers.add(
                 String(decoding: line[line.startIndex..<colon], as: UTF8.self),

@@ -7,8 +7,11 @@ extension JSON {
         case .int(let i): buffer.append(contentsOf: String(i).utf8)
         case .double(let d):
             if d.isFinite {
-                if d == d.rounded(), abs(d) < 1e15 { buffer.append(contentsOf: String(Int(d)).utf8) }
-                else { buffer.append(contentsOf: d.description.utf8) }
+                if d == d.rounded(), abs(d) < 1e15 {
+                    buffer.append(contentsOf: String(Int(d)).utf8)
+                } else {
+                    buffer.append(contentsOf: d.description.utf8)
+                }
             } else {
                 buffer.append(contentsOf: "null".utf8)
             }

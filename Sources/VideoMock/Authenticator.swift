@@ -9,10 +9,11 @@ struct Authenticator: Sendable {
     /// The request's key, or the 401 to answer.
     func key(of request: HTTPRequest) -> Result<String, APIError> {
         guard let token = request.bearerToken else {
-            return .failure(unauthorized(
-                request.headers.contains("Authorization")
-                    ? "Malformed Authorization header: expected 'Bearer YOUR_KEY'."
-                    : "Missing API key: send it as 'Authorization: Bearer YOUR_KEY'."))
+            return .failure(
+                unauthorized(
+                    request.headers.contains("Authorization")
+                        ? "Malformed Authorization header: expected 'Bearer YOUR_KEY'."
+                        : "Missing API key: send it as 'Authorization: Bearer YOUR_KEY'."))
         }
         guard keys.isEmpty || keys.contains(token) else {
             return .failure(unauthorized("Incorrect API key provided: \(Authenticator.redact(token))."))

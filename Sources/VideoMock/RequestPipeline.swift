@@ -44,7 +44,8 @@ final class RequestPipeline: HTTPHandler {
             return journaled(request, response)
         case .notFound:
             let prefixes = ProviderID.allCases.map { "/\($0.rawValue)/v1" } + ["/v1 (\(bareProvider.rawValue))", "/__admin"]
-            let message = "No route for \(request.method) \(String(request.path.prefix(200))). Known prefixes: \(prefixes.joined(separator: ", "))."
+            let message =
+                "No route for \(request.method) \(String(request.path.prefix(200))). Known prefixes: \(prefixes.joined(separator: ", "))."
             return journaled(request, Self.error(404, message, code: "unknown_path"))
         }
     }
@@ -100,14 +101,17 @@ final class RequestPipeline: HTTPHandler {
     private func elsewhere(_ request: HTTPRequest, _ providers: [ProviderID]) -> HTTPResponse {
         let path = String(request.path.dropFirst(3))
         let places = providers.map { "/\($0.rawValue)/v1\(path) (\($0.rawValue))" }.joined(separator: " or ")
-        let message = "\(request.method) /v1\(path) is not served by \(bareProvider.rawValue), which serves the bare /v1 paths. "
+        let message =
+            "\(request.method) /v1\(path) is not served by \(bareProvider.rawValue), which serves the bare /v1 paths. "
             + "Use \(places), or start with --provider \(providers[0].rawValue)."
         return Self.error(404, message, code: "unknown_path")
     }
 
     private func admin(_ route: AdminAPI.Route, _ request: HTTPRequest) -> HTTPResponse {
         if let adminToken, request.bearerToken != adminToken, request.headers["X-Admin-Token"] != adminToken {
-            var response = AdminError(401, "The admin API needs the admin token: send 'Authorization: Bearer TOKEN' or 'X-Admin-Token: TOKEN'.").response
+            var response = AdminError(
+                401, "The admin API needs the admin token: send 'Authorization: Bearer TOKEN' or 'X-Admin-Token: TOKEN'."
+            ).response
             response.headers.set("WWW-Authenticate", "Bearer")
             return response
         }

@@ -47,7 +47,9 @@ struct RouteTable: Sendable {
         var elsewhere: [(method: String, path: String, providers: [ProviderID])] = []
         for provider in providers where provider.name != bare {
             for route in provider.routes where !route.isPublic {
-                let servedByBare = bareProvider.routes.contains { $0.method == route.method && Self.shape($0.path) == Self.shape(route.path) }
+                let servedByBare = bareProvider.routes.contains {
+                    $0.method == route.method && Self.shape($0.path) == Self.shape(route.path)
+                }
                 if servedByBare { continue }
                 if let index = elsewhere.firstIndex(where: { $0.method == route.method && $0.path == route.path }) {
                     elsewhere[index].providers.append(provider.name)

@@ -44,7 +44,8 @@ struct Serve: ParsableCommand {
     @Option(parsing: .unconditional, help: "Event loops, one per thread (default: the number of cores).")
     var threads: Int?
 
-    @Option(name: .customLong("time-scale"), parsing: .unconditional, help: "Multiplies every lifecycle duration; 0 finishes tasks at once.")
+    @Option(
+        name: .customLong("time-scale"), parsing: .unconditional, help: "Multiplies every lifecycle duration; 0 finishes tasks at once.")
     var timeScale = defaults.timeScale
 
     @Option(help: "wall: real time; manual: time moves only through POST /__admin/clock/advance.")
@@ -59,7 +60,9 @@ struct Serve: ParsableCommand {
     @Option(name: .customLong("max-body"), parsing: .unconditional, help: "Largest request body in bytes; larger ones get 413.")
     var maxBody = defaults.maxBodyBytes
 
-    @Option(name: .customLong("idle-timeout"), parsing: .unconditional, help: "Seconds a connection may stay silent, or take to send its headers.")
+    @Option(
+        name: .customLong("idle-timeout"), parsing: .unconditional,
+        help: "Seconds a connection may stay silent, or take to send its headers.")
     var idleTimeout = defaults.idleTimeoutSeconds
 
     @Option(help: "The fixtures directory (media/ and catalog/); found automatically when omitted.")

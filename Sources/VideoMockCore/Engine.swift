@@ -56,7 +56,9 @@ package final class Engine: Sendable {
 
     /// Creates a task with an id from `makeID` (called again on the rare collision) and returns
     /// it as first seen: in its first step.
-    package func create(provider: ProviderID, owner: String, spec: TaskSpec, model: ModelSpec, plan: SharedPlan?, makeID: () -> String) -> TaskSnapshot {
+    package func create(provider: ProviderID, owner: String, spec: TaskSpec, model: ModelSpec, plan: SharedPlan?, makeID: () -> String)
+        -> TaskSnapshot
+    {
         let now = clock.now()
         let plan = plan ?? scenarios.basePlan
         let expiresAfter = plan.plan.expiresAfter ?? model.expiresAfter
@@ -77,13 +79,17 @@ package final class Engine: Sendable {
     /// The task now; a status read counts as a poll.
     package func retrieve(provider: ProviderID, owner: String, id: String, isPoll: Bool = true) throws(TaskError) -> TaskSnapshot {
         let now = clock.now(), scale = clock.timeScale
-        guard let snapshot = store.update(id: id, provider: provider, owner: owner, { $0.observe(now: now, timeScale: scale, isPoll: isPoll) })
+        guard
+            let snapshot = store.update(
+                id: id, provider: provider, owner: owner, { $0.observe(now: now, timeScale: scale, isPoll: isPoll) })
         else { throw .notFound(id: id) }
         return snapshot
     }
 
     /// A page of the owner's tasks; nil when `after` names no task of theirs.
-    package func list(provider: ProviderID, owner: String, after: String?, limit: Int, ascending: Bool) -> (tasks: [TaskSnapshot], hasMore: Bool)? {
+    package func list(provider: ProviderID, owner: String, after: String?, limit: Int, ascending: Bool) -> (
+        tasks: [TaskSnapshot], hasMore: Bool
+    )? {
         let now = clock.now(), scale = clock.timeScale
         return store.list(provider: provider, owner: owner, after: after, limit: limit, ascending: ascending) {
             $0.observe(now: now, timeScale: scale, isPoll: false)
@@ -107,7 +113,9 @@ package final class Engine: Sendable {
     }
 
     /// The file to serve for a task's content, once it is completed and until it expires.
-    package func content(provider: ProviderID, owner: String?, id: String, variant: MediaLibrary.Variant) throws(TaskError) -> MediaLibrary.File {
+    package func content(provider: ProviderID, owner: String?, id: String, variant: MediaLibrary.Variant) throws(TaskError)
+        -> MediaLibrary.File
+    {
         let snapshot = try ready(provider: provider, owner: owner, id: id)
         return media.file(for: snapshot.spec, variant: variant)
     }
@@ -115,7 +123,8 @@ package final class Engine: Sendable {
     /// The completed, unexpired task, or why it is not.
     package func ready(provider: ProviderID, owner: String?, id: String) throws(TaskError) -> TaskSnapshot {
         let now = clock.now(), scale = clock.timeScale
-        guard let snapshot = store.update(id: id, provider: provider, owner: owner, { $0.observe(now: now, timeScale: scale, isPoll: false) })
+        guard
+            let snapshot = store.update(id: id, provider: provider, owner: owner, { $0.observe(now: now, timeScale: scale, isPoll: false) })
         else { throw .notFound(id: id) }
         switch snapshot.phase {
         case .completed:

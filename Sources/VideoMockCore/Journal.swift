@@ -44,7 +44,8 @@ package final class JournalEntry: Sendable {
             "id": .int(id), "time": .double(time), "method": .string(method), "path": .string(path), "query": JSON(query),
             "provider": JSON(provider?.rawValue), "endpoint": JSON(endpoint?.rawValue), "api_key": JSON(apiKey),
             "headers": .object(JSONObject(headers.map { (key: $0.name, value: JSON.string($0.value)) })),
-            "body": .string(text ?? Base64.encode(body)), "body_encoding": .string(text == nil ? "base64" : "utf-8"), "body_size": .int(bodySize),
+            "body": .string(text ?? Base64.encode(body)), "body_encoding": .string(text == nil ? "base64" : "utf-8"),
+            "body_size": .int(bodySize),
             "status": .int(status), "rule": JSON(rule),
         ]
     }

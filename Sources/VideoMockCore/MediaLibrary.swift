@@ -42,7 +42,9 @@ package final class MediaLibrary: Sendable {
 
     private static func fileNames(_ orientation: Dimensions.Orientation) -> [(String, Variant)] {
         let o = orientation.rawValue
-        return [("\(o).mp4", .video), ("\(o)-audio.mp4", .video), ("\(o)-thumbnail.webp", .thumbnail), ("\(o)-spritesheet.jpg", .spritesheet)]
+        return [
+            ("\(o).mp4", .video), ("\(o)-audio.mp4", .video), ("\(o)-thumbnail.webp", .thumbnail), ("\(o)-spritesheet.jpg", .spritesheet),
+        ]
     }
 
     /// The file for a task's variant.

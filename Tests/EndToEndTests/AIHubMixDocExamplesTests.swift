@@ -7,24 +7,66 @@ import Testing
 @Suite("AIHubMix documentation examples")
 struct AIHubMixDocExamplesTests {
     static let examples: [(name: String, body: String, width: Int, height: Int, duration: Int)] = [
-        ("minimal wan2.6-t2v", #"{"model": "wan2.6-t2v", "prompt": "A cat playing jazz on a piano, warm lighting, cinematic shot", "seconds": "5", "size": "1280x720"}"#, 1280, 720, 5),
-        ("sora-2", #"{"model": "sora-2", "prompt": "A cinematic drone shot soaring over a misty mountain range at sunrise", "seconds": "8", "size": "1280x720"}"#, 1280, 720, 8),
-        ("veo-3.1", #"{"model": "veo-3.1-generate-preview", "prompt": "A tranquil Japanese garden", "seconds": "8", "size": "1280x720"}"#, 1280, 720, 8),
-        ("wan2.6 1080p", #"{"model": "wan2.6-t2v", "prompt": "A winding stream flows through an autumn forest", "seconds": "5", "size": "1920x1080"}"#, 1920, 1080, 5),
-        ("jimeng 16:9", #"{"model": "jimeng-3.0-pro", "prompt": "A young woman in Hanfu dances gracefully amid a bamboo forest", "seconds": "5", "size": "16:9"}"#, 1920, 1088, 5),
-        ("kling-v1-6", #"{"model": "kling-v1-6", "prompt": "An orange cat running on a sunlit grassy meadow", "mode": "std", "duration": "5"}"#, 1280, 720, 5),
-        ("python example", #"{"model": "wan2.6-t2v", "prompt": "A desert under a starry sky", "seconds": "5", "size": "1920x1080"}"#, 1920, 1080, 5),
-        ("input_reference URL", #"{"model": "wan2.6-i2v", "prompt": "p", "input_reference": "https://example.com/image.jpg"}"#, 1280, 720, 5),
-        ("input_reference object", #"{"model": "wan2.6-i2v", "prompt": "p", "input_reference": {"mime_type": "image/jpeg", "data": "/9j/4AAQSkZJRg=="}}"#, 1280, 720, 5),
-        ("input_reference data URL", #"{"model": "wan2.6-i2v", "prompt": "p", "input_reference": "data:image/jpeg;base64,/9j/4AAQSkZJRg=="}"#, 1280, 720, 5),
-        ("seedance 2.0 (valid JSON)", #"{"model": "doubao-seedance-2-0-260128", "prompt": "Use the first-person POV framing from Video 1", "extra_body": {"content": [{"type": "image_url", "image_url": {"url": "https://ark-project.tos-cn-beijing.volces.com/doc_image/r2v_tea_pic1.jpg"}, "role": "reference_image"}, {"type": "image_url", "image_url": {"url": "https://ark-project.tos-cn-beijing.volces.com/doc_image/r2v_tea_pic2.jpg"}, "role": "reference_image"}, {"type": "video_url", "video_url": {"url": "https://ark-project.tos-cn-beijing.volces.com/doc_video/r2v_tea_video1.mp4"}, "role": "reference_video"}, {"type": "audio_url", "audio_url": {"url": "https://ark-project.tos-cn-beijing.volces.com/doc_audio/r2v_tea_audio1.mp3"}, "role": "reference_audio"}], "ratio": "16:9", "duration": 11, "watermark": false}}"#, 1280, 720, 11),
+        (
+            "minimal wan2.6-t2v",
+            Example.body("aihubmix-doc-wan2.6-t2v.json"),
+            1280, 720, 5
+        ),
+        (
+            "sora-2",
+            Example.body("aihubmix-doc-sora-2.json"),
+            1280, 720, 8
+        ),
+        (
+            "veo-3.1",
+            #"{"model": "veo-3.1-generate-preview", "prompt": "A tranquil Japanese garden", "seconds": "8", "size": "1280x720"}"#, 1280,
+            720, 8
+        ),
+        (
+            "wan2.6 1080p",
+            #"{"model": "wan2.6-t2v", "prompt": "A winding stream flows through an autumn forest", "seconds": "5", "size": "1920x1080"}"#,
+            1920, 1080, 5
+        ),
+        (
+            "jimeng 16:9",
+            Example.body("aihubmix-doc-jimeng-3.0-pro.json"),
+            1920, 1088, 5
+        ),
+        (
+            "kling-v1-6",
+            #"{"model": "kling-v1-6", "prompt": "An orange cat running on a sunlit grassy meadow", "mode": "std", "duration": "5"}"#, 1280,
+            720, 5
+        ),
+        (
+            "python example", #"{"model": "wan2.6-t2v", "prompt": "A desert under a starry sky", "seconds": "5", "size": "1920x1080"}"#,
+            1920, 1080, 5
+        ),
+        (
+            "input_reference URL", #"{"model": "wan2.6-i2v", "prompt": "p", "input_reference": "https://example.com/image.jpg"}"#, 1280,
+            720, 5
+        ),
+        (
+            "input_reference object",
+            #"{"model": "wan2.6-i2v", "prompt": "p", "input_reference": {"mime_type": "image/jpeg", "data": "/9j/4AAQSkZJRg=="}}"#, 1280,
+            720, 5
+        ),
+        (
+            "input_reference data URL",
+            #"{"model": "wan2.6-i2v", "prompt": "p", "input_reference": "data:image/jpeg;base64,/9j/4AAQSkZJRg=="}"#, 1280, 720, 5
+        ),
+        (
+            "seedance 2.0 (valid JSON)",
+            Example.body("aihubmix-doc-doubao-seedance-2-0-260128.json"),
+            1280, 720, 11
+        ),
     ]
 
     @Test("each example is accepted, completes and its video downloads", arguments: 0..<examples.count)
     func example(_ index: Int) throws {
         let example = Self.examples[index]
         let server = try ServerProcess(["--time-scale", "0"])
-        let created = try server.request("POST", "/v1/videos", headers: [("Content-Type", "application/json")], body: Array(example.body.utf8))
+        let created = try server.request(
+            "POST", "/v1/videos", headers: [("Content-Type", "application/json")], body: Array(example.body.utf8))
         #expect(created.status == 200, "\(example.name): \(created.text)")
         let id = try #require(created.json["id"]?.string)
         #expect(Base64Decode(id).contains("\"model\""), "ids are opaque base64 tokens naming the model")
@@ -50,18 +92,12 @@ struct AIHubMixDocExamplesTests {
     @Test("the documented Seedance 2.0 example, which is not valid JSON, gets a 400 naming the parse error")
     func seedanceExampleAsWritten() throws {
         let server = try ServerProcess()
-        let body = """
-            {
-                "model": "doubao-seedance-2-0-260128",
-                "prompt": "Create a first-person fruit tea commercial featuring the Seedance brand limited-edition apple fruit tea, "Ping Ping An An." 
-            Opening frame: Image 1.",
-                "extra_body": {"ratio": "16:9", "duration": 11, "watermark": false}
-            }
-            """
+        let body = Example.body("aihubmix-doc-seedance-2.0-as-documented.txt")
         let result = try server.request("POST", "/v1/videos", headers: [("Content-Type", "application/json")], body: Array(body.utf8))
         #expect(result.status == 400)
         #expect(result.error["code"] == "invalid_json")
-        #expect(result.error["message"]?.string?.contains("not valid JSON: unexpected character 'P', expected ',' or '}' at line 3") == true)
+        #expect(
+            result.error["message"]?.string?.contains("not valid JSON: unexpected character 'P', expected ',' or '}' at line 3") == true)
     }
 }
 

@@ -1,3 +1,5 @@
+import Foundation
+import Glibc
 import JSON
 import Testing
 
@@ -10,7 +12,8 @@ struct AIHubMixEndpointsTests {
         let body = multipartBody(
             boundary: "b0undary", fields: [("model", "sora-2"), ("prompt", "A calm lake"), ("seconds", "12"), ("size", "1792x1024")],
             files: [("input_reference", "frame.png", "image/png", png)])
-        let created = try server.request("POST", "/aihubmix/v1/videos", headers: [("Content-Type", "multipart/form-data; boundary=b0undary")], body: body)
+        let created = try server.request(
+            "POST", "/aihubmix/v1/videos", headers: [("Content-Type", "multipart/form-data; boundary=b0undary")], body: body)
         #expect(created.status == 200, "\(created.text)")
         #expect(created.json["seconds"] == "12")
         #expect(created.json["size"] == "1792x1024")
@@ -177,7 +180,10 @@ struct AIHubMixEndpointsTests {
             #expect(health.status == 200)
             #expect(health.header("Connection") == "keep-alive")
         }
-        try connection.write("GET /__admin/health HTTP/1.1\r\nHost: x\r\n\r\nGET /nope HTTP/1.1\r\nHost: x\r\n\r\nGET /__admin/clock HTTP/1.1\r\nHost: x\r\n\r\n")
+        try connection.write(
+            "GET /__admin/health HTTP/1.1\r\nHost: x\r\n\r\nGET /nope HTTP/1.1\r\nHost: x\r\n\r\n"
+                + "GET /__admin/clock HTTP/1.1\r\nHost: x\r\n\r\n"
+        )
         #expect(try connection.readResponse().status == 200)
         #expect(try connection.readResponse().status == 404)
         #expect(try connection.readResponse().json["mode"] == "wall")
@@ -201,7 +207,11 @@ struct AIHubMixEndpointsTests {
         let server = try ServerProcess()
         let connection = try HTTPConnection(port: server.port)
         let body = JSON.object(["model": "sora-2", "prompt": .string(String(repeating: "a", count: 20000))]).bytes
-        try connection.write("POST /v1/videos HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer k\r\nContent-Type: application/json\r\nContent-Length: \(body.count)\r\nExpect: 100-continue\r\n\r\n")
+        try connection.write(
+            "POST /v1/videos HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer k\r\n"
+                + "Content-Type: application/json\r\nContent-Length: \(body.count)\r\n"
+                + "Expect: 100-continue\r\n\r\n"
+        )
         var interim = [UInt8](repeating: 0, count: 25)
         let count = interim.withUnsafeMutableBytes { recv(connection.fd, $0.baseAddress, 25, 0) }
         #expect(String(decoding: interim[0..<max(0, count)], as: UTF8.self) == "HTTP/1.1 100 Continue\r\n\r\n")
@@ -215,6 +225,3 @@ func fixture(_ name: String) -> [UInt8] {
     let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
     return Array((try? Data(contentsOf: root.appendingPathComponent("Fixtures/media/\(name)"))) ?? Data())
 }
-
-import Foundation
-import Glibc

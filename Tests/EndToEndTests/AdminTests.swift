@@ -20,7 +20,9 @@ struct AdminTests {
         #expect(try server.request("DELETE", "/__admin/scenarios", key: nil).status == 200)
         #expect(try server.get("/v1/videos").status == 200)
         // JSON works too.
-        let json = try server.request("POST", "/__admin/scenarios", body: Array(#"{"version": 1, "rules": [{"when": {"endpoint": "list"}, "respond": {"status": 418}}]}"#.utf8), key: nil)
+        let json = try server.request(
+            "POST", "/__admin/scenarios",
+            body: Array(#"{"version": 1, "rules": [{"when": {"endpoint": "list"}, "respond": {"status": 418}}]}"#.utf8), key: nil)
         #expect(json.status == 200)
         #expect(try server.get("/v1/videos").status == 418)
     }
@@ -104,7 +106,8 @@ struct AdminTests {
         #expect(try server.get("/v1/videos/\(a)").json["status"] == "completed")
         #expect(try server.get("/v1/videos/\(a)/content").status == 200)
 
-        let failed = try server.request("POST", "/__admin/tasks/\(b)/fail", body: Array(#"{"code": "upstream_error", "message": "GPU on fire"}"#.utf8), key: nil)
+        let failed = try server.request(
+            "POST", "/__admin/tasks/\(b)/fail", body: Array(#"{"code": "upstream_error", "message": "GPU on fire"}"#.utf8), key: nil)
         #expect(failed.json["error"] == ["code": "upstream_error", "message": "GPU on fire"])
         let task = try server.get("/v1/videos/\(b)").json
         #expect(task["status"] == "failed")
@@ -158,19 +161,27 @@ struct AdminTests {
 
 @Suite("Bad scenario files")
 struct BadScenarioFileTests {
-    @Test("videomock serve exits 2 with FILE:LINE:COLUMN and what is wrong", arguments: [
-        ("version: 1\nrules:\n  - { when: { endpoint: create }, respnd: { status: 500 } }\n", 3, "unknown key 'respnd'"),
-        ("version: 1\ndefaults:\n  queued: quickly\n", 3, "expected a duration"),
-        ("version: 1\nrules:\n  - when: { prompt_matches: \"[a-\" }\n    respond: { status: 500 }\n", 3, "invalid regular expression '[a-'"),
-        ("version: 1\nrules:\n  - when: { endpoint: upload }\n    respond: { status: 500 }\n", 3, "unknown endpoint 'upload'"),
-        ("version: 2\n", 1, "unsupported version"),
-        ("version: 1\nrules:\n  - { when: { nth: 0 }, respond: { status: 500 } }\n", 3, "nth counts from 1"),
-        ("version: 1\nrules:\n  - timeline: [ { status: done } ]\n", 3, "unknown status 'done'"),
-        ("version: 1\nrules:\n  - timeline: [ { status: queued }, { status: completed } ]\n", 3, "every state but the last needs seconds or polls"),
-        ("version: 1\nrules:\n  - respond: { fault: explode }\n", 3, "unknown fault 'explode'"),
-        ("version: 1\nrules:\n  - name: idle\n", 3, "does nothing"),
-        ("version: 1\nrules: [\n", 3, "did not find expected node content"),
-    ])
+    @Test(
+        "videomock serve exits 2 with FILE:LINE:COLUMN and what is wrong",
+        arguments: [
+            ("version: 1\nrules:\n  - { when: { endpoint: create }, respnd: { status: 500 } }\n", 3, "unknown key 'respnd'"),
+            ("version: 1\ndefaults:\n  queued: quickly\n", 3, "expected a duration"),
+            (
+                "version: 1\nrules:\n  - when: { prompt_matches: \"[a-\" }\n    respond: { status: 500 }\n", 3,
+                "invalid regular expression '[a-'"
+            ),
+            ("version: 1\nrules:\n  - when: { endpoint: upload }\n    respond: { status: 500 }\n", 3, "unknown endpoint 'upload'"),
+            ("version: 2\n", 1, "unsupported version"),
+            ("version: 1\nrules:\n  - { when: { nth: 0 }, respond: { status: 500 } }\n", 3, "nth counts from 1"),
+            ("version: 1\nrules:\n  - timeline: [ { status: done } ]\n", 3, "unknown status 'done'"),
+            (
+                "version: 1\nrules:\n  - timeline: [ { status: queued }, { status: completed } ]\n", 3,
+                "every state but the last needs seconds or polls"
+            ),
+            ("version: 1\nrules:\n  - respond: { fault: explode }\n", 3, "unknown fault 'explode'"),
+            ("version: 1\nrules:\n  - name: idle\n", 3, "does nothing"),
+            ("version: 1\nrules: [\n", 3, "did not find expected node content"),
+        ])
     func badFile(_ text: String, _ line: Int, _ message: String) throws {
         let file = try scenarioFile(text)
         let process = Process()

@@ -14,10 +14,12 @@ struct AmuxTests {
         "metadata": ["negative_prompt": "blurry, low quality", "cfg_scale": 0.7, "mode": "std", "aspect_ratio": "16:9"],
     ]
 
-    @Test("both documented examples, on both paths, queue, complete and download", arguments: [
-        (textToVideo, "/amux/v1/video/generations"), (imageToVideo, "/amux/v1/video/generations"),
-        (textToVideo, "/amux/v1/videos"), (imageToVideo, "/amux/v1/videos"),
-    ])
+    @Test(
+        "both documented examples, on both paths, queue, complete and download",
+        arguments: [
+            (textToVideo, "/amux/v1/video/generations"), (imageToVideo, "/amux/v1/video/generations"),
+            (textToVideo, "/amux/v1/videos"), (imageToVideo, "/amux/v1/videos"),
+        ])
     func examples(_ body: JSON, _ path: String) throws {
         let server = try ServerProcess(["--time-scale", "0"])
         let created = try server.post(path, json: body)
@@ -57,20 +59,29 @@ struct AmuxTests {
         #expect(try server.get("/amux/v1/videos/\(id)").json["status"] == "completed")
     }
 
-    @Test("errors use the documented envelope and statuses", arguments: [
-        (#"{"prompt": "p"}"#, 400, "model", "missing_required_parameter"),
-        (#"{"model": "gpt-4o", "prompt": "p"}"#, 400, "model", "model_not_found"),
-        (#"{"model": "doubao-seedance-2.0"}"#, 400, "prompt", "missing_required_parameter"),
-        (#"{"model": "doubao-seedance-2.0", "prompt": "p", "duration": 20}"#, 400, "duration", "invalid_value"),
-        (#"{"model": "doubao-seedance-2.0", "prompt": "p", "metadata": {"aspect_ratio": "5:4"}}"#, 400, "metadata.aspect_ratio", "invalid_value"),
-        (#"{"model": "kling-v2-master", "prompt": "p", "metadata": {"cfg_scale": 2}}"#, 400, "metadata.cfg_scale", "invalid_value"),
-        (#"{"model": "kling-v2-master", "prompt": "p", "metadata": {"prompt_extend": true}}"#, 400, "metadata.prompt_extend", "unsupported_parameter"),
-        (#"{"model": "wan2.5-t2v-preview", "prompt": "p", "metadata": "x"}"#, 400, "metadata", "invalid_type"),
-        (#"{"model": "jimeng-3.0-pro", "prompt": "p", "width": 10000}"#, 400, "width", "invalid_value"),
-    ])
+    @Test(
+        "errors use the documented envelope and statuses",
+        arguments: [
+            (#"{"prompt": "p"}"#, 400, "model", "missing_required_parameter"),
+            (#"{"model": "gpt-4o", "prompt": "p"}"#, 400, "model", "model_not_found"),
+            (#"{"model": "doubao-seedance-2.0"}"#, 400, "prompt", "missing_required_parameter"),
+            (#"{"model": "doubao-seedance-2.0", "prompt": "p", "duration": 20}"#, 400, "duration", "invalid_value"),
+            (
+                #"{"model": "doubao-seedance-2.0", "prompt": "p", "metadata": {"aspect_ratio": "5:4"}}"#, 400, "metadata.aspect_ratio",
+                "invalid_value"
+            ),
+            (#"{"model": "kling-v2-master", "prompt": "p", "metadata": {"cfg_scale": 2}}"#, 400, "metadata.cfg_scale", "invalid_value"),
+            (
+                #"{"model": "kling-v2-master", "prompt": "p", "metadata": {"prompt_extend": true}}"#, 400, "metadata.prompt_extend",
+                "unsupported_parameter"
+            ),
+            (#"{"model": "wan2.5-t2v-preview", "prompt": "p", "metadata": "x"}"#, 400, "metadata", "invalid_type"),
+            (#"{"model": "jimeng-3.0-pro", "prompt": "p", "width": 10000}"#, 400, "width", "invalid_value"),
+        ])
     func errors(_ body: String, _ status: Int, _ param: String, _ code: String) throws {
         let server = try ServerProcess()
-        let result = try server.request("POST", "/amux/v1/video/generations", headers: [("Content-Type", "application/json")], body: Array(body.utf8))
+        let result = try server.request(
+            "POST", "/amux/v1/video/generations", headers: [("Content-Type", "application/json")], body: Array(body.utf8))
         #expect(result.status == status)
         #expect(result.error.object?.keys == ["message", "type", "param", "code"])
         #expect(result.error["type"] == "invalid_request_error")
@@ -95,7 +106,9 @@ struct BarePathTests {
         let aihubmix = try ServerProcess()
         let pointer = try aihubmix.post("/v1/video/generations", json: AmuxTests.textToVideo)
         #expect(pointer.status == 404)
-        #expect(pointer.error["message"]?.string?.contains("Use /mixroute/v1/video/generations (mixroute) or /amux/v1/video/generations (amux)") == true)
+        #expect(
+            pointer.error["message"]?.string?.contains("Use /mixroute/v1/video/generations (mixroute) or /amux/v1/video/generations (amux)")
+                == true)
         #expect(try aihubmix.post("/v1/videos", json: ["model": "sora-2", "prompt": "p"]).json["object"] == "video")
 
         let mixroute = try ServerProcess(["--provider", "mixroute"])
@@ -103,7 +116,9 @@ struct BarePathTests {
         #expect(created.json["status"] == "submitted")
         let id = try #require(created.json["task_id"]?.string)
         #expect(try mixroute.get("/mixroute/v1/video/generations/\(id)").status == 200)
-        #expect(try mixroute.post("/v1/videos", json: ["model": "sora-2", "prompt": "p"]).error["message"]?.string?.contains("/aihubmix/v1/videos (aihubmix)") == true)
+        #expect(
+            try mixroute.post("/v1/videos", json: ["model": "sora-2", "prompt": "p"]).error["message"]?.string?.contains(
+                "/aihubmix/v1/videos (aihubmix)") == true)
 
         let amux = try ServerProcess(["--provider", "amux"])
         #expect(try amux.post("/v1/videos", json: AmuxTests.textToVideo).json["status"] == "queued")

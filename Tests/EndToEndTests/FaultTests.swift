@@ -147,7 +147,10 @@ struct ReadyMadeScenarioTests {
     func klingDelete() throws {
         let server = try ServerProcess(["--scenario", "\(root)/scenarios/kling-delete-501.yaml"])
         let id = try server.create(["model": "kling-v1-6", "prompt": "cat"])
-        #expect(try (0..<3).map { _ in try server.get("/v1/videos/\(id)").json["status"]?.string ?? "" } == ["in_progress", "in_progress", "completed"])
+        #expect(
+            try (0..<3).map { _ in try server.get("/v1/videos/\(id)").json["status"]?.string ?? "" } == [
+                "in_progress", "in_progress", "completed",
+            ])
         #expect(try server.request("DELETE", "/v1/videos/\(id)").status == 501)
     }
 }

@@ -133,13 +133,18 @@ final class HTTPConnection {
 }
 
 /// A multipart/form-data body as the OpenAI SDK builds it.
-func multipartBody(boundary: String, fields: [(String, String)], files: [(name: String, filename: String, type: String, data: [UInt8])]) -> [UInt8] {
+func multipartBody(boundary: String, fields: [(String, String)], files: [(name: String, filename: String, type: String, data: [UInt8])])
+    -> [UInt8]
+{
     var body: [UInt8] = []
     for (name, value) in fields {
         body += Array("--\(boundary)\r\nContent-Disposition: form-data; name=\"\(name)\"\r\n\r\n\(value)\r\n".utf8)
     }
     for file in files {
-        body += Array("--\(boundary)\r\nContent-Disposition: form-data; name=\"\(file.name)\"; filename=\"\(file.filename)\"\r\nContent-Type: \(file.type)\r\n\r\n".utf8)
+        let head =
+            "--\(boundary)\r\nContent-Disposition: form-data; name=\"\(file.name)\"; filename=\"\(file.filename)\"\r\n"
+            + "Content-Type: \(file.type)\r\n\r\n"
+        body += Array(head.utf8)
         body += file.data + Array("\r\n".utf8)
     }
     body += Array("--\(boundary)--\r\n".utf8)

@@ -38,7 +38,9 @@ struct LoadTests {
                     let count = min(LoadTests.batch, remaining)
                     remaining -= count
                     let body = #"{"model":"sora-2","prompt":"load test","seconds":"4"}"#
-                    let create = "POST /v1/videos HTTP/1.1\r\nHost: x\r\n\(auth)Content-Type: application/json\r\nContent-Length: \(body.utf8.count)\r\n\r\n\(body)"
+                    let create =
+                        "POST /v1/videos HTTP/1.1\r\nHost: x\r\n\(auth)Content-Type: application/json\r\n"
+                        + "Content-Length: \(body.utf8.count)\r\n\r\n\(body)"
                     try connection.write(String(repeating: create, count: count))
                     var ids: [String] = []
                     for _ in 0..<count {
@@ -97,7 +99,9 @@ struct LoadTests {
             var after: String?
             let connection = try HTTPConnection(port: port)
             repeat {
-                let page = try connection.send("GET", "/v1/videos?limit=100&order=asc" + (after.map { "&after=\($0)" } ?? ""), headers: [("Authorization", "Bearer \(key)")])
+                let page = try connection.send(
+                    "GET", "/v1/videos?limit=100&order=asc" + (after.map { "&after=\($0)" } ?? ""),
+                    headers: [("Authorization", "Bearer \(key)")])
                 let ids = page.json["data"]?.array?.compactMap { $0["id"]?.string } ?? []
                 listed.formUnion(ids)
                 after = page.json["has_more"] == true ? ids.last : nil
@@ -108,7 +112,8 @@ struct LoadTests {
             let all = Array(result.created[key, default: []])
             for start in stride(from: 0, to: all.count, by: 200) {
                 let chunk = all[start..<min(start + 200, all.count)]
-                try connection.write(chunk.map { "GET /v1/videos/\($0) HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer \(key)\r\n\r\n" }.joined())
+                try connection.write(
+                    chunk.map { "GET /v1/videos/\($0) HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer \(key)\r\n\r\n" }.joined())
                 for id in chunk {
                     let reply = try connection.readResponse()
                     statuses[reply.status, default: 0] += 1

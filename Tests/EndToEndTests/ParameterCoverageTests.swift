@@ -5,10 +5,12 @@ import Testing
 /// The optional parameters each provider documents are accepted and take effect, end to end.
 @Suite("Documented parameters are accepted")
 struct ParameterCoverageTests {
-    @Test("AIHubMix Kling: every documented parameter, and the omni models' sound and video_list", arguments: [
-        #"{"model": "kling-v1-6", "prompt": "p", "negative_prompt": "blur", "mode": "pro", "duration": "10", "aspect_ratio": "9:16", "cfg_scale": 0.3, "image": "https://a.test/first.png", "image_tail": "https://a.test/last.png", "image_list": ["https://a.test/1.png", "https://a.test/2.png", "https://a.test/3.png", "https://a.test/4.png"], "extra_body": {"camera_control": {"type": "simple"}}}"#,
-        #"{"model": "kling-v3-omni", "prompt": "p", "mode": "4k", "seconds": "15", "aspect_ratio": "1:1", "sound": "on", "image": "aGVsbG8=", "video_list": [{"video_url": "https://a.test/v.mp4", "refer_type": "feature"}]}"#,
-    ])
+    @Test(
+        "AIHubMix Kling: every documented parameter, and the omni models' sound and video_list",
+        arguments: [
+            Example.body("coverage-kling-v1-6.json"),
+            Example.body("coverage-kling-v3-omni.json"),
+        ])
     func kling(_ body: String) throws {
         let server = try ServerProcess(["--time-scale", "0"])
         let created = try server.request("POST", "/v1/videos", headers: [("Content-Type", "application/json")], body: Array(body.utf8))
@@ -46,15 +48,18 @@ struct ParameterCoverageTests {
         #expect(task["duration"] == 12)
     }
 
-    @Test("Amux: each family's metadata fields are accepted", arguments: [
-        #"{"model": "doubao-seedance-2.0-fast", "prompt": "p", "duration": 8, "metadata": {"aspect_ratio": "21:9", "camera_fixed": true, "watermark": false}}"#,
-        #"{"model": "kling-v2-6", "prompt": "p", "image": "https://a.test/f.png", "metadata": {"negative_prompt": "x", "cfg_scale": 0.2, "mode": "pro", "aspect_ratio": "1:1", "camera_control": {"type": "simple", "config": {"zoom": 5}}}}"#,
-        #"{"model": "jimeng-3.0-pro", "prompt": "p", "duration": 10, "metadata": {"negative_prompt": "x", "aspect_ratio": "3:4"}}"#,
-        #"{"model": "wan2.6-i2v", "prompt": "p", "image": "https://a.test/f.png", "duration": 12, "metadata": {"negative_prompt": "x", "prompt_extend": false}}"#,
-    ])
+    @Test(
+        "Amux: each family's metadata fields are accepted",
+        arguments: [
+            Example.body("coverage-doubao-seedance-2.0-fast.json"),
+            Example.body("coverage-kling-v2-6.json"),
+            #"{"model": "jimeng-3.0-pro", "prompt": "p", "duration": 10, "metadata": {"negative_prompt": "x", "aspect_ratio": "3:4"}}"#,
+            Example.body("coverage-wan2.6-i2v.json"),
+        ])
     func amuxMetadata(_ body: String) throws {
         let server = try ServerProcess(["--time-scale", "0"])
-        let created = try server.request("POST", "/amux/v1/video/generations", headers: [("Content-Type", "application/json")], body: Array(body.utf8))
+        let created = try server.request(
+            "POST", "/amux/v1/video/generations", headers: [("Content-Type", "application/json")], body: Array(body.utf8))
         #expect(created.status == 200, "\(created.text)")
         let id = try #require(created.json["task_id"]?.string)
         #expect(try server.get("/amux/v1/video/generations/\(id)").json["status"] == "completed")
@@ -63,7 +68,8 @@ struct ParameterCoverageTests {
     @Test("--scenario repeats: the rules of every file apply, the earlier file's first")
     func repeatedScenarios() throws {
         let first = try scenarioFile("version: 1\nrules:\n  - { name: first, when: { endpoint: list }, respond: { status: 503 } }\n")
-        let second = try scenarioFile("""
+        let second = try scenarioFile(
+            """
             version: 1
             rules:
               - { name: shadowed, when: { endpoint: list }, respond: { status: 500 } }

@@ -5,15 +5,17 @@ import Testing
 
 @Suite("Bad input gets a clear answer")
 struct BadInputTests {
-    @Test("negative, huge and non-integral numbers", arguments: [
-        (#"{"model": "sora-2", "prompt": "p", "seconds": -4}"#, "seconds", "Invalid value for 'seconds': '-4'"),
-        (#"{"model": "sora-2", "prompt": "p", "seconds": 99999999999999999999}"#, "seconds", "must be an integer"),
-        (#"{"model": "sora-2", "prompt": "p", "seconds": 1e308}"#, "seconds", "must be an integer"),
-        (#"{"model": "sora-2", "prompt": "p", "seconds": 4.5}"#, "seconds", "must be an integer"),
-        (#"{"model": "wan2.6-t2v", "prompt": "p", "seconds": "-1"}"#, "seconds", "an integer from 2 to 15"),
-        (#"{"model": "kling-v1", "prompt": "p", "cfg_scale": -0.1}"#, "cfg_scale", "a number from 0 to 1"),
-        (#"{"model": "kling-v1", "prompt": "p", "cfg_scale": "NaN"}"#, "cfg_scale", "must be a number"),
-    ])
+    @Test(
+        "negative, huge and non-integral numbers",
+        arguments: [
+            (#"{"model": "sora-2", "prompt": "p", "seconds": -4}"#, "seconds", "Invalid value for 'seconds': '-4'"),
+            (#"{"model": "sora-2", "prompt": "p", "seconds": 99999999999999999999}"#, "seconds", "must be an integer"),
+            (#"{"model": "sora-2", "prompt": "p", "seconds": 1e308}"#, "seconds", "must be an integer"),
+            (#"{"model": "sora-2", "prompt": "p", "seconds": 4.5}"#, "seconds", "must be an integer"),
+            (#"{"model": "wan2.6-t2v", "prompt": "p", "seconds": "-1"}"#, "seconds", "an integer from 2 to 15"),
+            (#"{"model": "kling-v1", "prompt": "p", "cfg_scale": -0.1}"#, "cfg_scale", "a number from 0 to 1"),
+            (#"{"model": "kling-v1", "prompt": "p", "cfg_scale": "NaN"}"#, "cfg_scale", "must be a number"),
+        ])
     func numbers(_ body: String, _ param: String, _ message: String) throws {
         let server = try ServerProcess()
         let result = try server.request("POST", "/v1/videos", headers: [("Content-Type", "application/json")], body: Array(body.utf8))
@@ -40,7 +42,8 @@ struct BadInputTests {
         let huge = try server.post("/v1/videos", json: ["model": "sora-2", "prompt": .string(String(repeating: "🎬", count: 250_000))])
         #expect(huge.status == 400)
         #expect(huge.error["message"] == "'prompt' is 250000 characters long; model sora-2 accepts at most 32000.")
-        #expect(try server.post("/v1/videos", json: ["model": "sora-2", "prompt": .string(String(repeating: "a", count: 32000))]).status == 200)
+        #expect(
+            try server.post("/v1/videos", json: ["model": "sora-2", "prompt": .string(String(repeating: "a", count: 32000))]).status == 200)
     }
 
     @Test("invalid UTF-8 in a JSON string or a multipart field gets 400")
@@ -50,7 +53,8 @@ struct BadInputTests {
         let result = try server.request("POST", "/v1/videos", headers: [("Content-Type", "application/json")], body: json)
         #expect(result.status == 400)
         #expect(result.error["message"]?.string?.contains("string is not valid UTF-8") == true)
-        let form = Array("--b\r\nContent-Disposition: form-data; name=\"prompt\"\r\n\r\n".utf8) + [0xFF, 0xFE] + Array("\r\n--b--\r\n".utf8)
+        let form =
+            Array("--b\r\nContent-Disposition: form-data; name=\"prompt\"\r\n\r\n".utf8) + [0xFF, 0xFE] + Array("\r\n--b--\r\n".utf8)
         let multipart = try server.request("POST", "/v1/videos", headers: [("Content-Type", "multipart/form-data; boundary=b")], body: form)
         #expect(multipart.status == 400)
         #expect(multipart.error["message"] == "Multipart field 'prompt' is not valid UTF-8 text.")
@@ -59,16 +63,18 @@ struct BadInputTests {
 
 @Suite("Path tricks never reach the file system")
 struct PathTests {
-    @Test("dot segments, encoded slashes and long paths get 404 (or 403 on signed links), never a file", arguments: [
-        "/v1/videos/..%2F..%2F..%2Fetc%2Fpasswd/content",
-        "/v1/videos/%2e%2e/%2e%2e/etc/passwd",
-        "/v1/../../etc/passwd",
-        "/aihubmix/v1/videos/....//....//etc/passwd/content",
-        "/mixroute/files/..%2F..%2F..%2F..%2Fetc%2Fpasswd.mp4?expires=9999999999&signature=0000000000000000",
-        "/mixroute/files/%2Fetc%2Fpasswd.mp4",
-        "/__admin/../Fixtures/catalog/aihubmix.yaml",
-        "/v1/videos/" + String(repeating: "a", count: 16000),
-    ])
+    @Test(
+        "dot segments, encoded slashes and long paths get 404 (or 403 on signed links), never a file",
+        arguments: [
+            "/v1/videos/..%2F..%2F..%2Fetc%2Fpasswd/content",
+            "/v1/videos/%2e%2e/%2e%2e/etc/passwd",
+            "/v1/../../etc/passwd",
+            "/aihubmix/v1/videos/....//....//etc/passwd/content",
+            "/mixroute/files/..%2F..%2F..%2F..%2Fetc%2Fpasswd.mp4?expires=9999999999&signature=0000000000000000",
+            "/mixroute/files/%2Fetc%2Fpasswd.mp4",
+            "/__admin/../Fixtures/catalog/aihubmix.yaml",
+            "/v1/videos/" + String(repeating: "a", count: 16000),
+        ])
     func tricks(_ path: String) throws {
         let server = try ServerProcess()
         let result = try server.get(path)
@@ -136,9 +142,11 @@ func largeFixtures() throws -> URL {
     try FileManager.default.createDirectory(at: directory.appendingPathComponent("media"), withIntermediateDirectories: true)
     try FileManager.default.copyItem(atPath: "\(root)/Fixtures/catalog", toPath: directory.appendingPathComponent("catalog").path)
     for name in try FileManager.default.contentsOfDirectory(atPath: "\(root)/Fixtures/media") {
-        try FileManager.default.copyItem(atPath: "\(root)/Fixtures/media/\(name)", toPath: directory.appendingPathComponent("media/\(name)").path)
+        try FileManager.default.copyItem(
+            atPath: "\(root)/Fixtures/media/\(name)", toPath: directory.appendingPathComponent("media/\(name)").path)
     }
-    try Data((0..<(8 << 20)).map { UInt8(truncatingIfNeeded: $0 / 7) }).write(to: directory.appendingPathComponent("media/landscape-audio.mp4"))
+    try Data((0..<(8 << 20)).map { UInt8(truncatingIfNeeded: $0 / 7) }).write(
+        to: directory.appendingPathComponent("media/landscape-audio.mp4"))
     return directory
 }
 

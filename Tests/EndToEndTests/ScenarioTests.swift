@@ -20,7 +20,8 @@ struct ScenarioRuleTests {
     @Test("provider, endpoint and model (glob) select requests")
     func providerEndpointModel() throws {
         let server = try ServerProcess()
-        try load("""
+        try load(
+            """
             version: 1
             rules:
               - { when: { provider: amux, endpoint: create }, respond: { status: 402 } }
@@ -37,7 +38,8 @@ struct ScenarioRuleTests {
     @Test("prompt_contains and prompt_matches read the create body, and the task's prompt on later requests")
     func prompts() throws {
         let server = try ServerProcess(["--time-scale", "0"])
-        try load("""
+        try load(
+            """
             version: 1
             rules:
               - { when: { prompt_contains: "slow poke" }, respond: { status: 504 } }
@@ -55,7 +57,8 @@ struct ScenarioRuleTests {
     @Test("api_key and header conditions")
     func keyAndHeader() throws {
         let server = try ServerProcess()
-        try load("""
+        try load(
+            """
             version: 1
             rules:
               - { when: { api_key: sk-bad }, respond: { status: 403 } }
@@ -73,7 +76,8 @@ struct ScenarioRuleTests {
     @Test("nth and every count exactly, even under concurrent requests")
     func counting() throws {
         let server = try ServerProcess()
-        try load("""
+        try load(
+            """
             version: 1
             rules:
               - { when: { endpoint: create, nth: 7 }, respond: { status: 429 } }
@@ -83,8 +87,10 @@ struct ScenarioRuleTests {
         let port = server.port
         DispatchQueue.concurrentPerform(iterations: 40) { n in
             let auth = [("Authorization", "Bearer sk-test"), ("Content-Type", "application/json")]
-            let result = n % 2 == 0
-                ? try? HTTPConnection(port: port).send("POST", "/v1/videos", headers: auth, body: Array(#"{"model":"sora-2","prompt":"p"}"#.utf8))
+            let result =
+                n % 2 == 0
+                ? try? HTTPConnection(port: port).send(
+                    "POST", "/v1/videos", headers: auth, body: Array(#"{"model":"sora-2","prompt":"p"}"#.utf8))
                 : try? HTTPConnection(port: port).send("GET", "/v1/videos?limit=1", headers: auth)
             statuses.mutate { $0.append(result?.status ?? -1) }
         }
@@ -97,7 +103,8 @@ struct ScenarioRuleTests {
     @Test("the first matching rule wins, but every rule whose conditions hold counts the request")
     func precedence() throws {
         let server = try ServerProcess()
-        try load("""
+        try load(
+            """
             version: 1
             rules:
               - { name: first, when: { prompt_contains: vip }, respond: { status: 201, body: { vip: true } } }
@@ -115,7 +122,8 @@ struct ScenarioTimelineTests {
     @Test("states held for seconds, with scripted progress")
     func seconds() throws {
         let server = try ServerProcess(["--clock", "manual"])
-        try load("""
+        try load(
+            """
             version: 1
             rules:
               - timeline:
@@ -178,7 +186,10 @@ struct ScenarioTimelineTests {
         #expect(soraTask["status"] == "failed")
         #expect(soraTask["error"] == ["code": "content_policy_violation", "message": .string(message)])
         let wan = try server.create(["model": "wan2.6-t2v", "prompt": "forbidden"])
-        #expect(try server.get("/v1/videos/\(wan)").json["error"] == ["message": .string(message), "type": "video_generation_error", "code": "content_policy_violation"])
+        #expect(
+            try server.get("/v1/videos/\(wan)").json["error"] == [
+                "message": .string(message), "type": "video_generation_error", "code": "content_policy_violation",
+            ])
         let content = try server.get("/v1/videos/\(wan)/content")
         #expect(content.status == 400)
         #expect(content.error["code"] == "video_failed")
@@ -195,7 +206,8 @@ struct ScenarioTimelineTests {
     @Test("result options: a short expiry, and Mixroute's data or link")
     func resultOptions() throws {
         let server = try ServerProcess(["--clock", "manual", "--time-scale", "0"])
-        try load("""
+        try load(
+            """
             version: 1
             rules:
               - { when: { model: "veo-*" }, result: { url: link } }

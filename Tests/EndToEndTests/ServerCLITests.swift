@@ -18,16 +18,18 @@ struct ServerCLITests {
         return (process.terminationStatus, String(decoding: stdout, as: UTF8.self), String(decoding: stderr, as: UTF8.self))
     }
 
-    @Test("bad flags exit 2 with one line saying why", arguments: [
-        (["serve", "--port", "70000"], "--port must be from 0 to 65535"),
-        (["serve", "--clock", "sundial"], "--clock must be wall or manual"),
-        (["serve", "--time-scale=-1"], "--time-scale must be from 0 to 1000000"),
-        (["serve", "--threads", "0"], "--threads must be from 1 to 256"),
-        (["serve", "--bogus"], "Unknown option '--bogus'"),
-        (["serve", "--port", "abc"], "The value 'abc' is invalid for '--port <port>'"),
-        (["serve", "--port", "0", "--provider", "nobody"], "unknown provider 'nobody'"),
-        (["serve", "--port", "0", "--fixtures", "/nonexistent"], "/nonexistent is not a fixtures directory"),
-    ])
+    @Test(
+        "bad flags exit 2 with one line saying why",
+        arguments: [
+            (["serve", "--port", "70000"], "--port must be from 0 to 65535"),
+            (["serve", "--clock", "sundial"], "--clock must be wall or manual"),
+            (["serve", "--time-scale=-1"], "--time-scale must be from 0 to 1000000"),
+            (["serve", "--threads", "0"], "--threads must be from 1 to 256"),
+            (["serve", "--bogus"], "Unknown option '--bogus'"),
+            (["serve", "--port", "abc"], "The value 'abc' is invalid for '--port <port>'"),
+            (["serve", "--port", "0", "--provider", "nobody"], "unknown provider 'nobody'"),
+            (["serve", "--port", "0", "--fixtures", "/nonexistent"], "/nonexistent is not a fixtures directory"),
+        ])
     func badFlags(_ arguments: [String], _ reason: String) throws {
         let result = try run(arguments)
         #expect(result.status == 2)
@@ -40,7 +42,10 @@ struct ServerCLITests {
     func help() throws {
         let result = try run(["serve", "--help"])
         #expect(result.status == 0)
-        for flag in ["--host", "--port", "--threads", "--time-scale", "--clock", "--api-key", "--seed", "--max-body", "--fixtures", "--catalog", "--idle-timeout", "--provider"] {
+        for flag in [
+            "--host", "--port", "--threads", "--time-scale", "--clock", "--api-key", "--seed", "--max-body", "--fixtures", "--catalog",
+            "--idle-timeout", "--provider",
+        ] {
             #expect(result.stdout.contains(flag), "missing \(flag)")
         }
     }
@@ -86,14 +91,14 @@ struct ServerCLITests {
     func extraCatalog() throws {
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("extra-\(UUID()).yaml")
         try """
-            provider: aihubmix
-            models:
-              sora-3:
-                shape: sora
-                params:
-                  prompt: { type: string, required: true }
-                  seconds: { as: duration, type: integer, values: [10, 20], default: 10 }
-            """.write(to: file, atomically: true, encoding: .utf8)
+        provider: aihubmix
+        models:
+          sora-3:
+            shape: sora
+            params:
+              prompt: { type: string, required: true }
+              seconds: { as: duration, type: integer, values: [10, 20], default: 10 }
+        """.write(to: file, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(at: file) }
         let server = try ServerProcess(["--catalog", file.path])
         let created = try server.post("/v1/videos", json: ["model": "sora-3", "prompt": "p", "seconds": "20"])

@@ -1,5 +1,6 @@
-@testable import HTTPServer
 import Testing
+
+@testable import HTTPServer
 
 @Suite("Request heads")
 struct RequestHeadTests {
@@ -19,11 +20,13 @@ struct RequestHeadTests {
         #expect(head.keepAlive)
     }
 
-    @Test("refuses malformed heads with the right status", arguments: [
-        ("GET /\r\n", 400), ("GET / HTTP/2.0\r\n", 505), ("GET / FTP/1.0\r\n", 400), ("G(T / HTTP/1.1\r\n", 400),
-        ("GET /a b HTTP/1.1\r\n", 400), ("GET / HTTP/1.1\r\nBad Header: x\r\n", 400), ("GET / HTTP/1.1\r\nA: b\r\n folded\r\n", 400),
-        ("GET / HTTP/1.1\r\nNoColon\r\n", 400),
-    ])
+    @Test(
+        "refuses malformed heads with the right status",
+        arguments: [
+            ("GET /\r\n", 400), ("GET / HTTP/2.0\r\n", 505), ("GET / FTP/1.0\r\n", 400), ("G(T / HTTP/1.1\r\n", 400),
+            ("GET /a b HTTP/1.1\r\n", 400), ("GET / HTTP/1.1\r\nBad Header: x\r\n", 400), ("GET / HTTP/1.1\r\nA: b\r\n folded\r\n", 400),
+            ("GET / HTTP/1.1\r\nNoColon\r\n", 400),
+        ])
     func refuses(_ text: String, _ status: Int) {
         #expect(throws: RequestHead.Failure.self) { try parse(text) }
         do { _ = try parse(text) } catch { #expect(error.status == status) }
@@ -35,8 +38,12 @@ struct RequestHeadTests {
         #expect(try parse("POST / HTTP/1.1\r\nContent-Length: 12\r\n").bodyFraming() == .length(12))
         #expect(try parse("POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n").bodyFraming() == .chunked)
         #expect(throws: RequestHead.Failure.self) { try parse("POST / HTTP/1.1\r\nContent-Length: -1\r\n").bodyFraming() }
-        #expect(throws: RequestHead.Failure.self) { try parse("POST / HTTP/1.1\r\nContent-Length: 1\r\nContent-Length: 2\r\n").bodyFraming() }
-        #expect(throws: RequestHead.Failure.self) { try parse("POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\nContent-Length: 2\r\n").bodyFraming() }
+        #expect(throws: RequestHead.Failure.self) {
+            try parse("POST / HTTP/1.1\r\nContent-Length: 1\r\nContent-Length: 2\r\n").bodyFraming()
+        }
+        #expect(throws: RequestHead.Failure.self) {
+            try parse("POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\nContent-Length: 2\r\n").bodyFraming()
+        }
         #expect(throws: RequestHead.Failure.self) { try parse("POST / HTTP/1.1\r\nTransfer-Encoding: gzip\r\n").bodyFraming() }
     }
 
@@ -52,7 +59,12 @@ struct RequestHeadTests {
 struct MultipartTests {
     @Test("reads text fields and files, with quoted and unquoted boundaries")
     func parses() throws {
-        let body = Array("preamble\r\n--XyZ\r\nContent-Disposition: form-data; name=\"model\"\r\n\r\nsora-2\r\n--XyZ\r\nContent-Disposition: form-data; name=\"input_reference\"; filename=\"a \\\"b\\\".png\"\r\nContent-Type: image/png\r\n\r\n\u{0}\u{1}\r\n--\r\n--XyZ--\r\nepilogue".utf8)
+        let text =
+            "preamble\r\n--XyZ\r\nContent-Disposition: form-data; name=\"model\"\r\n\r\nsora-2\r\n"
+            + "--XyZ\r\n"
+            + "Content-Disposition: form-data; name=\"input_reference\"; filename=\"a \\\"b\\\".png\"\r\n"
+            + "Content-Type: image/png\r\n\r\n\u{0}\u{1}\r\n--\r\n--XyZ--\r\nepilogue"
+        let body = Array(text.utf8)
         for contentType in ["multipart/form-data; boundary=XyZ", "multipart/form-data; charset=utf-8; boundary=\"XyZ\""] {
             let parts = try MultipartForm.parse(body, contentType: contentType)
             #expect(parts.count == 2)
@@ -64,13 +76,15 @@ struct MultipartTests {
         }
     }
 
-    @Test("says what is wrong with broken bodies", arguments: [
-        ("multipart/form-data", "--a--", "no valid boundary"),
-        ("multipart/form-data; boundary=a", "nothing here", "does not contain the boundary"),
-        ("multipart/form-data; boundary=a", "--a\r\nContent-Disposition: form-data; name=\"x\"\r\n\r\nvalue", "unterminated part"),
-        ("multipart/form-data; boundary=a", "--a\r\nContent-Disposition: form-data\r\n\r\nv\r\n--a--", "no Content-Disposition name"),
-        ("multipart/form-data; boundary=a", "--a\r\nContent-Disposition: form-data; name=\"x\"\r\n\r\nv\r\n--a", "unterminated part"),
-    ])
+    @Test(
+        "says what is wrong with broken bodies",
+        arguments: [
+            ("multipart/form-data", "--a--", "no valid boundary"),
+            ("multipart/form-data; boundary=a", "nothing here", "does not contain the boundary"),
+            ("multipart/form-data; boundary=a", "--a\r\nContent-Disposition: form-data; name=\"x\"\r\n\r\nvalue", "unterminated part"),
+            ("multipart/form-data; boundary=a", "--a\r\nContent-Disposition: form-data\r\n\r\nv\r\n--a--", "no Content-Disposition name"),
+            ("multipart/form-data; boundary=a", "--a\r\nContent-Disposition: form-data; name=\"x\"\r\n\r\nv\r\n--a", "unterminated part"),
+        ])
     func broken(_ contentType: String, _ body: String, _ message: String) {
         do {
             _ = try MultipartForm.parse(Array(body.utf8), contentType: contentType)
@@ -83,19 +97,21 @@ struct MultipartTests {
 
 @Suite("Byte ranges")
 struct ByteRangeTests {
-    @Test("evaluates Range headers against a size", arguments: [
-        ("bytes=0-99", ByteRange.partial(offset: 0, length: 100)),
-        ("bytes=900-", .partial(offset: 900, length: 100)),
-        ("bytes=950-5000", .partial(offset: 950, length: 50)),
-        ("bytes=-10", .partial(offset: 990, length: 10)),
-        ("bytes=-5000", .partial(offset: 0, length: 1000)),
-        ("bytes=1000-", .unsatisfiable),
-        ("bytes=-0", .unsatisfiable),
-        ("bytes=5-1", .whole),
-        ("bytes=0-1,5-6", .whole),
-        ("items=0-1", .whole),
-        ("bytes=a-b", .whole),
-    ])
+    @Test(
+        "evaluates Range headers against a size",
+        arguments: [
+            ("bytes=0-99", ByteRange.partial(offset: 0, length: 100)),
+            ("bytes=900-", .partial(offset: 900, length: 100)),
+            ("bytes=950-5000", .partial(offset: 950, length: 50)),
+            ("bytes=-10", .partial(offset: 990, length: 10)),
+            ("bytes=-5000", .partial(offset: 0, length: 1000)),
+            ("bytes=1000-", .unsatisfiable),
+            ("bytes=-0", .unsatisfiable),
+            ("bytes=5-1", .whole),
+            ("bytes=0-1,5-6", .whole),
+            ("items=0-1", .whole),
+            ("bytes=a-b", .whole),
+        ])
     func evaluates(_ header: String, _ expected: ByteRange) {
         #expect(ByteRange.evaluate(header, size: 1000) == expected)
     }
@@ -114,11 +130,19 @@ struct RouterTests {
         if case .found(let index, let parameters) = router.match(method: "GET", path: "/v1/videos/a%2Fb/content") {
             #expect(names[index] == "content")
             #expect(parameters == ["id": "a/b"])
-        } else { Issue.record("no match") }
-        if case .found(let index, _) = router.match(method: "HEAD", path: "/v1/videos/") { #expect(names[index] == "list") } else { Issue.record("no HEAD") }
+        } else {
+            Issue.record("no match")
+        }
+        if case .found(let index, _) = router.match(method: "HEAD", path: "/v1/videos/") {
+            #expect(names[index] == "list")
+        } else {
+            Issue.record("no HEAD")
+        }
         if case .methodNotAllowed(let allowed) = router.match(method: "POST", path: "/v1/videos/x") {
             #expect(allowed == ["GET", "DELETE"])
-        } else { Issue.record("no 405") }
+        } else {
+            Issue.record("no 405")
+        }
         if case .notFound = router.match(method: "GET", path: "/v1/videos/x/y/z") {} else { Issue.record("matched") }
         if case .notFound = router.match(method: "GET", path: "/v1/videos/%zz") {} else { Issue.record("bad escape matched") }
         if case .notFound = router.match(method: "GET", path: "/v1/../v1/videos") {} else { Issue.record("dot segments matched") }

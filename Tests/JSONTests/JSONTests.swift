@@ -16,7 +16,10 @@ struct JSONTests {
     func serializes() throws {
         let value: JSON = ["s": "quote \" slash \\ tab \t bell \u{07}", "n": 1.5, "i": -3, "z": 2.0, "l": [nil, true]]
         #expect(value.serialized == #"{"s":"quote \" slash \\ tab \t bell \u0007","n":1.5,"i":-3,"z":2,"l":[null,true]}"#)
-        #expect((try JSON.parse(value.serialized)) == ["s": "quote \" slash \\ tab \t bell \u{07}", "n": 1.5, "i": -3, "z": 2, "l": [nil, true]])
+        #expect(
+            (try JSON.parse(value.serialized)) == [
+                "s": "quote \" slash \\ tab \t bell \u{07}", "n": 1.5, "i": -3, "z": 2, "l": [nil, true],
+            ])
     }
 
     @Test("decodes surrogate pairs")
@@ -24,19 +27,21 @@ struct JSONTests {
         #expect(try JSON.parse(#""\ud83c\udfac""#) == "🎬")
     }
 
-    @Test("errors say what and where, by line and column", arguments: [
-        ("{\"a\": 1,\n \"b\" 2}", "unexpected character '2', expected ':' after key \"b\" at line 2, column 6"),
-        ("[1, 2", "unexpected end of input, expected ',' or ']' at line 1, column 6"),
-        ("{\"a\": tru}", "invalid literal at line 1, column 7"),
-        ("01", "leading zeros are not allowed in numbers at line 1, column 1"),
-        ("\"abc", "unterminated string at line 1, column 1"),
-        ("\"a\tb\"", "unescaped control character in string (0x9) at line 1, column 3"),
-        ("\"\\x\"", "invalid escape sequence '\\x' at line 1, column 2"),
-        ("\"\\ud800\"", "unpaired UTF-16 surrogate in \\u escape at line 1, column 8"),
-        ("1 2", "unexpected character '2' after the JSON value at line 1, column 3"),
-        ("", "empty document, expected a JSON value at line 1, column 1"),
-        ("1e999", "number out of range at line 1, column 1"),
-    ])
+    @Test(
+        "errors say what and where, by line and column",
+        arguments: [
+            ("{\"a\": 1,\n \"b\" 2}", "unexpected character '2', expected ':' after key \"b\" at line 2, column 6"),
+            ("[1, 2", "unexpected end of input, expected ',' or ']' at line 1, column 6"),
+            ("{\"a\": tru}", "invalid literal at line 1, column 7"),
+            ("01", "leading zeros are not allowed in numbers at line 1, column 1"),
+            ("\"abc", "unterminated string at line 1, column 1"),
+            ("\"a\tb\"", "unescaped control character in string (0x9) at line 1, column 3"),
+            ("\"\\x\"", "invalid escape sequence '\\x' at line 1, column 2"),
+            ("\"\\ud800\"", "unpaired UTF-16 surrogate in \\u escape at line 1, column 8"),
+            ("1 2", "unexpected character '2' after the JSON value at line 1, column 3"),
+            ("", "empty document, expected a JSON value at line 1, column 1"),
+            ("1e999", "number out of range at line 1, column 1"),
+        ])
     func errors(_ text: String, _ expected: String) {
         #expect(throws: JSONParseError.self) { try JSON.parse(text) }
         do { _ = try JSON.parse(text) } catch { #expect(error.description == expected) }

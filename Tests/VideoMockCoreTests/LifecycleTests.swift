@@ -1,5 +1,6 @@
 import JSON
 import Testing
+
 @testable import VideoMockCore
 
 func record(_ timeline: Timeline, outcome: Outcome = .complete, createdAt: Double = 1000) -> TaskRecord {
@@ -40,7 +41,8 @@ struct LifecycleTests {
 
     @Test("poll-held steps advance with status reads, not time")
     func pollDriven() {
-        var task = record(Timeline(steps: [.init(phase: .queued, polls: 1), .init(phase: .inProgress, polls: 2), .init(phase: .completed)]))
+        var task = record(
+            Timeline(steps: [.init(phase: .queued, polls: 1), .init(phase: .inProgress, polls: 2), .init(phase: .completed)]))
         #expect(task.observe(now: 1000, timeScale: 1, isPoll: false).phase == .queued)
         #expect(task.observe(now: 1000, timeScale: 1, isPoll: true).phase == .queued)
         let first = task.observe(now: 1000, timeScale: 1, isPoll: true)
@@ -52,7 +54,9 @@ struct LifecycleTests {
 
     @Test("a failing outcome ends in failed with its code and message, and no expiry")
     func failure() {
-        var task = record(.standard(queued: 0, rendering: 1, outcome: .fail(code: "content_policy_violation", message: "no")), outcome: .fail(code: "content_policy_violation", message: "no"))
+        var task = record(
+            .standard(queued: 0, rendering: 1, outcome: .fail(code: "content_policy_violation", message: "no")),
+            outcome: .fail(code: "content_policy_violation", message: "no"))
         let failed = task.observe(now: 1002, timeScale: 1, isPoll: true)
         #expect(failed.phase == .failed)
         #expect(failed.failure == .init(code: "content_policy_violation", message: "no"))
@@ -79,10 +83,15 @@ struct TaskStoreTests {
         #expect(store.update(id: "a", provider: .aihubmix, owner: "k") { $0.id } == "a")
         #expect(store.update(id: "a", provider: .aihubmix, owner: "other") { $0.id } == nil)
         #expect(store.update(id: "a", provider: .mixroute, owner: "k") { $0.id } == nil)
-        let page = store.list(provider: .aihubmix, owner: "k", after: nil, limit: 2, ascending: false) { $0.observe(now: 0, timeScale: 1, isPoll: false) }
+        let page = store.list(provider: .aihubmix, owner: "k", after: nil, limit: 2, ascending: false) {
+            $0.observe(now: 0, timeScale: 1, isPoll: false)
+        }
         #expect(page?.tasks.map(\.id) == ["c", "b"])
         #expect(page?.hasMore == true)
-        #expect(store.list(provider: .aihubmix, owner: "k", after: "zzz", limit: 2, ascending: false) { $0.observe(now: 0, timeScale: 1, isPoll: false) } == nil)
+        #expect(
+            store.list(provider: .aihubmix, owner: "k", after: "zzz", limit: 2, ascending: false) {
+                $0.observe(now: 0, timeScale: 1, isPoll: false)
+            } == nil)
     }
 
     @Test("concurrent inserts and reads lose nothing")
@@ -105,6 +114,8 @@ struct TaskStoreTests {
 
 extension TaskRecord {
     func renamed(_ id: String) -> TaskRecord {
-        TaskRecord(id: id, provider: provider, owner: owner, sequence: sequence, spec: spec, createdAt: createdAt, timeline: timeline, outcome: outcome, expiresAfter: expiresAfter)
+        TaskRecord(
+            id: id, provider: provider, owner: owner, sequence: sequence, spec: spec, createdAt: createdAt, timeline: timeline,
+            outcome: outcome, expiresAfter: expiresAfter)
     }
 }

@@ -1,8 +1,9 @@
 import HTTPServer
 import JSON
 import Testing
-@testable import VideoMock
 import VideoMockCore
+
+@testable import VideoMock
 
 let fixtures: String = {
     var path = #filePath

@@ -33,12 +33,16 @@ package struct AIHubMix: Provider {
         let fields = try request.fields()
         let model = try model(try fields.requiredString("model"))
         let spec = try validate(try parameters(from: fields, model: model), for: model)
-        let snapshot = engine.create(provider: name, owner: request.apiKey, spec: spec, model: model, plan: request.plan) { makeID(model: model.id) }
+        let snapshot = engine.create(provider: name, owner: request.apiKey, spec: spec, model: model, plan: request.plan) {
+            makeID(model: model.id)
+        }
         return videoResponse(snapshot, request)
     }
 
     func retrieve(_ request: ProviderRequest) throws(APIError) -> HTTPResponse {
-        videoResponse(try task { () throws(TaskError) in try engine.retrieve(provider: name, owner: request.apiKey, id: request.parameter("video_id")) }, request)
+        videoResponse(
+            try task { () throws(TaskError) in try engine.retrieve(provider: name, owner: request.apiKey, id: request.parameter("video_id"))
+            }, request)
     }
 
     func list(_ request: ProviderRequest) throws(APIError) -> HTTPResponse {
@@ -60,7 +64,9 @@ package struct AIHubMix: Provider {
     }
 
     func delete(_ request: ProviderRequest) throws(APIError) -> HTTPResponse {
-        let snapshot = try task { () throws(TaskError) in try engine.delete(provider: name, owner: request.apiKey, id: request.parameter("video_id")) }
+        let snapshot = try task { () throws(TaskError) in
+            try engine.delete(provider: name, owner: request.apiKey, id: request.parameter("video_id"))
+        }
         return .json(["id": .string(snapshot.id), "object": "video.deleted", "deleted": true])
     }
 
@@ -80,16 +86,22 @@ package struct AIHubMix: Provider {
         let fields = try request.fields()
         let prompt = try fields.requiredString("prompt")
         let sourceID = request.parameter("video_id")
-        let source = try task { () throws(TaskError) in try engine.retrieve(provider: name, owner: request.apiKey, id: sourceID, isPoll: false) }
+        let source = try task { () throws(TaskError) in
+            try engine.retrieve(provider: name, owner: request.apiKey, id: sourceID, isPoll: false)
+        }
         guard let model = catalog.model(source.spec.model), model.supportsRemix else {
-            throw APIError.invalid("Model \(source.spec.model) does not support remix; only Sora videos can be remixed.", param: "video_id", code: "unsupported_model")
+            throw APIError.invalid(
+                "Model \(source.spec.model) does not support remix; only Sora videos can be remixed.", param: "video_id",
+                code: "unsupported_model")
         }
         _ = try task { () throws(TaskError) in try engine.ready(provider: name, owner: request.apiKey, id: sourceID) }
         var spec = source.spec
         do { _ = try model.check("prompt", .string(prompt)) } catch { throw APIError(error) }
         spec.prompt = prompt
         spec.remixOf = sourceID
-        let snapshot = engine.create(provider: name, owner: request.apiKey, spec: spec, model: model, plan: request.plan) { makeID(model: model.id) }
+        let snapshot = engine.create(provider: name, owner: request.apiKey, spec: spec, model: model, plan: request.plan) {
+            makeID(model: model.id)
+        }
         return videoResponse(snapshot, request)
     }
 

@@ -10,7 +10,8 @@ extension AIHubMix {
         for (key, value) in fields where key != "model" {
             if key == "extra_body", model.rule(named: "extra_body") == nil {
                 guard let extra = value.object else {
-                    throw APIError.invalid("'extra_body' must be an object, got \(value.typeDescription).", param: "extra_body", code: "invalid_type")
+                    throw APIError.invalid(
+                        "'extra_body' must be an object, got \(value.typeDescription).", param: "extra_body", code: "invalid_type")
                 }
                 for (innerKey, innerValue) in extra {
                     if innerKey == "content" {
@@ -35,7 +36,8 @@ extension AIHubMix {
 
     private func addContent(_ value: JSON, to set: inout ParameterSet) throws(APIError) {
         guard let items = value.array else {
-            throw APIError.invalid("'extra_body.content' must be an array, got \(value.typeDescription).", param: "extra_body.content", code: "invalid_type")
+            throw APIError.invalid(
+                "'extra_body.content' must be an array, got \(value.typeDescription).", param: "extra_body.content", code: "invalid_type")
         }
         var byRole: [(role: String, urls: [JSON])] = []
         for (index, item) in items.enumerated() {
@@ -46,17 +48,24 @@ extension AIHubMix {
             if type == "text" { continue }
             guard let roles = AIHubMix.contentRoles[type] else {
                 throw APIError.invalid(
-                    "Invalid value for '\(label).type': '\(type)'. Allowed values: image_url, video_url, audio_url, text.", param: "\(label).type")
+                    "Invalid value for '\(label).type': '\(type)'. Allowed values: image_url, video_url, audio_url, text.",
+                    param: "\(label).type")
             }
             let role = object["role"]?.string ?? roles[0]
             guard roles.contains(role) else {
                 throw APIError.invalid(
-                    "Invalid value for '\(label).role': '\(role)'. A \(type) item takes role \(roles.joined(separator: " or ")).", param: "\(label).role")
+                    "Invalid value for '\(label).role': '\(role)'. A \(type) item takes role \(roles.joined(separator: " or ")).",
+                    param: "\(label).role")
             }
             guard let url = object[type]?["url"] ?? object[type], url.string != nil else {
-                throw APIError.invalid("'\(label).\(type).url' is required.", param: "\(label).\(type).url", code: "missing_required_parameter")
+                throw APIError.invalid(
+                    "'\(label).\(type).url' is required.", param: "\(label).\(type).url", code: "missing_required_parameter")
             }
-            if let position = byRole.firstIndex(where: { $0.role == role }) { byRole[position].urls.append(url) } else { byRole.append((role, [url])) }
+            if let position = byRole.firstIndex(where: { $0.role == role }) {
+                byRole[position].urls.append(url)
+            } else {
+                byRole.append((role, [url]))
+            }
         }
         for (role, urls) in byRole {
             set.set(role, .array(urls), label: "extra_body.content (role \(role))")

@@ -25,7 +25,8 @@ package struct Amux: Provider {
             [
                 ProviderRoute("POST", base, .create, reply { (request) throws(APIError) in try self.create(request) }),
                 ProviderRoute("GET", "\(base)/{task_id}", .retrieve, reply { (request) throws(APIError) in try self.retrieve(request) }),
-                ProviderRoute("GET", "\(base)/{task_id}/content", .content, reply { (request) throws(APIError) in try self.content(request) }),
+                ProviderRoute(
+                    "GET", "\(base)/{task_id}/content", .content, reply { (request) throws(APIError) in try self.content(request) }),
             ]
         }
     }
@@ -41,7 +42,9 @@ package struct Amux: Provider {
     }
 
     func retrieve(_ request: ProviderRequest) throws(APIError) -> HTTPResponse {
-        let snapshot = try task { () throws(TaskError) in try engine.retrieve(provider: name, owner: request.apiKey, id: request.parameter("task_id")) }
+        let snapshot = try task { () throws(TaskError) in
+            try engine.retrieve(provider: name, owner: request.apiKey, id: request.parameter("task_id"))
+        }
         let url = snapshot.phase == .completed ? request.absoluteURL("/video/generations/\(snapshot.id)/content") : nil
         return .json(Amux.shape.json(snapshot, url: url))
     }

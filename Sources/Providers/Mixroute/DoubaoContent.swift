@@ -24,7 +24,8 @@ enum DoubaoContent {
                 param: "metadata.content", code: "missing_required_parameter")
         }
         guard let items = content.array else {
-            throw APIError.invalid("'metadata.content' must be an array, got \(content.typeDescription).", param: "metadata.content", code: "invalid_type")
+            throw APIError.invalid(
+                "'metadata.content' must be an array, got \(content.typeDescription).", param: "metadata.content", code: "invalid_type")
         }
         var prompt = fields["prompt"]?.string ?? ""
         var frames: [(role: String, url: JSON)] = []
@@ -38,12 +39,14 @@ enum DoubaoContent {
                 prompt = try extractMarkers(from: text, into: &set)
             case "image_url"?:
                 guard let url = item["image_url"]?["url"] ?? item["image_url"], url.string != nil else {
-                    throw APIError.invalid("'\(label).image_url.url' is required.", param: "\(label).image_url.url", code: "missing_required_parameter")
+                    throw APIError.invalid(
+                        "'\(label).image_url.url' is required.", param: "\(label).image_url.url", code: "missing_required_parameter")
                 }
                 let role = item["role"]?.string ?? (frames.isEmpty ? "first_frame" : "last_frame")
                 guard ["first_frame", "last_frame", "reference_image"].contains(role) else {
                     throw APIError.invalid(
-                        "Invalid value for '\(label).role': '\(role)'. Allowed values: first_frame, last_frame, reference_image.", param: "\(label).role")
+                        "Invalid value for '\(label).role': '\(role)'. Allowed values: first_frame, last_frame, reference_image.",
+                        param: "\(label).role")
                 }
                 frames.append((role, url))
             default:

@@ -33,8 +33,10 @@ package struct Mixroute: Provider {
     package var routes: [ProviderRoute] {
         [
             ProviderRoute("POST", "/video/generations", .create, reply { (request) throws(APIError) in try self.create(request) }),
-            ProviderRoute("GET", "/video/generations/{task_id}", .retrieve, reply { (request) throws(APIError) in try self.retrieve(request) }),
-            ProviderRoute("GET", "/videos/{task_id}/content", .content, reply { (request) throws(APIError) in try self.soraContent(request) }),
+            ProviderRoute(
+                "GET", "/video/generations/{task_id}", .retrieve, reply { (request) throws(APIError) in try self.retrieve(request) }),
+            ProviderRoute(
+                "GET", "/videos/{task_id}/content", .content, reply { (request) throws(APIError) in try self.soraContent(request) }),
             ProviderRoute("GET", "/files/{file}", .content, isPublic: true) { request in self.signedDownload(request) },
         ]
     }
@@ -61,7 +63,9 @@ package struct Mixroute: Provider {
     }
 
     func retrieve(_ request: ProviderRequest) throws(APIError) -> HTTPResponse {
-        let snapshot = try task { () throws(TaskError) in try engine.retrieve(provider: name, owner: request.apiKey, id: request.parameter("task_id")) }
+        let snapshot = try task { () throws(TaskError) in
+            try engine.retrieve(provider: name, owner: request.apiKey, id: request.parameter("task_id"))
+        }
         return .json(Mixroute.shape.json(snapshot, url: resultURL(snapshot, request)))
     }
 
@@ -78,9 +82,11 @@ package struct Mixroute: Provider {
     /// The Sora 2 download endpoint the docs mention, behind the API key.
     func soraContent(_ request: ProviderRequest) throws(APIError) -> HTTPResponse {
         let id = request.parameter("task_id")
-        let snapshot = try task { () throws(TaskError) in try engine.retrieve(provider: name, owner: request.apiKey, id: id, isPoll: false) }
+        let snapshot = try task { () throws(TaskError) in try engine.retrieve(provider: name, owner: request.apiKey, id: id, isPoll: false)
+        }
         guard catalog.model(snapshot.spec.model)?.family == .sora else {
-            throw APIError.invalid("The download endpoint serves Sora 2 tasks only; fetch this task's result from its 'url'.", param: "task_id")
+            throw APIError.invalid(
+                "The download endpoint serves Sora 2 tasks only; fetch this task's result from its 'url'.", param: "task_id")
         }
         let file = try task { () throws(TaskError) in try engine.content(provider: name, owner: request.apiKey, id: id, variant: .video) }
         return .file(path: file.path, size: file.size, contentType: file.contentType, range: request.http.headers["Range"])
@@ -100,7 +106,9 @@ package struct Mixroute: Provider {
     /// `/mixroute/files/{id}.mp4?expires=...&signature=...`, answered like an object store.
     func signedDownload(_ request: ProviderRequest) -> HTTPResponse {
         let query = request.http.query
-        switch links.verify(file: request.parameter("file"), expires: query["expires"], signature: query["signature"], now: engine.clock.now()) {
+        switch links.verify(
+            file: request.parameter("file"), expires: query["expires"], signature: query["signature"], now: engine.clock.now())
+        {
         case .failure(let refusal):
             return SignedLinks.objectStoreError(refusal)
         case .success(let id):

@@ -45,7 +45,8 @@ struct SignedLinks: Sendable {
         let (status, code, message) =
             switch refusal {
             case .expired: (403, "AccessDenied", "Request has expired")
-            case .badSignature: (403, "SignatureDoesNotMatch", "The request signature we calculated does not match the signature you provided")
+            case .badSignature:
+                (403, "SignatureDoesNotMatch", "The request signature we calculated does not match the signature you provided")
             case .missing: (404, "NoSuchKey", "The specified key does not exist")
             }
         let body = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>\(code)</Code><Message>\(message)</Message></Error>\n"

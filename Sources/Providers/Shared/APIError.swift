@@ -39,17 +39,38 @@ extension APIError {
         switch status {
         case 400: APIError(status: 400, message: "Bad request.", code: "invalid_request")
         case 401: APIError(status: 401, message: "Invalid API key.", code: "invalid_api_key")
-        case 402: APIError(status: 402, message: "Insufficient balance: top up to continue.", type: "billing_error", code: "insufficient_balance")
-        case 403: APIError(status: 403, message: "Permission denied: the model is not authorized for this key, or the request was blocked by the content safety policy.", type: "permission_error", code: "forbidden")
+        case 402:
+            APIError(status: 402, message: "Insufficient balance: top up to continue.", type: "billing_error", code: "insufficient_balance")
+        case 403:
+            APIError(
+                status: 403,
+                message:
+                    "Permission denied: the model is not authorized for this key, or the request was blocked by the content safety policy.",
+                type: "permission_error", code: "forbidden")
         case 404: APIError(status: 404, message: "Not found.", code: "not_found")
         case 408: APIError(status: 408, message: "Request timed out.", type: "timeout_error", code: "timeout")
         case 409: APIError(status: 409, message: "Conflict.", code: "conflict")
-        case 429: APIError(status: 429, message: "Rate limit reached: too many requests, or insufficient balance. Retry after a short wait.", type: "rate_limit_error", code: "rate_limit_exceeded")
+        case 429:
+            APIError(
+                status: 429, message: "Rate limit reached: too many requests, or insufficient balance. Retry after a short wait.",
+                type: "rate_limit_error", code: "rate_limit_exceeded")
         case 500: APIError(status: 500, message: "Internal server error.", type: "server_error", code: "internal_error")
-        case 502: APIError(status: 502, message: "Bad gateway: the upstream provider returned an invalid response.", type: "server_error", code: "bad_gateway")
-        case 503: APIError(status: 503, message: "Service unavailable: the upstream provider is overloaded. Retry later.", type: "server_error", code: "service_unavailable")
-        case 504: APIError(status: 504, message: "Gateway timeout: the upstream provider did not answer in time.", type: "server_error", code: "gateway_timeout")
-        default: APIError(status: status, message: "Scripted error \(status).", type: status >= 500 ? "server_error" : "invalid_request_error", code: "scripted_error")
+        case 502:
+            APIError(
+                status: 502, message: "Bad gateway: the upstream provider returned an invalid response.", type: "server_error",
+                code: "bad_gateway")
+        case 503:
+            APIError(
+                status: 503, message: "Service unavailable: the upstream provider is overloaded. Retry later.", type: "server_error",
+                code: "service_unavailable")
+        case 504:
+            APIError(
+                status: 504, message: "Gateway timeout: the upstream provider did not answer in time.", type: "server_error",
+                code: "gateway_timeout")
+        default:
+            APIError(
+                status: status, message: "Scripted error \(status).", type: status >= 500 ? "server_error" : "invalid_request_error",
+                code: "scripted_error")
         }
     }
 }

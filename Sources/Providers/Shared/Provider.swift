@@ -94,7 +94,9 @@ extension Provider {
     }
 
     /// A route handler that renders thrown errors in this provider's envelope.
-    func reply(_ handler: @escaping @Sendable (ProviderRequest) throws(APIError) -> HTTPResponse) -> @Sendable (ProviderRequest) -> HTTPResponse {
+    func reply(_ handler: @escaping @Sendable (ProviderRequest) throws(APIError) -> HTTPResponse)
+        -> @Sendable (ProviderRequest) -> HTTPResponse
+    {
         { request in
             do throws(APIError) { return try handler(request) } catch { return render(error) }
         }
@@ -109,7 +111,8 @@ extension Provider {
     func model(_ modelID: String, label: String = "model") throws(APIError) -> ModelSpec {
         guard let model = catalog.model(modelID) else {
             throw APIError.invalid(
-                "Unknown model '\(modelID)': it is not a video model of this API. Available video models: \(catalog.modelIDs.joined(separator: ", ")).",
+                "Unknown model '\(modelID)': it is not a video model of this API. "
+                    + "Available video models: \(catalog.modelIDs.joined(separator: ", ")).",
                 param: label, code: "model_not_found")
         }
         return model

@@ -55,7 +55,8 @@ package enum RequestBody {
                 ]
             } else {
                 guard let text = part.text else {
-                    throw APIError.invalid("Multipart field '\(part.name)' is not valid UTF-8 text.", param: part.name, code: "invalid_multipart")
+                    throw APIError.invalid(
+                        "Multipart field '\(part.name)' is not valid UTF-8 text.", param: part.name, code: "invalid_multipart")
                 }
                 fields[part.name] = .string(text)
             }

@@ -49,7 +49,9 @@ enum CatalogLoader {
         return merged
     }
 
-    private static func model(id: String, node: DocumentNode, templates: [(key: String, node: DocumentNode)]) throws(DocumentError) -> ModelSpec {
+    private static func model(id: String, node: DocumentNode, templates: [(key: String, node: DocumentNode)]) throws(DocumentError)
+        -> ModelSpec
+    {
         let entries = try resolvedEntries(node, templates: templates)
         func value(_ key: String) -> DocumentNode? { entries.first { $0.key == key }?.node }
         // `params` merge one level deeper: a model may override single parameters of its template.
@@ -61,7 +63,11 @@ enum CatalogLoader {
                     continue
                 }
                 let parsed = try rule(name: name, node: ruleNode, base: nil)
-                if let index = parameters.firstIndex(where: { $0.name == name }) { parameters[index] = parsed } else { parameters.append(parsed) }
+                if let index = parameters.firstIndex(where: { $0.name == name }) {
+                    parameters[index] = parsed
+                } else {
+                    parameters.append(parsed)
+                }
             }
         }
         var constraints: [ModelSpec.Constraint] = []
@@ -103,7 +109,8 @@ enum CatalogLoader {
     }
 
     /// The `params` mappings that apply, template's first.
-    private static func paramsNodes(_ node: DocumentNode, templates: [(key: String, node: DocumentNode)], depth: Int = 0) -> [DocumentNode] {
+    private static func paramsNodes(_ node: DocumentNode, templates: [(key: String, node: DocumentNode)], depth: Int = 0) -> [DocumentNode]
+    {
         var result: [DocumentNode] = []
         if depth < 8, let name = try? node["like"]?.string(), let template = templates.first(where: { $0.key == name })?.node {
             result = paramsNodes(template, templates: templates, depth: depth + 1)
@@ -114,14 +121,17 @@ enum CatalogLoader {
 
     private static func rule(name: String, node: DocumentNode, base: ParameterRule?) throws(DocumentError) -> ParameterRule {
         _ = try node.mapping(allowing: ruleKeys, "a parameter rule mapping")
-        var rule = base ?? ParameterRule(
-            name: name, role: name, kind: .string, values: nil, produces: [:], range: nil, defaultValue: nil,
-            required: false, max: nil, star: false, marker: nil, prefix: nil)
+        var rule =
+            base
+            ?? ParameterRule(
+                name: name, role: name, kind: .string, values: nil, produces: [:], range: nil, defaultValue: nil,
+                required: false, max: nil, star: false, marker: nil, prefix: nil)
         if let role = try node["as"]?.string() { rule.role = role }
         if let typeNode = node["type"] {
             let text = try typeNode.string()
             guard let kind = ParameterRule.Kind(rawValue: text) else {
-                throw typeNode.error("unknown type '\(text)'; expected one of: \(ParameterRule.Kind.allCases.map(\.rawValue).joined(separator: ", "))")
+                throw typeNode.error(
+                    "unknown type '\(text)'; expected one of: \(ParameterRule.Kind.allCases.map(\.rawValue).joined(separator: ", "))")
             }
             rule.kind = kind
         }
@@ -136,7 +146,9 @@ enum CatalogLoader {
                     rule.produces[token] = dimensions
                 }
             } else {
-                rule.values = try valuesNode.sequence("a list of values, or a mapping of value to resolution").map { (item) throws(DocumentError) in try item.string() }
+                rule.values = try valuesNode.sequence("a list of values, or a mapping of value to resolution").map {
+                    (item) throws(DocumentError) in try item.string()
+                }
             }
         }
         if let rangeNode = node["range"] {

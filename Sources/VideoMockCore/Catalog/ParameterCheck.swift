@@ -56,7 +56,8 @@ extension ParameterRule {
             return value
         case .size:
             guard let text = value.string else {
-                throw invalid("'\(label)' must be a string such as \"\(values?.first ?? "1280x720")\", got \(summary(of: value)).", .invalidType)
+                throw invalid(
+                    "'\(label)' must be a string such as \"\(values?.first ?? "1280x720")\", got \(summary(of: value)).", .invalidType)
             }
             let canonical = star ? text.replacingOccurrences(of: "*", with: "x") : text
             try checkAllowed(canonical, number: nil, label: label, model: model)
@@ -98,7 +99,10 @@ extension ParameterRule {
         if let range, let number, range.contains(number) { return }
         throw ValidationError(
             parameter: label, code: .invalidValue,
-            message: "Invalid value for '\(label)': \(text.map { "'\($0)'" } ?? number.map { "\($0)" } ?? "?"). Model \(model) accepts \(allowedDescription).")
+            message:
+                "Invalid value for '\(label)': \(text.map { "'\($0)'" } ?? number.map { "\($0)" } ?? "?"). "
+                + "Model \(model) accepts \(allowedDescription)."
+        )
     }
 
     /// "4, 8 or 12", "an integer from 2 to 15", or both.

@@ -28,7 +28,10 @@ extension ModelSpec {
                 if strict {
                     throw ValidationError(
                         parameter: entry.label, code: .unknownParameter,
-                        message: "Unsupported parameter '\(entry.label)' for model \(id): it is not mapped and would not be passed on. Supported parameters: \(rules.map(\.name).joined(separator: ", ")).")
+                        message:
+                            "Unsupported parameter '\(entry.label)' for model \(id): it is not mapped and would not be passed on. "
+                            + "Supported parameters: \(rules.map(\.name).joined(separator: ", "))."
+                    )
                 }
                 continue
             }

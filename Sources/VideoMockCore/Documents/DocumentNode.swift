@@ -45,10 +45,12 @@ package struct DocumentNode: Sendable {
             var entries: [(key: String, node: DocumentNode)] = []
             for (key, item) in mapping {
                 guard let name = key.scalar?.string else {
-                    throw DocumentError(file: file, line: key.mark?.line ?? line, column: key.mark?.column ?? column, message: "keys must be plain strings")
+                    throw DocumentError(
+                        file: file, line: key.mark?.line ?? line, column: key.mark?.column ?? column, message: "keys must be plain strings")
                 }
                 if entries.contains(where: { $0.key == name }) {
-                    throw DocumentError(file: file, line: key.mark?.line ?? line, column: key.mark?.column ?? column, message: "duplicate key '\(name)'")
+                    throw DocumentError(
+                        file: file, line: key.mark?.line ?? line, column: key.mark?.column ?? column, message: "duplicate key '\(name)'")
                 }
                 entries.append((key: name, node: try DocumentNode(item, file: file)))
             }
@@ -99,7 +101,9 @@ package struct DocumentError: Error, Sendable, CustomStringConvertible, Equatabl
 
 extension DocumentNode {
     /// The entries of a mapping whose keys must all be in `allowed`.
-    package func mapping(allowing allowed: [String]? = nil, _ what: String = "a mapping") throws(DocumentError) -> [(key: String, node: DocumentNode)] {
+    package func mapping(allowing allowed: [String]? = nil, _ what: String = "a mapping") throws(DocumentError) -> [(
+        key: String, node: DocumentNode
+    )] {
         guard case .mapping(let entries) = value else { throw error("expected \(what)") }
         if let allowed {
             for entry in entries where !allowed.contains(entry.key) {

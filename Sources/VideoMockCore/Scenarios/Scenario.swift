@@ -37,7 +37,10 @@ package struct Rule: Sendable {
     package var respond: Reply?
     package var result: ResultOptions?
 
-    package init(name: String, when: Condition = .init(), timeline: [Timeline.Step]? = nil, outcome: Outcome? = nil, respond: Reply? = nil, result: ResultOptions? = nil) {
+    package init(
+        name: String, when: Condition = .init(), timeline: [Timeline.Step]? = nil, outcome: Outcome? = nil, respond: Reply? = nil,
+        result: ResultOptions? = nil
+    ) {
         self.name = name
         self.when = when
         self.timeline = timeline
@@ -73,7 +76,8 @@ package struct Condition: Sendable {
         if let promptMatches, !(request.prompt.map(promptMatches.matches) ?? false) { return false }
         if let apiKey, apiKey != request.apiKey { return false }
         for header in headers {
-            guard let value = request.headers.first(where: { $0.name.lowercased() == header.name.lowercased() })?.value, value == header.value
+            guard let value = request.headers.first(where: { $0.name.lowercased() == header.name.lowercased() })?.value,
+                value == header.value
             else { return false }
         }
         return true
@@ -123,7 +127,10 @@ package struct RequestFacts: Sendable {
     package var model: String?
     package var prompt: String?
 
-    package init(provider: ProviderID, endpoint: Endpoint, apiKey: String, headers: [(name: String, value: String)], model: String? = nil, prompt: String? = nil) {
+    package init(
+        provider: ProviderID, endpoint: Endpoint, apiKey: String, headers: [(name: String, value: String)], model: String? = nil,
+        prompt: String? = nil
+    ) {
         self.provider = provider
         self.endpoint = endpoint
         self.apiKey = apiKey

@@ -39,7 +39,8 @@ package struct Decision: Sendable {
 
     static func plan(_ winner: Rule?, defaults: Scenario.Defaults, lifecycle: LifecycleDefaults) -> TaskPlan {
         let outcome = winner?.outcome ?? .complete
-        var timeline = winner?.timeline.map(Timeline.init(steps:))
+        var timeline =
+            winner?.timeline.map(Timeline.init(steps:))
             ?? .standard(queued: defaults.queued ?? lifecycle.queued, rendering: defaults.rendering ?? lifecycle.rendering)
         if case .fail = outcome, let last = timeline.steps.indices.last, timeline.steps[last].phase == .completed {
             timeline.steps[last].phase = .failed
@@ -157,20 +158,22 @@ package final class ScenarioBook: Sendable {
     /// The scenarios that apply to `scope` (nil: all of them), as JSON for the admin API.
     package func describe(scope: String?) -> JSON {
         state.withLock { state in
-            .array(state.loaded.filter { scope == nil || $0.scope == scope || $0.scope == nil }.map { loaded in
-                [
-                    "source": .string(loaded.scenario.source),
-                    "scope": JSON(loaded.scope),
-                    "from_command_line": .bool(loaded.fromCommandLine),
-                    "rules": .array(loaded.scenario.rules.enumerated().map { index, rule in
-                        [
-                            "name": .string(rule.name),
-                            "matched": .int(state.counters[RuleKey(scenario: loaded.id, rule: index)] ?? 0),
-                            "applied": .int(state.applied[RuleKey(scenario: loaded.id, rule: index)] ?? 0),
-                        ]
-                    }),
-                ]
-            })
+            .array(
+                state.loaded.filter { scope == nil || $0.scope == scope || $0.scope == nil }.map { loaded in
+                    [
+                        "source": .string(loaded.scenario.source),
+                        "scope": JSON(loaded.scope),
+                        "from_command_line": .bool(loaded.fromCommandLine),
+                        "rules": .array(
+                            loaded.scenario.rules.enumerated().map { index, rule in
+                                [
+                                    "name": .string(rule.name),
+                                    "matched": .int(state.counters[RuleKey(scenario: loaded.id, rule: index)] ?? 0),
+                                    "applied": .int(state.applied[RuleKey(scenario: loaded.id, rule: index)] ?? 0),
+                                ]
+                            }),
+                    ]
+                })
         }
     }
 

@@ -15,7 +15,9 @@ package enum ScenarioLoader {
         let document = try DocumentNode.parse(yaml: text, file: source)
         _ = try document.mapping(allowing: ["version", "defaults", "rules"], "a scenario mapping with version, defaults and rules")
         guard let versionNode = document["version"] else { throw document.error("a scenario needs 'version: 1'") }
-        guard try versionNode.int("the version number 1") == 1 else { throw versionNode.error("unsupported version; this VideoMock reads version 1") }
+        guard try versionNode.int("the version number 1") == 1 else {
+            throw versionNode.error("unsupported version; this VideoMock reads version 1")
+        }
         var scenario = Scenario(source: source)
         if let defaults = document["defaults"] {
             _ = try defaults.mapping(allowing: ["queued", "rendering", "expires_after"])
@@ -38,7 +40,8 @@ package enum ScenarioLoader {
         if let respond = node["respond"] { rule.respond = try reply(respond) }
         if let result = node["result"] {
             _ = try result.mapping(allowing: ["expires_after", "url"])
-            rule.result = ResultOptions(expiresAfter: try result["expires_after"]?.duration(), delivery: try result["url"]?.choice(of: ResultDelivery.self))
+            rule.result = ResultOptions(
+                expiresAfter: try result["expires_after"]?.duration(), delivery: try result["url"]?.choice(of: ResultDelivery.self))
         }
         if rule.timeline == nil, rule.outcome == nil, rule.respond == nil, rule.result == nil {
             throw node.error("rule '\(rule.name)' does nothing: give it a timeline, outcome, respond or result")
@@ -114,7 +117,8 @@ package enum ScenarioLoader {
         _ = try node.mapping(allowing: ["complete", "fail"], "complete, or { fail: { code, message } }")
         guard let fail = node["fail"] else { return .complete }
         _ = try fail.mapping(allowing: ["code", "message"], "{ code, message }")
-        return .fail(code: try fail["code"]?.string() ?? "generation_failed", message: try fail["message"]?.string() ?? "Video generation failed")
+        return .fail(
+            code: try fail["code"]?.string() ?? "generation_failed", message: try fail["message"]?.string() ?? "Video generation failed")
     }
 
     static func reply(_ node: DocumentNode) throws(DocumentError) -> Reply {

@@ -119,7 +119,9 @@ package struct TaskRecord: Sendable {
         let completedAt = step.phase.isFinal && isLast ? stepStartedAt : nil
         let failure: (code: String, message: String)?
         if step.phase == .failed, isLast {
-            if case .fail(let code, let message) = outcome { failure = (code, message) } else {
+            if case .fail(let code, let message) = outcome {
+                failure = (code, message)
+            } else {
                 failure = ("generation_failed", "Video generation failed")
             }
         } else {
