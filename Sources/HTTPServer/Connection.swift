@@ -10,7 +10,7 @@ final class Connection {
     enum State {
         case head
         case body(RequestHead, remaining: Int)
-        case chunked(RequestHead, ChunkPhase, received: [UInt8])
+        case chunked(RequestHead, ChunkedBodyDecoder)
         /// A delayed reply is pending; nothing else is read until it is sent.
         case waiting
         /// The last reply is being flushed; the connection closes once it has been.
@@ -21,8 +21,6 @@ final class Connection {
         case lingering(since: Double)
         case closed
     }
-
-    enum ChunkPhase { case size, data(Int), dataEnd, trailers }
 
     /// Stop reading more pipelined requests while this much output waits to be sent.
     static let outputHighWater = 1 << 20
@@ -112,8 +110,8 @@ final class Connection {
             case .body(let head, let remaining):
                 guard evbuffer_get_length(input) >= remaining else { return }
                 dispatch(head, body: remove(remaining))
-            case .chunked(let head, let phase, let received):
-                guard readChunks(head, phase, received) else { return }
+            case .chunked(let head, let decoder):
+                guard readChunks(head, decoder) else { return }
             case .lingering(let since):
                 evbuffer_drain(input, evbuffer_get_length(input))
                 if monotonicSeconds() - since > Connection.lingerSeconds { close() }
@@ -191,60 +189,32 @@ final class Connection {
         switch framing {
         case .none: dispatch(head, body: [])
         case .length(let length): state = .body(head, remaining: length)
-        case .chunked: state = .chunked(head, .size, received: [])
+        case .chunked:
+            state = .chunked(
+                head, ChunkedBodyDecoder(maxBodyBytes: configuration.maxBodyBytes, maxTrailerBytes: configuration.maxHeadBytes))
         }
     }
 
-    /// Advances through a chunked body; false when more bytes are needed or the connection failed.
-    private func readChunks(_ head: RequestHead, _ startPhase: ChunkPhase, _ receivedSoFar: [UInt8]) -> Bool {
-        var phase = startPhase
-        var received = receivedSoFar
-        defer { if case .chunked = state { state = .chunked(head, phase, received: received) } }
-        while true {
-            switch phase {
-            case .size:
-                guard let line = readLine(limit: 4096) else { return false }
-                let digits = line.prefix { $0 != ";" }.trimmingHTTPWhitespace()
-                guard !digits.isEmpty, digits.count <= 15, let size = Int(digits, radix: 16) else {
-                    fail(400, "malformed chunk size")
-                    return false
-                }
-                if received.count + size > configuration.maxBodyBytes {
-                    fail(413, "request body exceeds the limit of \(configuration.maxBodyBytes) bytes")
-                    return false
-                }
-                phase = size == 0 ? .trailers : .data(size)
-            case .data(let size):
-                guard evbuffer_get_length(input) >= size else { return false }
-                received.append(contentsOf: remove(size))
-                phase = .dataEnd
-            case .dataEnd:
-                guard let line = readLine(limit: 2) else { return false }
-                guard line.isEmpty else {
-                    fail(400, "malformed chunk: data longer than its size")
-                    return false
-                }
-                phase = .size
-            case .trailers:
-                guard let line = readLine(limit: configuration.maxHeadBytes) else { return false }
-                if line.isEmpty {
-                    dispatch(head, body: received)
-                    return true
-                }
-            }
+    /// Feeds what has arrived to the chunked-body decoder; false when more bytes are needed or
+    /// the connection failed.
+    private func readChunks(_ head: RequestHead, _ decoder: ChunkedBodyDecoder) -> Bool {
+        let available = evbuffer_get_length(input)
+        guard available > 0 else { return false }
+        var decoder = decoder
+        state = .waiting  // lets go of the state's copy, so the body grows in place
+        let (consumed, outcome) = decoder.feed(UnsafeBufferPointer(start: evbuffer_pullup(input, -1), count: available))
+        evbuffer_drain(input, consumed)
+        switch outcome {
+        case .needsMore:
+            state = .chunked(head, decoder)
+            return false
+        case .complete:
+            dispatch(head, body: decoder.body)
+            return true
+        case .failed(let status, let reason):
+            fail(status, reason)
+            return false
         }
-    }
-
-    /// One CRLF-terminated line, or nil when it has not fully arrived (failing the connection
-    /// when it runs past `limit`).
-    private func readLine(limit: Int) -> String? {
-        var length = 0
-        guard let line = evbuffer_readln(input, &length, EVBUFFER_EOL_CRLF) else {
-            if evbuffer_get_length(input) > limit { fail(400, "line too long in chunked body") }
-            return nil
-        }
-        defer { free(line) }
-        return String(decoding: UnsafeRawBufferPointer(start: line, count: length), as: UTF8.self)
     }
 
     private func remove(_ count: Int) -> [UInt8] {
