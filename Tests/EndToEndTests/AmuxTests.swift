@@ -63,7 +63,7 @@ struct AmuxTests {
         "errors use the documented envelope and statuses",
         arguments: [
             (#"{"prompt": "p"}"#, 400, "model", "missing_required_parameter"),
-            (#"{"model": "gpt-4o", "prompt": "p"}"#, 400, "model", "model_not_found"),
+            (#"{"model": "gpt-4o", "prompt": "p"}"#, 400, "model", "invalid_value"),
             (#"{"model": "doubao-seedance-2.0"}"#, 400, "prompt", "missing_required_parameter"),
             (#"{"model": "doubao-seedance-2.0", "prompt": "p", "duration": 20}"#, 400, "duration", "invalid_value"),
             (

@@ -79,7 +79,7 @@ struct MixrouteTests {
         let url = try #require(try server.get("/mixroute/v1/video/generations/\(id)", key: "sk-only").json["url"]?.string)
         let path = String(url.drop { $0 != "/" }.dropFirst(2).drop { $0 != "/" })
         #expect(try server.get(path, key: nil).status == 200)
-        #expect(try server.request("HEAD", path, key: nil).header("Content-Length") == String(fixture("landscape-audio.mp4").count))
+        #expect(try server.request("HEAD", path, key: nil).header("Content-Length") == String(fixture("landscape.mp4").count))
 
         let tampered = try server.get(path.replacingOccurrences(of: "expires=", with: "expires=9"), key: nil)
         #expect(tampered.status == 403)
@@ -101,7 +101,7 @@ struct MixrouteTests {
         _ = try server.get("/mixroute/v1/video/generations/\(sora)")
         let video = try server.get("/mixroute/v1/videos/\(sora)/content")
         #expect(video.status == 200)
-        #expect(video.body == fixture("portrait-audio.mp4"))
+        #expect(video.body == fixture("portrait.mp4"))
         let wan = try server.create(["model": "wanx-video-v1", "prompt": "p"], path: "/mixroute/v1/video/generations")
         #expect(try server.get("/mixroute/v1/videos/\(wan)/content").status == 400)
     }

@@ -184,7 +184,7 @@ struct ScenarioTimelineTests {
         let sora = try server.create(["model": "sora-2", "prompt": "something FORBIDDEN"])
         let soraTask = try server.get("/v1/videos/\(sora)").json
         #expect(soraTask["status"] == "failed")
-        #expect(soraTask["error"] == ["code": "content_policy_violation", "message": .string(message)])
+        #expect(soraTask["error"] == ["message": .string(message), "type": "video_generation_error", "code": "content_policy_violation"])
         let wan = try server.create(["model": "wan2.6-t2v", "prompt": "forbidden"])
         #expect(
             try server.get("/v1/videos/\(wan)").json["error"] == [

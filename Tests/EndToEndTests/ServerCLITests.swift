@@ -22,6 +22,10 @@ struct ServerCLITests {
         "bad flags exit 2 with one line saying why",
         arguments: [
             (["serve", "--port", "70000"], "--port must be from 0 to 65535"),
+            (["serve", "--port", "-1"], "--port must be from 0 to 65535, got -1"),
+            (["serve", "--time-scale", "-1"], "--time-scale must be from 0 to 1000000, got -1"),
+            (["serve", "--idle-timeout", "0"], "--idle-timeout must be more than 0 and at most 86400 seconds, got 0"),
+            (["serve", "--journal-size", "-5"], "--journal-size must be 0 (keep none) or more, got -5"),
             (["serve", "--clock", "sundial"], "--clock must be wall or manual"),
             (["serve", "--time-scale=-1"], "--time-scale must be from 0 to 1000000"),
             (["serve", "--threads", "0"], "--threads must be from 1 to 256"),

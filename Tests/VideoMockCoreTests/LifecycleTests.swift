@@ -24,7 +24,7 @@ struct LifecycleTests {
         #expect(done.phase == .completed)
         #expect(done.progress == 100)
         #expect(done.completedAt == 1005)
-        #expect(done.expiresAt == 87405.0)
+        #expect(done.expiresAt == 87400.0)
         #expect(!done.isExpired)
         #expect(task.observe(now: 87405, timeScale: 1, isPoll: false).isExpired)
     }

@@ -39,8 +39,6 @@ extension AIHubMix {
     }
 
     private func soraJSON(_ s: TaskSnapshot) -> JSON {
-        var error = JSON.null
-        if let failure = s.failure { error = ["code": .string(failure.code), "message": .string(failure.message)] }
         return [
             "id": .string(s.id),
             "object": "video",
@@ -54,8 +52,14 @@ extension AIHubMix {
             "completed_at": JSON(s.completedAt.map { Int($0) }),
             "expires_at": JSON(s.expiresAt.map { Int($0) }),
             "remixed_from_video_id": JSON(s.spec.remixOf),
-            "error": error,
+            "error": errorJSON(s.failure),
         ]
+    }
+
+    /// A failure as the FAQ shows it (`message`, `type`), with the `code` the OpenAI Video object has.
+    private func errorJSON(_ failure: TaskSnapshot.Failure?) -> JSON {
+        guard let failure else { return .null }
+        return ["message": .string(failure.message), "type": "video_generation_error", "code": .string(failure.code)]
     }
 
     private func genericJSON(_ s: TaskSnapshot, _ request: ProviderRequest) -> JSON {
@@ -71,11 +75,8 @@ extension AIHubMix {
             "width": .int(s.spec.dimensions.width),
             "height": .int(s.spec.dimensions.height),
             "url": s.phase == .completed ? .string(request.absoluteURL("/videos/\(s.id)/content")) : .null,
-            "error": .null,
+            "error": errorJSON(s.failure),
         ]
-        if let failure = s.failure {
-            object["error"] = ["message": .string(failure.message), "type": "video_generation_error", "code": .string(failure.code)]
-        }
         if let expiresAt = s.expiresAt { object["expires_at"] = .int(Int(expiresAt)) }
         return .object(object)
     }

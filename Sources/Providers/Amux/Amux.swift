@@ -7,6 +7,8 @@ import VideoMockCore
 package struct Amux: Provider {
     package let name = ProviderID.amux
     package let noun = "task"
+    /// The page's own error example: a model that is not a video model is an `invalid_value`.
+    package let unknownModelCode = "invalid_value"
     package let engine: Engine
     package let catalog: Catalog
 

@@ -13,9 +13,16 @@ package struct Mixroute: Provider {
     let links: SignedLinks
     let options: [String: MixrouteModelOptions]
 
-    static let shape = NewAPITaskShape(
-        words: [.queued: "submitted", .inProgress: "processing", .completed: "succeeded", .failed: "failed", .unknown: "processing"],
-        reportsProgress: false)
+    /// The new-api task shape; a queued task keeps the word its submit reply used
+    /// (`submitted`, or `pending` on the Veo page), so that one sequence of words is seen.
+    static let shapes = Dictionary(
+        uniqueKeysWithValues: MixrouteModelOptions.SubmitStatus.allCases.map { submitStatus in
+            let words: [TaskPhase: String] = [
+                .queued: submitStatus.rawValue, .inProgress: "processing", .completed: "succeeded", .failed: "failed",
+                .unknown: "processing",
+            ]
+            return (submitStatus, NewAPITaskShape(words: words, reportsProgress: false))
+        })
 
     package init(engine: Engine) throws(DocumentError) {
         self.engine = engine
@@ -54,11 +61,11 @@ package struct Mixroute: Provider {
         let snapshot = engine.create(provider: name, owner: request.apiKey, spec: spec, model: model, plan: request.plan) {
             options.idPrefix + engine.ids.token(length: 24)
         }
+        // The Veo page's reply carries `created_at`, the generic page's `format`.
+        let status = JSON.string(options.submitStatus.rawValue)
         switch options.submitStatus {
-        case .pending:
-            return .json(["task_id": .string(snapshot.id), "status": "pending", "created_at": .int(Int(snapshot.createdAt))])
-        case .submitted:
-            return .json(["task_id": .string(snapshot.id), "status": "submitted", "format": "mp4"])
+        case .pending: return .json(["task_id": .string(snapshot.id), "status": status, "created_at": .int(Int(snapshot.createdAt))])
+        case .submitted: return .json(["task_id": .string(snapshot.id), "status": status, "format": "mp4"])
         }
     }
 
@@ -66,7 +73,8 @@ package struct Mixroute: Provider {
         let snapshot = try task { () throws(TaskError) in
             try engine.retrieve(provider: name, owner: request.apiKey, id: request.parameter("task_id"))
         }
-        return .json(Mixroute.shape.json(snapshot, url: resultURL(snapshot, request)))
+        let shape = Mixroute.shapes[options(of: snapshot.spec.model).submitStatus]!
+        return .json(shape.json(snapshot, url: resultURL(snapshot, request)))
     }
 
     /// A data URL (Veo, by default) or a signed link that expires with the result.

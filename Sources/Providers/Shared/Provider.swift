@@ -81,12 +81,16 @@ package protocol Provider: Sendable {
     func prompt(in fields: JSONObject) -> String?
     /// The id of the task a request names in its path (default: its one path parameter).
     func taskID(in request: ProviderRequest) -> String?
+    /// The error code for a model the catalog does not have (default: `model_not_found`).
+    var unknownModelCode: String { get }
 }
 
 extension Provider {
     package func prompt(in fields: JSONObject) -> String? { fields["prompt"]?.string }
 
     package func taskID(in request: ProviderRequest) -> String? { request.http.pathParameters.values.first }
+
+    package var unknownModelCode: String { "model_not_found" }
 
     /// The OpenAI-style envelope most gateways share.
     package func render(_ error: APIError) -> HTTPResponse {
@@ -113,7 +117,7 @@ extension Provider {
             throw APIError.invalid(
                 "Unknown model '\(modelID)': it is not a video model of this API. "
                     + "Available video models: \(catalog.modelIDs.joined(separator: ", ")).",
-                param: label, code: "model_not_found")
+                param: label, code: unknownModelCode)
         }
         return model
     }

@@ -29,7 +29,7 @@ package struct Catalog: Sendable {
         for model in models {
             for (name, node) in model.attributes where !names.contains(name) {
                 let known = names.isEmpty ? "\(provider) models take none" : "known: \(names.joined(separator: ", "))"
-                throw node.error("unknown attribute '\(name)' of model \(model.id); \(known)")
+                throw node.keyError("unknown attribute '\(name)' of model \(model.id); \(known)")
             }
         }
     }

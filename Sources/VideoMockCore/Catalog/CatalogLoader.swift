@@ -14,7 +14,7 @@ enum CatalogLoader {
         "like", "description", "shape", "family", "params", "strict", "expires_after", "remix", "delete", "audio",
         "constraints", "attributes",
     ]
-    static let ruleKeys = ["as", "type", "values", "range", "default", "required", "max", "star", "marker", "prefix"]
+    static let ruleKeys = ["as", "type", "values", "range", "default", "required", "max", "star", "marker", "prefix", "fields"]
 
     static func models(in document: DocumentNode) throws(DocumentError) -> (provider: ProviderID, models: [ModelSpec]) {
         _ = try document.mapping(allowing: ["provider", "templates", "models"], "a catalog mapping")
@@ -125,7 +125,7 @@ enum CatalogLoader {
             base
             ?? ParameterRule(
                 name: name, role: name, kind: .string, values: nil, produces: [:], range: nil, defaultValue: nil,
-                required: false, max: nil, star: false, marker: nil, prefix: nil)
+                required: false, max: nil, star: false, marker: nil, prefix: nil, fields: nil)
         if let role = try node["as"]?.string() { rule.role = role }
         if let typeNode = node["type"] {
             let text = try typeNode.string()
@@ -164,6 +164,14 @@ enum CatalogLoader {
         if let starNode = node["star"] { rule.star = try starNode.bool() }
         if let markerNode = node["marker"] { rule.marker = try markerNode.string() }
         if let prefixNode = node["prefix"] { rule.prefix = try prefixNode.string() }
+        if let fieldsNode = node["fields"] {
+            guard rule.kind == .array else { throw fieldsNode.keyError("'fields' describes the items of an array: give 'type: array'") }
+            var fields: [ParameterRule] = []
+            for (field, fieldNode) in try fieldsNode.mapping("a mapping of field name to rule") {
+                fields.append(try CatalogLoader.rule(name: field, node: fieldNode, base: nil))
+            }
+            rule.fields = fields
+        }
         return rule
     }
 }

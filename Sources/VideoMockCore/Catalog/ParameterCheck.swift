@@ -83,13 +83,46 @@ extension ParameterRule {
             if let max, items.count > max {
                 throw invalid("'\(label)' has \(items.count) items; model \(model) accepts at most \(max).")
             }
-            return value
+            guard let fields else { return value }
+            var checked: [JSON] = []
+            for (index, item) in items.enumerated() {
+                checked.append(try Self.checkItem(item, fields: fields, label: "\(label)[\(index)]", model: model))
+            }
+            return .array(checked)
         case .object:
             guard value.object != nil else {
                 throw invalid("'\(label)' must be an object, got \(summary(of: value)).", .invalidType)
             }
             return value
         }
+    }
+
+    /// One array item: an object whose fields each meet their rule, required ones present,
+    /// defaults filled in, and no field the catalog does not name.
+    private static func checkItem(_ item: JSON, fields: [ParameterRule], label: String, model: String) throws(ValidationError) -> JSON {
+        let names = fields.map(\.name).joined(separator: ", ")
+        guard let object = item.object else {
+            throw ValidationError(
+                parameter: label, code: .invalidType, message: "'\(label)' must be an object with \(names), got \(summary(of: item)).")
+        }
+        var checked = JSONObject()
+        for (key, value) in object {
+            guard let field = fields.first(where: { $0.name == key }) else {
+                throw ValidationError(
+                    parameter: "\(label).\(key)", code: .unknownParameter,
+                    message: "Unsupported field '\(label).\(key)' for model \(model). Each item takes: \(names).")
+            }
+            checked[key] = try field.check(value, label: "\(label).\(key)", model: model)
+        }
+        for field in fields where checked[field.name] == nil {
+            if field.required {
+                throw ValidationError(
+                    parameter: "\(label).\(field.name)", code: .missingParameter,
+                    message: "Missing required field '\(label).\(field.name)' for model \(model).")
+            }
+            if let value = field.defaultValue { checked[field.name] = value }
+        }
+        return .object(checked)
     }
 
     /// Checks a value against `values` and `range` (either may admit it).

@@ -37,6 +37,8 @@ package struct ParameterRule: Sendable {
     package var marker: String?
     /// Strings must start with this (Sora remix ids: `video_`).
     package var prefix: String?
+    /// For arrays: each item is an object with these fields, and no others (Kling's `video_list`).
+    package var fields: [ParameterRule]?
 }
 
 /// A width and a height in pixels.

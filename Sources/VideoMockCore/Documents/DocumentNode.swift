@@ -15,6 +15,8 @@ package struct DocumentNode: Sendable {
     package let file: String
     package let line: Int
     package let column: Int
+    /// Where the key that introduced this node was written, for a node that is a mapping's value.
+    private let keyLine: Int?, keyColumn: Int?
 
     /// Parses YAML (JSON is YAML too). `file` names the source in error messages.
     package static func parse(yaml text: String, file: String) throws(DocumentError) -> DocumentNode {
@@ -30,10 +32,12 @@ package struct DocumentNode: Sendable {
         return try DocumentNode(composed, file: file)
     }
 
-    private init(_ node: Node, file: String) throws(DocumentError) {
+    private init(_ node: Node, file: String, key: Node? = nil) throws(DocumentError) {
         self.file = file
         line = node.mark?.line ?? 1
         column = node.mark?.column ?? 1
+        keyLine = key?.mark?.line
+        keyColumn = key?.mark?.column
         switch node {
         case .scalar(let scalar):
             value = .scalar(scalar.string, plain: scalar.style == .plain || scalar.style == .any)
@@ -52,7 +56,7 @@ package struct DocumentNode: Sendable {
                     throw DocumentError(
                         file: file, line: key.mark?.line ?? line, column: key.mark?.column ?? column, message: "duplicate key '\(name)'")
                 }
-                entries.append((key: name, node: try DocumentNode(item, file: file)))
+                entries.append((key: name, node: try DocumentNode(item, file: file, key: key)))
             }
             value = .mapping(entries)
         case .alias:
@@ -68,6 +72,11 @@ package struct DocumentNode: Sendable {
 
     package func error(_ message: String) -> DocumentError {
         DocumentError(file: file, line: line, column: column, message: message)
+    }
+
+    /// A complaint about the key this node is the value of, located at the key.
+    package func keyError(_ message: String) -> DocumentError {
+        DocumentError(file: file, line: keyLine ?? line, column: keyColumn ?? column, message: message)
     }
 }
 
@@ -107,7 +116,7 @@ extension DocumentNode {
         guard case .mapping(let entries) = value else { throw error("expected \(what)") }
         if let allowed {
             for entry in entries where !allowed.contains(entry.key) {
-                throw entry.node.error("unknown key '\(entry.key)'; expected one of: \(allowed.joined(separator: ", "))")
+                throw entry.node.keyError("unknown key '\(entry.key)'; expected one of: \(allowed.joined(separator: ", "))")
             }
         }
         return entries

@@ -128,7 +128,8 @@ package struct TaskRecord: Sendable {
             failure = nil
         }
         let expiresAfter = self.expiresAfter
-        let expiresAt = step.phase == .completed ? completedAt.map { $0 + expiresAfter } : nil
+        // Counted from creation, as AIHubMix's completed example shows (expires_at = created_at + 86400).
+        let expiresAt = step.phase == .completed ? completedAt.map { _ in createdAt + expiresAfter } : nil
         return TaskSnapshot(
             record: self, phase: step.phase, progress: progress, completedAt: completedAt, expiresAt: expiresAt,
             failure: failure.map { TaskSnapshot.Failure(code: $0.code, message: $0.message) },
