@@ -7,7 +7,7 @@ PORT ?= 8080
 SCENARIO ?= scenarios/happy-path.yaml
 ARGS ?=
 
-.PHONY: run test lint test-tsan test-asan fuzz build deps fixtures bench clean
+.PHONY: run install test lint test-tsan test-asan fuzz build deps fixtures bench clean
 
 # libevent (and pkg-config to find it) from the system's packages, when missing.
 deps:
@@ -25,6 +25,11 @@ build: deps
 
 run: build
 	.build/release/videomock serve --host $(HOST) --port $(PORT) --scenario $(SCENARIO) $(ARGS)
+
+# The binary and its fixtures under PREFIX (bin/ and share/videomock/), served from any directory.
+PREFIX ?= /usr/local
+install: build
+	Scripts/install.sh .build/release/videomock "$(PREFIX)"
 
 # Every test; the end-to-end ones run the release binary that `make run` serves.
 test: build

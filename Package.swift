@@ -6,6 +6,7 @@ let package = Package(
     products: [
         .executable(name: "videomock", targets: ["VideoMockCLI"]),
         .library(name: "VideoMock", targets: ["VideoMock"]),
+        .library(name: "VideoMockTesting", targets: ["VideoMockTesting"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -23,6 +24,7 @@ let package = Package(
         .target(name: "Providers", dependencies: ["VideoMockCore", "HTTPServer", "JSON"]),
         .target(name: "Admin", dependencies: ["VideoMockCore", "HTTPServer", "JSON"]),
         .target(name: "VideoMock", dependencies: ["Providers", "Admin", "HTTPServer", "VideoMockCore"]),
+        .target(name: "VideoMockTesting", dependencies: ["VideoMock"]),
         .executableTarget(
             name: "VideoMockCLI",
             dependencies: ["VideoMock", .product(name: "ArgumentParser", package: "swift-argument-parser")]

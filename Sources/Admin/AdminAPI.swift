@@ -34,10 +34,10 @@ package struct AdminAPI: Sendable {
 
     package var routes: [Route] {
         [
-            Route("GET", "/health") { _ in .json(["status": "ok"]) },
+            Route("GET", "/health") { _ in .json(["status": "ok", "version": .string(videoMockVersion)]) },
             Route("GET", "/openapi.json") { _ throws(AdminError) in try openAPIDocument() },
             Route("POST", "/reset", reset),
-            Route("GET", "/clock") { _ in clockJSON() },
+            Route("GET", "/clock") { request in clockJSON(key: request.query["api_key"]) },
             Route("POST", "/clock/advance", advance),
             Route("POST", "/clock/set", setClock),
             Route("GET", "/scenarios", scenarios),
@@ -74,29 +74,40 @@ package struct AdminAPI: Sendable {
         return .json(["status": "ok"])
     }
 
-    func clockJSON() -> HTTPResponse {
-        .json([
-            "mode": .string(engine.clock.mode.rawValue), "now": .double(engine.clock.now()), "time_scale": .double(engine.clock.timeScale),
-        ])
+    /// The clock as `key` (nil: the server) sees it.
+    func clockJSON(key: String?) -> HTTPResponse {
+        var clock: JSONObject = [
+            "mode": .string(engine.clock.mode.rawValue), "now": .double(engine.clock.now(for: key)),
+            "time_scale": .double(engine.clock.timeScale),
+        ]
+        if let key {
+            clock["api_key"] = .string(key)
+            clock["offset"] = .double(engine.clock.offset(for: key))
+        }
+        return .json(.object(clock))
     }
 
+    /// Moves the server's clock, or with `?api_key=K` only that key's.
     func advance(_ request: HTTPRequest) throws(AdminError) -> HTTPResponse {
+        let key = request.query["api_key"]
         let seconds = try number("seconds", in: request, example: #"{"seconds": 60}"#)
         guard seconds >= 0 else { throw AdminError(400, "'seconds' must be zero or more: the clock only moves forward.") }
-        guard engine.clock.now() + seconds <= Clock.latest else {
+        guard engine.clock.now(for: key) + seconds <= Clock.latest else {
             throw AdminError(400, "'seconds' would move the clock past the year 5000.")
         }
-        engine.clock.advance(by: seconds)
-        return clockJSON()
+        engine.clock.advance(by: seconds, for: key)
+        return clockJSON(key: key)
     }
 
+    /// Sets the server's clock, or with `?api_key=K` only that key's.
     func setClock(_ request: HTTPRequest) throws(AdminError) -> HTTPResponse {
+        let key = request.query["api_key"]
         let now = try number("now", in: request, example: #"{"now": 1767225600}"#)
         guard now >= 0, now <= Clock.latest else {
             throw AdminError(400, "'now' must be a Unix time in seconds, from 0 to \(Int(Clock.latest)).")
         }
-        engine.clock.set(to: now)
-        return clockJSON()
+        engine.clock.set(to: now, for: key)
+        return clockJSON(key: key)
     }
 
     // MARK: Scenarios

@@ -4,8 +4,8 @@ import Glibc
 /// One client connection, owned by the event loop thread that accepted it.
 ///
 /// Reads requests one after another from the socket (pipelined ones included), hands each to
-/// the handler and writes the replies in order. The object keeps itself alive (a retained
-/// `Unmanaged` reference is the bufferevent's context) until `close()`.
+/// the handler and writes the replies in order. Its loop keeps it until `close()`; libevent's
+/// callbacks reach it through an unretained reference.
 final class Connection {
     enum State {
         case head
@@ -43,7 +43,7 @@ final class Connection {
     var configuration: HTTPServerConfiguration { loop.configuration }
 
     func start() {
-        let context = Unmanaged.passRetained(self).toOpaque()
+        let context = Unmanaged.passUnretained(self).toOpaque()
         bufferevent_setcb(bev, nil, connectionWrite, connectionEvent, context)
         var timeout = timeval(seconds: configuration.idleTimeoutSeconds)
         bufferevent_set_timeouts(bev, nil, &timeout)
@@ -55,6 +55,12 @@ final class Connection {
     }
 
     /// Reads again, dropping the connection after `seconds` (default: the idle timeout) of silence.
+    /// Between requests, with nothing received or left to send: safe to close at a stop.
+    var isIdle: Bool {
+        guard case .head = state else { return false }
+        return evbuffer_get_length(input) == 0 && evbuffer_get_length(output) == 0
+    }
+
     func resumeReading(timeout seconds: Double? = nil) {
         var timeout = timeval(seconds: seconds ?? configuration.idleTimeoutSeconds)
         event_add(readEvent, &timeout)
@@ -255,7 +261,7 @@ final class Connection {
         state = .closed
         if let readEvent { event_free(readEvent) }
         bufferevent_free(bev)
-        Unmanaged.passUnretained(self).release()
+        loop.closed(self)
     }
 }
 

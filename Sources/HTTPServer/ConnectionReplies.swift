@@ -8,7 +8,7 @@ extension Connection {
     func dispatch(_ head: RequestHead, body: [UInt8]) {
         let request = HTTPRequest(method: head.method, target: head.target, version: head.version, headers: head.headers, body: body)
         let response = loop.handler.respond(to: request)
-        let keepAlive = head.keepAlive && !response.closeConnection
+        let keepAlive = head.keepAlive && !response.closeConnection && !loop.isDraining
         let isHead = head.method == "HEAD"
         if response.delayMilliseconds > 0 {
             state = .waiting
@@ -16,7 +16,7 @@ extension Connection {
             loop.after(milliseconds: response.delayMilliseconds) { [self] in
                 guard case .waiting = state else { return }
                 state = .head
-                send(response, isHead: isHead, keepAlive: keepAlive)
+                send(response, isHead: isHead, keepAlive: keepAlive && !loop.isDraining)
                 if case .head = state {
                     resumeReading()
                     readable()

@@ -2,7 +2,8 @@ import CLibevent
 import Glibc
 
 /// One thread's libevent `event_base`, accepting from its own copy of the listening socket.
-/// Everything it owns is used only on its thread.
+/// Everything it owns is used only on its thread, except `stopHandle`, which other threads use
+/// to ask it to drain and stop.
 final class EventLoop {
     let base: OpaquePointer
     let handler: any HTTPHandler
@@ -11,6 +12,15 @@ final class EventLoop {
     private var listener: OpaquePointer?
     /// Files served, kept open for the life of the loop (they are read-only fixtures).
     private var openFiles: [String: Int32] = [:]
+    /// Open connections; each also keeps itself alive until it closes.
+    private var connections: [ObjectIdentifier: Connection] = [:]
+    /// Scheduled actions (scripted delays), owned here so that a stop can free them.
+    private var timers: [ObjectIdentifier: TimerAction] = [:]
+    /// Set once a stop was asked for: no new connections, no keep-alive after the current reply.
+    private(set) var isDraining = false
+    private var stopEvent: OpaquePointer?
+    /// How long a drain waits for replies in progress; set by `Handle.requestStop`.
+    private var grace = 0.0
 
     init(listeningSocket: Int32, handler: any HTTPHandler, configuration: HTTPServerConfiguration) {
         // A precise clock: libevent's default coarse one can fire a scripted delay a few ms early.
@@ -25,21 +35,35 @@ final class EventLoop {
         listener = evconnlistener_new(
             base, acceptConnection, context, UInt32(LEV_OPT_CLOSE_ON_FREE | LEV_OPT_CLOSE_ON_EXEC), -1, listeningSocket)
         guard listener != nil else { fatalError("evconnlistener_new failed: errno \(errno)") }
+        stopEvent = event_new(base, -1, 0, stopRequested, context)
     }
 
-    /// Runs the loop on the calling thread until the process ends.
+    /// Runs the loop on the calling thread until it is stopped, then frees everything it holds.
     func run() {
         event_base_dispatch(base)
+        tearDown()
     }
 
     func accept(_ fd: Int32) {
+        guard !isDraining else {
+            Glibc.close(fd)
+            return
+        }
         var one: Int32 = 1
         setsockopt(fd, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
         guard let bev = bufferevent_socket_new(base, fd, Int32(BEV_OPT_CLOSE_ON_FREE.rawValue)) else {
             Glibc.close(fd)
             return
         }
-        Connection(bev: bev, loop: self).start()
+        let connection = Connection(bev: bev, loop: self)
+        connections[ObjectIdentifier(connection)] = connection
+        connection.start()
+    }
+
+    /// A connection closed: forget it, and end the loop if it was the last one of a drain.
+    func closed(_ connection: Connection) {
+        connections[ObjectIdentifier(connection)] = nil
+        if isDraining, connections.isEmpty { event_base_loopbreak(base) }
     }
 
     /// A descriptor for reading `path`, opened once per loop.
@@ -53,24 +77,96 @@ final class EventLoop {
 
     /// Runs `action` on this loop after `milliseconds`.
     func after(milliseconds: Int, _ action: @escaping () -> Void) {
-        let box = Unmanaged.passRetained(TimerAction(action)).toOpaque()
+        let timer = TimerAction(loop: self, action: action)
+        guard let event = event_new(base, -1, 0, runTimerAction, Unmanaged.passUnretained(timer).toOpaque()) else { return }
+        timer.event = event
+        timers[ObjectIdentifier(timer)] = timer
         var delay = timeval(seconds: Double(milliseconds) / 1000)
         // Timers count from the loop's cached time, which lags by whatever this turn of the loop
         // has done so far: refresh it so the delay is never shorter than asked.
         event_base_update_cache_time(base)
-        event_base_once(base, -1, Int16(EV_TIMEOUT), runTimerAction, box, &delay)
+        event_add(event, &delay)
+    }
+
+    fileprivate func fire(_ timer: TimerAction) {
+        timers[ObjectIdentifier(timer)] = nil
+        event_free(timer.event)
+        timer.action()
+    }
+
+    // MARK: Stopping
+
+    /// On the loop's thread: stop accepting, close idle connections, let the others finish
+    /// their replies for up to `grace` seconds.
+    fileprivate func drain() {
+        guard !isDraining else { return }
+        isDraining = true
+        if let listener { evconnlistener_free(listener) }
+        listener = nil
+        for connection in Array(connections.values) where connection.isIdle { connection.close() }
+        if connections.isEmpty {
+            event_base_loopbreak(base)
+            return
+        }
+        after(milliseconds: Int(grace * 1000)) { [self] in
+            for connection in Array(connections.values) { connection.close() }
+            event_base_loopbreak(base)
+        }
+    }
+
+    private func tearDown() {
+        for connection in Array(connections.values) { connection.close() }
+        for timer in timers.values { event_free(timer.event) }
+        timers = [:]
+        for fd in openFiles.values { Glibc.close(fd) }
+        openFiles = [:]
+        if let listener { evconnlistener_free(listener) }
+        listener = nil
+        if let stopEvent { event_free(stopEvent) }
+        stopEvent = nil
+        event_base_free(base)
+    }
+
+    /// Carries a loop to the thread that runs it, and lets other threads ask it to stop.
+    final class Handle: @unchecked Sendable {
+        // Safe to share: the loop is used only by the thread that runs it, except here in
+        // `requestStop`, which writes `grace` and then calls `event_active`. That call is
+        // thread-safe once `evthread_use_pthreads()` has run (HTTPServer.init calls it), and its
+        // lock orders the write before the loop thread reads `grace`. The loop frees the event
+        // only after it stopped; `HTTPServer` asks once and joins the thread before letting go.
+        private let loop: EventLoop
+
+        init(_ loop: EventLoop) { self.loop = loop }
+
+        func run() { loop.run() }
+
+        func requestStop(grace: Double) {
+            loop.grace = grace
+            event_active(loop.stopEvent, Int32(EV_READ), 0)
+        }
     }
 }
 
 private final class TimerAction {
+    unowned let loop: EventLoop
     let action: () -> Void
-    init(_ action: @escaping () -> Void) { self.action = action }
+    var event: OpaquePointer?
+
+    init(loop: EventLoop, action: @escaping () -> Void) {
+        self.loop = loop
+        self.action = action
+    }
 }
 
 private let runTimerAction: event_callback_fn = { _, _, context in
-    Unmanaged<TimerAction>.fromOpaque(context!).takeRetainedValue().action()
+    let timer = Unmanaged<TimerAction>.fromOpaque(context!).takeUnretainedValue()
+    timer.loop.fire(timer)
 }
 
 private let acceptConnection: evconnlistener_cb = { _, fd, _, _, context in
     Unmanaged<EventLoop>.fromOpaque(context!).takeUnretainedValue().accept(fd)
+}
+
+private let stopRequested: event_callback_fn = { _, _, context in
+    Unmanaged<EventLoop>.fromOpaque(context!).takeUnretainedValue().drain()
 }

@@ -1,5 +1,6 @@
 import CLibevent
 import Glibc
+import Synchronization
 
 /// Why the server could not start listening.
 package struct HTTPServerError: Error, CustomStringConvertible {
@@ -14,6 +15,8 @@ package final class HTTPServer: Sendable {
     private let socket: Int32
     private let handler: any HTTPHandler
     private let configuration: HTTPServerConfiguration
+    /// The running loops and their threads, and whether the listening socket is still open.
+    private let state = Mutex<(loops: [(loop: EventLoop.Handle, thread: pthread_t)], isOpen: Bool)>(([], true))
 
     /// Binds and listens; no request is served before `start`.
     package init(host: String, port: Int, configuration: HTTPServerConfiguration, handler: any HTTPHandler) throws {
@@ -28,13 +31,27 @@ package final class HTTPServer: Sendable {
 
     /// Starts `threads` event loops in background threads and returns.
     package func start(threads: Int) {
-        for _ in 0..<max(1, threads) {
-            let fd = dup(socket)
-            let handler = handler, configuration = configuration
-            startThread {
-                EventLoop(listeningSocket: fd, handler: handler, configuration: configuration).run()
+        state.withLock { state in
+            guard state.isOpen else { return }
+            for _ in 0..<max(1, threads) {
+                let loop = EventLoop.Handle(EventLoop(listeningSocket: dup(socket), handler: handler, configuration: configuration))
+                state.loops.append((loop, startThread { loop.run() }))
             }
         }
+    }
+
+    /// Stops accepting, closes idle connections, lets requests already read get their replies
+    /// (scripted delays included) for up to `grace` seconds, closes what is left, waits for every
+    /// loop thread to end and closes the listening socket. Later calls do nothing.
+    package func shutdown(grace: Double) {
+        let (loops, wasOpen) = state.withLock { state in
+            defer { state = ([], false) }
+            return (state.loops, state.isOpen)
+        }
+        guard wasOpen else { return }
+        for entry in loops { entry.loop.requestStop(grace: grace) }
+        for entry in loops { pthread_join(entry.thread, nil) }
+        Glibc.close(socket)
     }
 
     private static func listen(host: String, port: Int) throws -> (Int32, Int) {
@@ -85,8 +102,8 @@ package final class HTTPServer: Sendable {
     }
 }
 
-/// Runs `body` on a new detached POSIX thread.
-func startThread(_ body: @escaping @Sendable () -> Void) {
+/// Runs `body` on a new POSIX thread, to be joined.
+func startThread(_ body: @escaping @Sendable () -> Void) -> pthread_t {
     final class Box: Sendable {
         let body: @Sendable () -> Void
         init(_ body: @escaping @Sendable () -> Void) { self.body = body }
@@ -100,5 +117,5 @@ func startThread(_ body: @escaping @Sendable () -> Void) {
             return nil
         }, context)
     precondition(status == 0, "pthread_create failed: \(status)")
-    pthread_detach(thread)
+    return thread
 }

@@ -40,8 +40,13 @@ public struct Configuration: Sendable {
     public var bareProvider = Provider.aihubmix
     /// Scenario files, their rules consulted in this order.
     public var scenarioFiles: [String] = []
+    /// Scenarios given as YAML (or JSON) text, consulted after the files.
+    public var scenarioTexts: [String] = []
     /// How many requests the journal keeps; 0 keeps none.
     public var journalSize = 10_000
+    /// How long a stop waits for replies in progress (scripted delays included) before it
+    /// closes their connections.
+    public var shutdownGraceSeconds = 5.0
     /// When set, `/__admin` requires `Authorization: Bearer TOKEN` (or `X-Admin-Token: TOKEN`).
     public var adminToken: String?
 
@@ -62,6 +67,9 @@ public struct Configuration: Sendable {
         if apiKeys.contains(where: \.isEmpty) { throw refuse("api-key", "must not be empty") }
         guard journalSize >= 0 else { throw refuse("journal-size", "must be 0 (keep none) or more, got \(journalSize)") }
         if adminToken?.isEmpty == true { throw refuse("admin-token", "must not be empty") }
+        guard shutdownGraceSeconds >= 0, shutdownGraceSeconds <= 3600 else {
+            throw refuse("shutdown-grace", "must be from 0 to 3600 seconds, got \(Self.format(shutdownGraceSeconds))")
+        }
     }
 
     /// `2` rather than `2.0`, `0.5` as it is.

@@ -123,11 +123,13 @@ final class RequestPipeline: HTTPHandler {
         _ request: HTTPRequest, _ response: HTTPResponse, provider: ProviderID? = nil, endpoint: Endpoint? = nil, apiKey: String? = nil,
         rule: String? = nil
     ) -> HTTPResponse {
+        let key = apiKey ?? request.bearerToken
         engine.journal.record(
             JournalEntry(
-                time: engine.clock.now(), method: request.method, path: String(request.path), query: request.queryString.map(String.init),
-                provider: provider, endpoint: endpoint, apiKey: apiKey ?? request.bearerToken, headers: request.headers.fields,
-                body: request.body, bodyLimit: engine.journal.bodyLimit, status: response.status, rule: rule))
+                time: engine.clock.now(for: key), method: request.method, path: String(request.path),
+                query: request.queryString.map(String.init), provider: provider, endpoint: endpoint, apiKey: key,
+                headers: request.headers.fields, body: request.body, bodyLimit: engine.journal.bodyLimit, status: response.status,
+                rule: rule))
         return response
     }
 

@@ -27,6 +27,9 @@ struct Startup {
             let media = try MediaLibrary(fixturesDirectory: fixtures)
             var scenarios: [Scenario] = []
             for file in configuration.scenarioFiles { scenarios.append(try ScenarioLoader.load(file: file)) }
+            for (index, text) in configuration.scenarioTexts.enumerated() {
+                scenarios.append(try ScenarioLoader.parse(text, source: "scenario text \(index + 1)"))
+            }
             engine = Engine(
                 clock: Clock(mode: configuration.clock.mode, timeScale: configuration.timeScale), catalogs: catalogs, media: media,
                 ids: IDGenerator(seed: configuration.seed), scenarios: scenarios, journal: Journal(capacity: configuration.journalSize))

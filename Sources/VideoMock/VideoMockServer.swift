@@ -2,14 +2,20 @@ import Glibc
 import HTTPServer
 import VideoMockCore
 
-/// A running VideoMock server: everything loaded, listening, and serving on its own threads.
+/// A running VideoMock server: everything loaded, listening, and serving on its own threads
+/// until `stop()`.
 public final class VideoMockServer: Sendable {
+    /// This build's version (`videomock --version`).
+    public static let version = videoMockVersion
+
     let pipeline: RequestPipeline
     let http: HTTPServer
+    private let shutdownGrace: Double
 
     /// Validates the configuration, loads everything, binds and starts serving.
     public init(configuration: Configuration) throws(StartupError) {
         let startup = try Startup(configuration)
+        shutdownGrace = configuration.shutdownGraceSeconds
         pipeline = RequestPipeline(startup, configuration: configuration)
         do {
             http = try HTTPServer(
@@ -22,6 +28,13 @@ public final class VideoMockServer: Sendable {
         http.start(threads: configuration.threads ?? availableCores())
     }
 
+    /// Stops accepting, lets requests already read get their replies for up to the shutdown
+    /// grace, closes every connection, and returns once every thread has ended. Calling it again
+    /// does nothing.
+    public func stop() {
+        http.shutdown(grace: shutdownGrace)
+    }
+
     /// The bound port (the one the system picked when 0 was asked for).
     public var port: Int { http.port }
 
@@ -29,6 +42,11 @@ public final class VideoMockServer: Sendable {
     public var url: String {
         let host = http.host.contains(":") ? "[\(http.host)]" : http.host
         return "http://\(host):\(http.port)"
+    }
+
+    /// Where a client of `provider` points its base URL: `http://HOST:PORT/aihubmix/v1`.
+    public func baseURL(_ provider: Configuration.Provider) -> String {
+        "\(url)/\(provider.rawValue)/v1"
     }
 }
 

@@ -7,6 +7,7 @@ struct VideoMockCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "videomock",
         abstract: "A local test double for AI video-generation gateways (AIHubMix, Mixroute, Amux).",
+        version: VideoMockServer.version,
         subcommands: [Serve.self],
         defaultSubcommand: Serve.self)
 
@@ -83,6 +84,11 @@ struct Serve: ParsableCommand {
     @Option(name: .customLong("admin-token"), help: "Require this token (Authorization: Bearer or X-Admin-Token) on /__admin.")
     var adminToken: String?
 
+    @Option(
+        name: .customLong("shutdown-grace"), parsing: .unconditional,
+        help: "Seconds a stop (SIGTERM, SIGINT) waits for replies in progress before closing their connections.")
+    var shutdownGrace = defaults.shutdownGraceSeconds
+
     /// The configuration the flags describe, checked as the library checks it.
     func makeConfiguration() throws -> Configuration {
         var configuration = Configuration()
@@ -108,6 +114,7 @@ struct Serve: ParsableCommand {
         configuration.scenarioFiles = scenarios
         configuration.journalSize = journalSize
         configuration.adminToken = adminToken
+        configuration.shutdownGraceSeconds = shutdownGrace
         do { try configuration.validate() } catch { throw ValidationError(error.description) }
         return configuration
     }
@@ -136,7 +143,8 @@ struct Serve: ParsableCommand {
 
         var received: Int32 = 0
         sigwait(&signals, &received)
-        // Nothing is left to flush or release: leave at once, skipping at-exit work.
+        // Replies in progress finish (up to the grace); then nothing is left to release.
+        server.stop()
         fflush(nil)
         _exit(0)
     }

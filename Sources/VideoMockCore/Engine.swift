@@ -59,7 +59,7 @@ package final class Engine: Sendable {
     package func create(provider: ProviderID, owner: String, spec: TaskSpec, model: ModelSpec, plan: SharedPlan?, makeID: () -> String)
         -> TaskSnapshot
     {
-        let now = clock.now()
+        let now = clock.now(for: owner)
         let plan = plan ?? scenarios.basePlan
         let expiresAfter = plan.plan.expiresAfter ?? model.expiresAfter
         while true {
@@ -69,20 +69,25 @@ package final class Engine: Sendable {
                     id: id, provider: provider, owner: owner, sequence: sequence, spec: spec, createdAt: now, plan: plan,
                     expiresAfter: expiresAfter)
             }
-            if var record = inserted {
-                // The creation reply shows the first step, even when a zero time scale skips it on reads.
-                return record.observe(now: now, timeScale: clock.timeScale == 0 ? 1 : clock.timeScale, isPoll: false)
-            }
+            guard var record = inserted else { continue }
+            // The creation reply shows the first step, even when a zero time scale skips it on
+            // reads; its advice on when to look again is then what the clock implies: at once.
+            var snapshot = record.observe(now: now, timeScale: clock.timeScale == 0 ? 1 : clock.timeScale, isPoll: false)
+            if clock.timeScale == 0 { snapshot.secondsUntilChange = 0 }
+            return snapshot
         }
+    }
+
+    /// The task as it stands on its owner's clock; a status read (`isPoll`) counts as a poll.
+    private func observe(_ record: inout TaskRecord, isPoll: Bool = false) -> TaskSnapshot {
+        record.observe(now: clock.now(for: record.owner), timeScale: clock.timeScale, isPoll: isPoll)
     }
 
     /// The task now; a status read counts as a poll.
     package func retrieve(provider: ProviderID, owner: String, id: String, isPoll: Bool = true) throws(TaskError) -> TaskSnapshot {
-        let now = clock.now(), scale = clock.timeScale
-        guard
-            let snapshot = store.update(
-                id: id, provider: provider, owner: owner, { $0.observe(now: now, timeScale: scale, isPoll: isPoll) })
-        else { throw .notFound(id: id) }
+        guard let snapshot = store.update(id: id, provider: provider, owner: owner, { observe(&$0, isPoll: isPoll) }) else {
+            throw .notFound(id: id)
+        }
         return snapshot
     }
 
@@ -90,22 +95,18 @@ package final class Engine: Sendable {
     package func list(provider: ProviderID, owner: String, after: String?, limit: Int, ascending: Bool) -> (
         tasks: [TaskSnapshot], hasMore: Bool
     )? {
-        let now = clock.now(), scale = clock.timeScale
-        return store.list(provider: provider, owner: owner, after: after, limit: limit, ascending: ascending) {
-            $0.observe(now: now, timeScale: scale, isPoll: false)
-        }
+        store.list(provider: provider, owner: owner, after: after, limit: limit, ascending: ascending) { observe(&$0) }
     }
 
     /// Deletes a task, unless its model has no delete.
     package func delete(provider: ProviderID, owner: String, id: String) throws(TaskError) -> TaskSnapshot {
-        let now = clock.now(), scale = clock.timeScale
         let catalog = catalogs[provider]
         let result: Result<TaskSnapshot, TaskError>? = store.update(id: id, provider: provider, owner: owner) { record in
             if let model = catalog.model(record.spec.model), !model.supportsDelete {
                 return .failure(.notSupported("Model \(model.id) has no delete endpoint; \(model.id) tasks cannot be deleted."))
             }
-            let snapshot = record.observe(now: now, timeScale: scale, isPoll: false)
-            record.deletedAt = now
+            let snapshot = observe(&record)
+            record.deletedAt = clock.now(for: record.owner)
             return .success(snapshot)
         }
         guard let result else { throw .notFound(id: id) }
@@ -122,10 +123,7 @@ package final class Engine: Sendable {
 
     /// The completed, unexpired task, or why it is not.
     package func ready(provider: ProviderID, owner: String?, id: String) throws(TaskError) -> TaskSnapshot {
-        let now = clock.now(), scale = clock.timeScale
-        guard
-            let snapshot = store.update(id: id, provider: provider, owner: owner, { $0.observe(now: now, timeScale: scale, isPoll: false) })
-        else { throw .notFound(id: id) }
+        guard let snapshot = store.update(id: id, provider: provider, owner: owner, { observe(&$0) }) else { throw .notFound(id: id) }
         switch snapshot.phase {
         case .completed:
             if snapshot.isExpired, let expiresAt = snapshot.expiresAt { throw .expired(at: expiresAt) }
@@ -144,39 +142,33 @@ package final class Engine: Sendable {
 
     /// Every task (of one key, or all), oldest first, as it stands now.
     package func tasks(owner: String?) -> [TaskSnapshot] {
-        let now = clock.now(), scale = clock.timeScale
-        return store.all(owner: owner) { $0.observe(now: now, timeScale: scale, isPoll: false) }
+        store.all(owner: owner) { observe(&$0) }
     }
 
     /// One task, whoever owns it, without counting as a read.
     package func task(id: String) throws(TaskError) -> TaskSnapshot {
-        let now = clock.now(), scale = clock.timeScale
-        guard let snapshot = store.update(id: id, provider: nil, owner: nil, { $0.observe(now: now, timeScale: scale, isPoll: false) })
-        else { throw .notFound(id: id) }
+        guard let snapshot = store.update(id: id, provider: nil, owner: nil, { observe(&$0) }) else { throw .notFound(id: id) }
         return snapshot
     }
 
-    /// Ends a task now with `outcome`.
+    /// Ends a task now (on its owner's clock) with `outcome`.
     package func force(id: String, _ outcome: Outcome) throws(TaskError) -> TaskSnapshot {
-        let now = clock.now(), scale = clock.timeScale
         let snapshot = store.update(id: id, provider: nil, owner: nil) { record in
-            record.force(outcome, now: now)
-            return record.observe(now: now, timeScale: scale, isPoll: false)
+            record.force(outcome, now: clock.now(for: record.owner))
+            return observe(&record)
         }
         guard let snapshot else { throw .notFound(id: id) }
         return snapshot
     }
 
     /// Back to a fresh start: tasks, journal, rule counters and scenarios loaded over the admin
-    /// API go, and the clock returns to its start. With `apiKey`, only that key's tasks, journal
-    /// and scenarios go, and the clock and counters stay.
+    /// API go, and every clock returns to the server's start. With `apiKey`, only that key's
+    /// tasks, journal and scenarios go, and its clock returns to the server's time.
     package func reset(apiKey: String? = nil) {
         store.removeAll(owner: apiKey)
         journal.clear(apiKey: apiKey)
         scenarios.clear(scope: apiKey)
-        if apiKey == nil {
-            scenarios.resetCounters()
-            clock.reset()
-        }
+        clock.reset(for: apiKey)
+        if apiKey == nil { scenarios.resetCounters() }
     }
 }

@@ -114,15 +114,15 @@ package struct Mixroute: Provider {
     /// `/mixroute/files/{id}.mp4?expires=...&signature=...`, answered like an object store.
     func signedDownload(_ request: ProviderRequest) -> HTTPResponse {
         let query = request.http.query
-        switch links.verify(
-            file: request.parameter("file"), expires: query["expires"], signature: query["signature"], now: engine.clock.now())
-        {
+        switch links.verify(file: request.parameter("file"), expires: query["expires"], signature: query["signature"]) {
         case .failure(let refusal):
             return SignedLinks.objectStoreError(refusal)
         case .success(let id):
-            do {
+            do throws(TaskError) {
                 let file = try engine.content(provider: name, owner: nil, id: id, variant: .video)
                 return .file(path: file.path, size: file.size, contentType: file.contentType, range: request.http.headers["Range"])
+            } catch .expired {
+                return SignedLinks.objectStoreError(.expired)
             } catch {
                 return SignedLinks.objectStoreError(.missing)
             }

@@ -1,0 +1,162 @@
+import Foundation
+import JSON
+import Synchronization
+import Testing
+
+@Suite("Stopping, versions and installing")
+struct LifecycleOfTheServerTests {
+    /// Sends `GET path` on its own thread and returns a way to wait for its result.
+    func inBackground(_ server: ServerProcess, _ path: String) -> () -> Result<HTTPResult, any Error> {
+        let result = Mutex<Result<HTTPResult, any Error>?>(nil)
+        let done = DispatchSemaphore(value: 0)
+        let port = server.port
+        Thread {
+            let answer = Result { try HTTPConnection(port: port).send("GET", path, headers: [("Authorization", "Bearer sk-test")]) }
+            result.withLock { $0 = answer }
+            done.signal()
+        }.start()
+        return {
+            done.wait()
+            return result.withLock { $0! }
+        }
+    }
+
+    func waitForExit(_ server: ServerProcess, within seconds: Double) -> Bool {
+        let deadline = Date().addingTimeInterval(seconds)
+        while server.process.isRunning && Date() < deadline { usleep(10_000) }
+        return !server.process.isRunning
+    }
+
+    @Test("SIGTERM lets a reply in flight arrive whole, then exits 0")
+    func gracefulStop() throws {
+        let server = try ServerProcess(["--scenario", "\(root)/scenarios/slow-upstream.yaml"])
+        let reply = inBackground(server, "/v1/videos/video_nothing")
+        usleep(300_000)  // the request is in, its 2 s delay running
+        kill(server.process.processIdentifier, SIGTERM)
+        let answer = try reply().get()
+        #expect(answer.status == 404)
+        #expect(answer.error["code"] == "not_found")
+        #expect(waitForExit(server, within: 3))
+        #expect(server.process.terminationStatus == 0)
+    }
+
+    @Test("a reply that would outlast --shutdown-grace is cut when the grace ends")
+    func graceEnds() throws {
+        let server = try ServerProcess(["--scenario", "\(root)/scenarios/slow-upstream.yaml", "--shutdown-grace", "0.3"])
+        let reply = inBackground(server, "/v1/videos/video_nothing")
+        usleep(200_000)
+        let stopped = Date()
+        kill(server.process.processIdentifier, SIGTERM)
+        #expect(throws: (any Error).self) { try reply().get() }
+        #expect(waitForExit(server, within: 2))
+        #expect(Date().timeIntervalSince(stopped) < 1.5)
+        #expect(server.process.terminationStatus == 0)
+    }
+
+    @Test("videomock --version prints the version the health check reports")
+    func version() throws {
+        let process = Process()
+        process.executableURL = ServerProcess.binary
+        process.arguments = ["--version"]
+        let out = Pipe()
+        process.standardOutput = out
+        try process.run()
+        process.waitUntilExit()
+        let printed = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(process.terminationStatus == 0)
+        #expect(printed.split(separator: ".").count == 3, "a semantic version, got '\(printed)'")
+        let health = try ServerProcess().get("/__admin/health", key: nil).json
+        #expect(health == ["status": "ok", "version": .string(printed)])
+    }
+
+    @Test("installed into a prefix, it serves from any directory")
+    func install() throws {
+        let prefix = FileManager.default.temporaryDirectory.appendingPathComponent("videomock-prefix-\(UUID())")
+        defer { try? FileManager.default.removeItem(at: prefix) }
+        let installer = Process()
+        installer.executableURL = URL(fileURLWithPath: "\(root)/Scripts/install.sh")
+        installer.arguments = [ServerProcess.binary.path, prefix.path]
+        installer.standardOutput = FileHandle.nullDevice
+        try installer.run()
+        installer.waitUntilExit()
+        #expect(installer.terminationStatus == 0)
+
+        let server = Process()
+        server.executableURL = prefix.appendingPathComponent("bin/videomock")
+        server.arguments = ["serve", "--port", "0", "--time-scale", "0"]
+        server.currentDirectoryURL = URL(fileURLWithPath: "/")
+        server.environment = [:]
+        let out = Pipe()
+        server.standardOutput = out
+        try server.run()
+        defer {
+            server.terminate()
+            server.waitUntilExit()
+        }
+        let line = try #require(ServerProcess.readLine(out.fileHandleForReading, timeout: 10))
+        let port = try #require(Int(line.split(separator: ":").last ?? ""))
+        let connection = try HTTPConnection(port: port)
+        let body: [UInt8] = Array(#"{"model": "sora-2", "prompt": "p"}"#.utf8)
+        let created = try connection.send(
+            "POST", "/v1/videos", headers: [("Authorization", "Bearer k"), ("Content-Type", "application/json")], body: body)
+        let id = try #require(created.json["id"]?.string)
+        let video = try connection.send("GET", "/v1/videos/\(id)/content", headers: [("Authorization", "Bearer k")])
+        #expect(video.status == 200)
+        #expect(video.header("Content-Type") == "video/mp4")
+    }
+}
+
+@Suite("A clock per key")
+struct KeyClockTests {
+    @Test("advancing one key's clock moves its tasks and nobody else's")
+    func independentKeys() throws {
+        let server = try ServerProcess(["--clock", "manual"])
+        let a = try server.create(["model": "sora-2", "prompt": "p"], key: "sk-a")
+        let b = try server.create(["model": "sora-2", "prompt": "p"], key: "sk-b")
+        let moved = try server.post("/__admin/clock/advance?api_key=sk-a", json: ["seconds": 10], key: nil)
+        #expect(moved.json["offset"]?.number == 10)
+        #expect(moved.json["api_key"] == "sk-a")
+        #expect(try server.get("/v1/videos/\(a)", key: "sk-a").json["status"] == "completed")
+        #expect(try server.get("/v1/videos/\(b)", key: "sk-b").json["status"] == "queued")
+        #expect(try server.get("/v1/videos/\(a)/content", key: "sk-a").status == 200)
+        #expect(try server.get("/v1/videos/\(b)/content", key: "sk-b").status == 400)
+
+        let server0 = try #require(try server.get("/__admin/clock", key: nil).json["now"]?.number)
+        let clockA = try #require(try server.get("/__admin/clock?api_key=sk-a", key: nil).json["now"]?.number)
+        #expect(clockA == server0 + 10)
+    }
+
+    @Test("expiry and signed links follow the owner's clock; reset brings the key back to the server's time")
+    func expiryAndReset() throws {
+        let server = try ServerProcess(["--clock", "manual"])
+        let id = try server.create(["model": "sora-2", "prompt": "p"], path: "/mixroute/v1/video/generations", key: "sk-a")
+        try server.advance(seconds: 10)
+        let url = try #require(try server.get("/mixroute/v1/video/generations/\(id)", key: "sk-a").json["url"]?.string)
+        let link = try #require(URL(string: url))
+        let path = link.path + "?" + (link.query ?? "")
+        #expect(try server.get(path, key: nil).status == 200)
+        _ = try server.post("/__admin/clock/advance?api_key=sk-a", json: ["seconds": 86400], key: nil)
+        #expect(try server.get(path, key: nil).status == 403)
+        #expect(try server.get("/v1/videos", key: "sk-b").status == 200)
+        #expect(try server.request("POST", "/__admin/reset?api_key=sk-a", key: nil).status == 200)
+        #expect(try server.get("/__admin/clock?api_key=sk-a", key: nil).json["offset"]?.number == 0)
+    }
+
+    @Test("set moves one key's clock to a time; the server's stays")
+    func setOneKey() throws {
+        let server = try ServerProcess(["--clock", "manual"])
+        let before = try #require(try server.get("/__admin/clock", key: nil).json["now"]?.number)
+        let set = try server.post("/__admin/clock/set?api_key=sk-a", json: ["now": .double(before + 3600)], key: nil)
+        #expect(set.json["now"]?.number == before + 3600)
+        #expect(try server.get("/__admin/clock", key: nil).json["now"]?.number == before)
+    }
+
+    @Test("under --time-scale 0 the create reply advises polling at once")
+    func instantAdvice() throws {
+        let server = try ServerProcess(["--time-scale", "0"])
+        let created = try server.post("/v1/videos", json: ["model": "sora-2", "prompt": "p"])
+        #expect(created.json["status"] == "queued")
+        #expect(created.header("openai-poll-after-ms") == "0")
+    }
+}
