@@ -32,16 +32,21 @@ install: build
 	Scripts/install.sh .build/release/videomock "$(PREFIX)"
 
 # Every test; the end-to-end ones run the release binary that `make run` serves.
+# Then a package outside this one (Tests/ExternalPackage) tests a client through VideoMockTesting,
+# as a user's package would.
 test: build
 	$(SWIFT) build --build-tests
 	VIDEOMOCK_BINARY=$(CURDIR)/.build/release/videomock $(SWIFT) test --skip-build --disable-xctest
+	$(SWIFT) test --package-path Tests/ExternalPackage --disable-xctest
 
 # Formatting as .swift-format states it (swift-format ships with the toolchain), and no line
 # over 140 characters, string literals included.
+SWIFT_FILES = $(shell find Package.swift Sources Tests -name '*.swift' -not -path '*/.build*')
 lint:
-	$(SWIFT) format lint --strict --recursive --parallel Package.swift Sources Tests
-	@long=$$(find Sources Tests -name '*.swift' -exec awk 'length > 140 { print FILENAME ":" FNR }' {} +); \
+	@$(SWIFT) format lint --strict --parallel $(SWIFT_FILES)
+	@long=$$(awk 'length > 140 { print FILENAME ":" FNR }' $(SWIFT_FILES)); \
 	  if [ -n "$$long" ]; then echo "lines over 140 characters:"; echo "$$long"; exit 1; fi
+	@echo "lint: $(words $(SWIFT_FILES)) Swift files formatted as .swift-format says"
 
 # The concurrency tests under ThreadSanitizer (the server they start is instrumented too),
 # then everything else under AddressSanitizer.

@@ -34,6 +34,7 @@ let package = Package(
         .testTarget(name: "VideoMockCoreTests", dependencies: ["VideoMockCore", "JSON"]),
         .testTarget(name: "ProvidersTests", dependencies: ["Providers", "VideoMockCore", "HTTPServer", "JSON"]),
         .testTarget(name: "AdminTests", dependencies: ["Admin", "VideoMockCore", "HTTPServer", "JSON"]),
+        .testTarget(name: "VideoMockTestingTests", dependencies: ["VideoMockTesting"]),
         .testTarget(name: "VideoMockTests", dependencies: ["VideoMock", "HTTPServer", "JSON", "VideoMockCore"]),
         // Optimized even in debug builds: the load test's client must outpace the server it loads.
         .testTarget(name: "EndToEndTests", dependencies: ["JSON", "VideoMockCLI"], swiftSettings: [.unsafeFlags(["-O"])]),

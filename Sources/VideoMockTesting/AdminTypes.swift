@@ -69,6 +69,11 @@ public struct TaskInfo: Decodable, Sendable {
     public struct Failure: Decodable, Sendable, Equatable {
         public let code: String
         public let message: String
+
+        public init(code: String, message: String) {
+            self.code = code
+            self.message = message
+        }
     }
 
     public let id: String

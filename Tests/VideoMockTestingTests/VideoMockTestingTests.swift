@@ -1,0 +1,139 @@
+import Foundation
+import Testing
+import VideoMockTesting
+
+#if canImport(FoundationNetworking)
+    import FoundationNetworking
+#endif
+
+/// Sends `method path` with a JSON body to the server, as a user's URLSession code would.
+func send(_ method: String, _ url: URL, json: String? = nil, key: String = "sk-test") async throws -> (Int, [String: Any]) {
+    var request = URLRequest(url: url)
+    request.httpMethod = method
+    request.setValue("Bearer \(key)", forHTTPHeaderField: "Authorization")
+    if let json {
+        request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+        request.httpBody = Data(json.utf8)
+    }
+    let (data, response) = try await URLSession.shared.data(for: request)
+    let object = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] ?? [:]
+    return ((response as! HTTPURLResponse).statusCode, object)
+}
+
+@Suite("VideoMockTesting")
+struct VideoMockTestingTests {
+    @Test("withVideoMock serves a whole create, poll, download loop and stops afterwards")
+    func scoped() async throws {
+        let url = try await withVideoMock({ $0.clock = .manual }) { mock in
+            let videos = mock.baseURL(.aihubmix).appendingPathComponent("videos")
+            let (status, created) = try await send("POST", videos, json: #"{"model": "sora-2", "prompt": "a fox", "seconds": "8"}"#)
+            #expect(status == 200)
+            let id = try #require(created["id"] as? String)
+            try await mock.admin.advance(by: 10)
+            let (_, polled) = try await send("GET", videos.appendingPathComponent(id))
+            #expect(polled["status"] as? String == "completed")
+            let (data, response) = try await URLSession.shared.data(
+                for: {
+                    var request = URLRequest(url: videos.appendingPathComponent(id).appendingPathComponent("content"))
+                    request.setValue("Bearer sk-test", forHTTPHeaderField: "Authorization")
+                    return request
+                }())
+            #expect((response as! HTTPURLResponse).statusCode == 200)
+            #expect(data[4..<8] == Data("ftyp".utf8))
+            #expect(try await mock.admin.count(RequestFilter(endpoint: "create")) == 1)
+            return mock.url
+        }
+        await #expect(throws: (any Error).self) { _ = try await URLSession.shared.data(from: url.appendingPathComponent("__admin/health")) }
+    }
+
+    @Test("the admin client covers scenarios, journal, tasks and per-key clocks")
+    func admin() async throws {
+        let mock = try VideoMockTestServer { $0.clock = .manual }
+        defer { mock.stop() }
+        let health = try await mock.admin.health()
+        #expect(health.status == "ok")
+        #expect(health.version == VideoMockServer.version)
+
+        let worker = mock.admin.scoped(to: "sk-worker")
+        let rules = try await worker.loadScenario(
+            """
+            version: 1
+            rules:
+              - when: { prompt_contains: forbidden }
+                outcome: { fail: { code: content_policy_violation, message: blocked } }
+            """)
+        #expect(rules == 1)
+        await #expect {
+            try await worker.loadScenario("version: 1\nrules:\n  - respond: { fault: explode }\n")
+        } throws: { error in
+            let error = try #require(error as? AdminError)
+            return error.status == 400 && error.line == 3 && error.message.contains("unknown fault 'explode'")
+        }
+
+        let videos = mock.baseURL(.aihubmix).appendingPathComponent("videos")
+        let (_, blocked) = try await send("POST", videos, json: #"{"model": "sora-2", "prompt": "forbidden"}"#, key: "sk-worker")
+        let (_, other) = try await send("POST", videos, json: #"{"model": "sora-2", "prompt": "forbidden"}"#, key: "sk-other")
+        let blockedID = try #require(blocked["id"] as? String), otherID = try #require(other["id"] as? String)
+
+        try await worker.advance(by: 10)
+        #expect(try await worker.task(blockedID).status == "failed")
+        #expect(try await worker.task(blockedID).error == TaskInfo.Failure(code: "content_policy_violation", message: "blocked"))
+        #expect(try await mock.admin.task(otherID).status == "queued")
+        #expect(try await worker.tasks().map(\.id) == [blockedID])
+        #expect(try await worker.clock().offset == 10)
+
+        let forced = try await mock.admin.complete(otherID)
+        #expect(forced.status == "completed")
+        let failed = try await mock.admin.fail(otherID, code: "upstream_error", message: "GPU on fire")
+        #expect(failed.error == TaskInfo.Failure(code: "upstream_error", message: "GPU on fire"))
+
+        let sent = try await worker.requests(RequestFilter(endpoint: "create"))
+        #expect(sent.count == 1)
+        #expect(sent.first?.body.contains("forbidden") == true)
+        #expect(sent.first?.apiKey == "sk-worker")
+
+        try await worker.reset()
+        #expect(try await worker.tasks().isEmpty)
+        #expect(try await worker.clock().offset == 0)
+        #expect(try await mock.admin.tasks().count == 1)
+    }
+
+    @Test("an admin client reaches a server at a URL, and refuses with the admin API's message")
+    func atURL() async throws {
+        let mock = try VideoMockTestServer { $0.adminToken = "secret" }
+        defer { mock.stop() }
+        let client = AdminClient(url: mock.url)
+        await #expect {
+            _ = try await client.clock()
+        } throws: { error in
+            (error as? AdminError)?.status == 401
+        }
+        let authorized = AdminClient(url: mock.url, token: "secret")
+        #expect(try await authorized.clock().mode == "wall")
+    }
+
+    @Test("100 start and stop cycles leave threads, descriptors and memory flat")
+    func cycles() throws {
+        func cycle() throws {
+            let mock = try VideoMockTestServer()
+            mock.stop()
+        }
+        for _ in 0..<5 { try cycle() }
+        let before = (threads: Self.count("/proc/self/task"), descriptors: Self.count("/proc/self/fd"), rss: Self.residentKB())
+        for _ in 0..<100 { try cycle() }
+        let after = (threads: Self.count("/proc/self/task"), descriptors: Self.count("/proc/self/fd"), rss: Self.residentKB())
+        #expect(after.threads <= before.threads + 1)
+        #expect(after.descriptors <= before.descriptors + 2)
+        #expect(after.rss - before.rss < 8 * 1024, "RSS grew from \(before.rss) kB to \(after.rss) kB")
+    }
+
+    static func count(_ directory: String) -> Int {
+        (try? FileManager.default.contentsOfDirectory(atPath: directory).count) ?? -1
+    }
+
+    static func residentKB() -> Int {
+        let status = (try? String(contentsOfFile: "/proc/self/status", encoding: .utf8)) ?? ""
+        let line = status.split(separator: "\n").first { $0.hasPrefix("VmRSS:") } ?? ""
+        return Int(line.split(separator: " ").dropFirst().first ?? "") ?? 0
+    }
+}
