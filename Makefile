@@ -37,7 +37,7 @@ install: build
 test: build
 	$(SWIFT) build --build-tests
 	VIDEOMOCK_BINARY=$(CURDIR)/.build/release/videomock $(SWIFT) test --skip-build --disable-xctest
-	$(SWIFT) test --package-path Tests/ExternalPackage --disable-xctest
+	$(SWIFT) test --package-path Tests/ExternalPackage --disable-xctest --no-parallel
 
 # Formatting as .swift-format states it (swift-format ships with the toolchain), and no line
 # over 140 characters, string literals included.

@@ -111,7 +111,7 @@ struct LifecycleOfTheServerTests {
 struct KeyClockTests {
     @Test("advancing one key's clock moves its tasks and nobody else's")
     func independentKeys() throws {
-        let server = try ServerProcess(["--clock", "manual"])
+        let server = try InProcessServer(["--clock", "manual"])
         let a = try server.create(["model": "sora-2", "prompt": "p"], key: "sk-a")
         let b = try server.create(["model": "sora-2", "prompt": "p"], key: "sk-b")
         let moved = try server.post("/__admin/clock/advance?api_key=sk-a", json: ["seconds": 10], key: nil)
@@ -129,7 +129,7 @@ struct KeyClockTests {
 
     @Test("expiry and signed links follow the owner's clock; reset brings the key back to the server's time")
     func expiryAndReset() throws {
-        let server = try ServerProcess(["--clock", "manual"])
+        let server = try InProcessServer(["--clock", "manual"])
         let id = try server.create(["model": "sora-2", "prompt": "p"], path: "/mixroute/v1/video/generations", key: "sk-a")
         try server.advance(seconds: 10)
         let url = try #require(try server.get("/mixroute/v1/video/generations/\(id)", key: "sk-a").json["url"]?.string)
@@ -145,7 +145,7 @@ struct KeyClockTests {
 
     @Test("set moves one key's clock to a time; the server's stays")
     func setOneKey() throws {
-        let server = try ServerProcess(["--clock", "manual"])
+        let server = try InProcessServer(["--clock", "manual"])
         let before = try #require(try server.get("/__admin/clock", key: nil).json["now"]?.number)
         let set = try server.post("/__admin/clock/set?api_key=sk-a", json: ["now": .double(before + 3600)], key: nil)
         #expect(set.json["now"]?.number == before + 3600)
@@ -154,7 +154,7 @@ struct KeyClockTests {
 
     @Test("under --time-scale 0 the create reply advises polling at once")
     func instantAdvice() throws {
-        let server = try ServerProcess(["--time-scale", "0"])
+        let server = try InProcessServer(["--time-scale", "0"])
         let created = try server.post("/v1/videos", json: ["model": "sora-2", "prompt": "p"])
         #expect(created.json["status"] == "queued")
         #expect(created.header("openai-poll-after-ms") == "0")
