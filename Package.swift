@@ -27,7 +27,7 @@ let package = Package(
         .target(name: "VideoMockTesting", dependencies: ["VideoMock"]),
         .executableTarget(
             name: "VideoMockCLI",
-            dependencies: ["VideoMock", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["VideoMock", "JSON", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         .testTarget(name: "JSONTests", dependencies: ["JSON"]),
         .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer"]),

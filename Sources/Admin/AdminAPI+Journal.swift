@@ -21,7 +21,7 @@ extension AdminAPI {
 
     func requests(_ request: HTTPRequest) throws(AdminError) -> HTTPResponse {
         let entries = engine.journal.entries(try filter(request))
-        return .json(["requests": .array(entries.map { $0.entry.json(id: $0.id) }), "count": .int(entries.count)])
+        return .json(["requests": .array(entries.map { $0.entry.json(id: $0.id, findings: $0.findings) }), "count": .int(entries.count)])
     }
 
     func countRequests(_ request: HTTPRequest) throws(AdminError) -> HTTPResponse {

@@ -51,6 +51,7 @@ package struct AdminAPI: Sendable {
             Route("GET", "/tasks/{id}", task),
             Route("POST", "/tasks/{id}/complete", complete),
             Route("POST", "/tasks/{id}/fail", fail),
+            Route("GET", "/verdict") { request in .json(engine.verdict(for: request.query["api_key"]).json) },
         ]
     }
 

@@ -273,7 +273,8 @@ private let connectionReceive: event_callback_fn = { _, what, context in connect
 private let connectionWrite: bufferevent_data_cb = { _, context in connection(context).writable() }
 private let connectionEvent: bufferevent_event_cb = { _, events, context in connection(context).event(events) }
 
-func monotonicSeconds() -> Double {
+/// Seconds on a clock that only moves forward, whatever is done to the wall clock.
+package func monotonicSeconds() -> Double {
     var now = timespec()
     clock_gettime(CLOCK_MONOTONIC, &now)
     return Double(now.tv_sec) + Double(now.tv_nsec) / 1e9

@@ -44,6 +44,18 @@ public struct Configuration: Sendable {
     public var scenarioTexts: [String] = []
     /// How many requests the journal keeps; 0 keeps none.
     public var journalSize = 10_000
+    /// The verdict on the client: the interval between status reads expected where a provider
+    /// advises none, the window for duplicate creates, the attempts that make a retry storm,
+    /// the reads or seconds of polling an unfinished task that show no timeout, and the codes
+    /// not reported (`never_downloaded`, ...).
+    public var verdictPollIntervalSeconds = 5.0
+    public var verdictDuplicateWindowSeconds = 600.0
+    public var verdictRetryStorm = 10
+    public var verdictUnboundedPolls = 100
+    public var verdictUnboundedSeconds = 600.0
+    public var verdictIgnoredCodes: [String] = []
+    /// Where `videomock serve` writes the verdict (as `GET /__admin/verdict` gives it) when it stops.
+    public var verdictReportFile: String?
     /// How long a stop waits for replies in progress (scripted delays included) before it
     /// closes their connections.
     public var shutdownGraceSeconds = 5.0
@@ -67,6 +79,21 @@ public struct Configuration: Sendable {
         if apiKeys.contains(where: \.isEmpty) { throw refuse("api-key", "must not be empty") }
         guard journalSize >= 0 else { throw refuse("journal-size", "must be 0 (keep none) or more, got \(journalSize)") }
         if adminToken?.isEmpty == true { throw refuse("admin-token", "must not be empty") }
+        for (option, seconds) in [
+            ("verdict-poll-interval", verdictPollIntervalSeconds), ("verdict-duplicate-window", verdictDuplicateWindowSeconds),
+            ("verdict-unbounded-time", verdictUnboundedSeconds),
+        ] where !(seconds >= 0 && seconds <= maximumDuration) {
+            throw refuse(option, "must be from 0 seconds to 100 years, got \(Self.format(seconds))")
+        }
+        for (option, count) in [("verdict-retry-storm", verdictRetryStorm), ("verdict-unbounded-polls", verdictUnboundedPolls)]
+        where count < 1 {
+            throw refuse(option, "must be 1 or more, got \(count)")
+        }
+        for code in verdictIgnoredCodes where FindingCode(rawValue: code) == nil {
+            throw refuse(
+                "verdict-ignore",
+                "names no finding: '\(code)'; expected one of: \(FindingCode.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
         guard shutdownGraceSeconds >= 0, shutdownGraceSeconds <= 3600 else {
             throw refuse("shutdown-grace", "must be from 0 to 3600 seconds, got \(Self.format(shutdownGraceSeconds))")
         }
@@ -85,6 +112,20 @@ public struct ConfigurationError: Error, Sendable, CustomStringConvertible {
     public let reason: String
 
     public var description: String { "--\(option) \(reason)" }
+}
+
+extension Configuration {
+    /// The verdict settings these flags give.
+    var verdictSettings: VerdictSettings {
+        var settings = VerdictSettings()
+        settings.pollInterval = verdictPollIntervalSeconds
+        settings.duplicateWindow = verdictDuplicateWindowSeconds
+        settings.retryStorm = verdictRetryStorm
+        settings.unboundedPolls = verdictUnboundedPolls
+        settings.unboundedSeconds = verdictUnboundedSeconds
+        settings.ignored = Set(verdictIgnoredCodes.compactMap(FindingCode.init(rawValue:)))
+        return settings
+    }
 }
 
 extension Configuration.Provider {

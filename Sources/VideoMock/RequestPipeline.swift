@@ -56,7 +56,11 @@ final class RequestPipeline: HTTPHandler {
         if !route.isPublic {
             switch authenticator.key(of: request) {
             case .failure(let error):
-                return journaled(request, provider.render(error), provider: provider.name, endpoint: route.endpoint)
+                let response = provider.render(error)
+                let journalID = record(request, response, provider: provider.name, endpoint: route.endpoint, apiKey: nil, rule: nil)
+                let providerRequest = ProviderRequest(http: request, apiKey: "", basePath: basePath)
+                observe(providerRequest, response, provider, route, key: request.bearerToken, journalID: journalID)
+                return response
             case .success(let token): key = token
             }
         }
@@ -80,7 +84,54 @@ final class RequestPipeline: HTTPHandler {
             response.fault = reply.fault
         }
         let owner = route.isPublic ? nil : key
-        return journaled(request, response, provider: provider.name, endpoint: route.endpoint, apiKey: owner, rule: decision.rule)
+        let journalID = record(request, response, provider: provider.name, endpoint: route.endpoint, apiKey: owner, rule: decision.rule)
+        observe(providerRequest, response, provider, route, key: owner, journalID: journalID)
+        return response
+    }
+
+    /// Tells the verdict what the client asked and was answered.
+    private func observe(
+        _ request: ProviderRequest, _ response: HTTPResponse, _ provider: any Provider, _ route: ProviderRoute, key: String?,
+        journalID: Int?
+    ) {
+        var task: TaskView?
+        if route.endpoint == .retrieve || route.endpoint == .content, let id = provider.taskID(in: request),
+            let shown = engine.shown(provider: provider.name, id: id), key == nil || shown.record.owner == key
+        {
+            task = TaskView(
+                id: id, owner: shown.record.owner, phase: shown.phase, isExpired: shown.isExpired,
+                deliversInline: provider.deliversInline(shown.record))
+        }
+        // A signed link is the task owner's, though it carries no key.
+        guard let owner = key ?? task?.owner else { return }
+        var observed = ObservedRequest(
+            key: owner, provider: provider.name, endpoint: route.endpoint, method: request.http.method, path: String(request.http.path),
+            status: response.status, journalID: journalID, fingerprint: Self.fingerprint(request, route.endpoint))
+        observed.task = task
+        observed.retryAfter = Self.retryAfter(response.headers)
+        observed.pollAfter = response.headers["openai-poll-after-ms"].flatMap(Double.init).map { $0 / 1000 }
+        observed.fetchesVideo = route.endpoint == .content && (request.http.query["variant"] ?? "video") == "video"
+        engine.observe(observed)
+    }
+
+    /// The same request sent again has the same fingerprint: method, target and body, or for a
+    /// create the fields it carries (multipart boundaries differ between sends of one form).
+    static func fingerprint(_ request: ProviderRequest, _ endpoint: Endpoint) -> Int {
+        var hasher = Hasher()
+        hasher.combine(request.http.method)
+        hasher.combine(request.http.target)
+        if endpoint.describesTask, let fields = try? request.fields() {
+            hasher.combine(JSON.object(fields).bytes)
+        } else {
+            request.http.body.withUnsafeBytes { hasher.combine(bytes: $0) }
+        }
+        return hasher.finalize()
+    }
+
+    /// Seconds a reply asks the client to wait: `retry-after-ms`, else `Retry-After` in seconds.
+    static func retryAfter(_ headers: HTTPHeaders) -> Double? {
+        if let milliseconds = headers["retry-after-ms"].flatMap(Double.init) { return milliseconds / 1000 }
+        return headers["Retry-After"].flatMap { Double($0.trimmingHTTPWhitespace()) }
     }
 
     /// A reply a scenario scripted: its body as JSON or text, or the provider's error envelope.
@@ -120,17 +171,24 @@ final class RequestPipeline: HTTPHandler {
 
     /// Records the request and its reply status in the journal, and returns the reply.
     private func journaled(
-        _ request: HTTPRequest, _ response: HTTPResponse, provider: ProviderID? = nil, endpoint: Endpoint? = nil, apiKey: String? = nil,
-        rule: String? = nil
+        _ request: HTTPRequest, _ response: HTTPResponse, provider: ProviderID? = nil, endpoint: Endpoint? = nil, apiKey: String? = nil
     ) -> HTTPResponse {
+        record(request, response, provider: provider, endpoint: endpoint, apiKey: apiKey, rule: nil)
+        return response
+    }
+
+    /// Records the request and its reply status in the journal; returns the entry's number.
+    @discardableResult
+    private func record(
+        _ request: HTTPRequest, _ response: HTTPResponse, provider: ProviderID?, endpoint: Endpoint?, apiKey: String?, rule: String?
+    ) -> Int? {
         let key = apiKey ?? request.bearerToken
-        engine.journal.record(
+        return engine.journal.record(
             JournalEntry(
                 time: engine.clock.now(for: key), method: request.method, path: String(request.path),
                 query: request.queryString.map(String.init), provider: provider, endpoint: endpoint, apiKey: key,
                 headers: request.headers.fields, body: request.body, bodyLimit: engine.journal.bodyLimit, status: response.status,
                 rule: rule))
-        return response
     }
 
     /// An error in the OpenAI-style envelope, for replies outside any provider.

@@ -32,7 +32,8 @@ struct Startup {
             }
             engine = Engine(
                 clock: Clock(mode: configuration.clock.mode, timeScale: configuration.timeScale), catalogs: catalogs, media: media,
-                ids: IDGenerator(seed: configuration.seed), scenarios: scenarios, journal: Journal(capacity: configuration.journalSize))
+                ids: IDGenerator(seed: configuration.seed), scenarios: scenarios, journal: Journal(capacity: configuration.journalSize),
+                verdictSettings: configuration.verdictSettings)
             providers = try ProviderRegistry.all(engine: engine)
         } catch {
             // Catalog and scenario errors read FILE:LINE:COLUMN: message.

@@ -28,6 +28,12 @@ public final class VideoMockServer: Sendable {
         http.start(threads: configuration.threads ?? availableCores())
     }
 
+    /// The verdict on the client of `apiKey` (nil: every key), as JSON: what
+    /// `GET /__admin/verdict` answers.
+    public func verdictJSON(apiKey: String? = nil) -> String {
+        String(decoding: pipeline.engine.verdict(for: apiKey).json.bytes, as: UTF8.self)
+    }
+
     /// Stops accepting, lets requests already read get their replies for up to the shutdown
     /// grace, closes every connection, and returns once every thread has ended. Calling it again
     /// does nothing.

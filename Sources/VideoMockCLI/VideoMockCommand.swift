@@ -8,7 +8,7 @@ struct VideoMockCommand: ParsableCommand {
         commandName: "videomock",
         abstract: "A local test double for AI video-generation gateways (AIHubMix, Mixroute, Amux).",
         version: VideoMockServer.version,
-        subcommands: [Serve.self],
+        subcommands: [Serve.self, VerdictCommand.self],
         defaultSubcommand: Serve.self)
 
     /// Parses and runs; bad flags exit 2 with one line, as the README promises.
@@ -16,6 +16,9 @@ struct VideoMockCommand: ParsableCommand {
         do {
             var command = try parseAsRoot()
             try command.run()
+        } catch let code as ExitCode {
+            fflush(nil)
+            Glibc.exit(code.rawValue)
         } catch {
             if exitCode(for: error) == .success {
                 print(fullMessage(for: error))
@@ -89,6 +92,35 @@ struct Serve: ParsableCommand {
         help: "Seconds a stop (SIGTERM, SIGINT) waits for replies in progress before closing their connections.")
     var shutdownGrace = defaults.shutdownGraceSeconds
 
+    @Option(name: .customLong("verdict-report"), help: "Write the verdict on the client (JSON) to this file when stopped.")
+    var verdictReport: String?
+
+    @Option(
+        name: .customLong("verdict-poll-interval"), parsing: .unconditional,
+        help: "Seconds expected between status reads where a provider advises no interval.")
+    var verdictPollInterval = defaults.verdictPollIntervalSeconds
+
+    @Option(
+        name: .customLong("verdict-duplicate-window"), parsing: .unconditional,
+        help: "Seconds within which a second create with the same body is a duplicate.")
+    var verdictDuplicateWindow = defaults.verdictDuplicateWindowSeconds
+
+    @Option(name: .customLong("verdict-retry-storm"), parsing: .unconditional, help: "More attempts of one failing request are a storm.")
+    var verdictRetryStorm = defaults.verdictRetryStorm
+
+    @Option(
+        name: .customLong("verdict-unbounded-polls"), parsing: .unconditional,
+        help: "More status reads of an unfinished task mean the client has no timeout.")
+    var verdictUnboundedPolls = defaults.verdictUnboundedPolls
+
+    @Option(
+        name: .customLong("verdict-unbounded-time"), parsing: .unconditional,
+        help: "Seconds of polling an unfinished task that mean the client has no timeout.")
+    var verdictUnboundedTime = defaults.verdictUnboundedSeconds
+
+    @Option(name: .customLong("verdict-ignore"), help: "A finding code not to report (repeatable).")
+    var verdictIgnore: [String] = []
+
     /// The configuration the flags describe, checked as the library checks it.
     func makeConfiguration() throws -> Configuration {
         var configuration = Configuration()
@@ -115,6 +147,13 @@ struct Serve: ParsableCommand {
         configuration.journalSize = journalSize
         configuration.adminToken = adminToken
         configuration.shutdownGraceSeconds = shutdownGrace
+        configuration.verdictReportFile = verdictReport
+        configuration.verdictPollIntervalSeconds = verdictPollInterval
+        configuration.verdictDuplicateWindowSeconds = verdictDuplicateWindow
+        configuration.verdictRetryStorm = verdictRetryStorm
+        configuration.verdictUnboundedPolls = verdictUnboundedPolls
+        configuration.verdictUnboundedSeconds = verdictUnboundedTime
+        configuration.verdictIgnoredCodes = verdictIgnore
         do { try configuration.validate() } catch { throw ValidationError(error.description) }
         return configuration
     }
@@ -145,9 +184,29 @@ struct Serve: ParsableCommand {
         sigwait(&signals, &received)
         // Replies in progress finish (up to the grace); then nothing is left to release.
         server.stop()
+        if let file = configuration.verdictReportFile {
+            do { try writeFile(file, server.verdictJSON() + "\n") } catch {
+                printError("cannot write the verdict report to \(file): \(error)")
+                fflush(nil)
+                _exit(1)
+            }
+        }
         fflush(nil)
         _exit(0)
     }
+}
+
+/// Writes `text` to `path`, replacing what was there.
+func writeFile(_ path: String, _ text: String) throws {
+    guard let file = fopen(path, "w") else { throw FileWriteError(reason: String(cString: strerror(errno))) }
+    defer { fclose(file) }
+    let bytes = Array(text.utf8)
+    guard fwrite(bytes, 1, bytes.count, file) == bytes.count else { throw FileWriteError(reason: String(cString: strerror(errno))) }
+}
+
+struct FileWriteError: Error, CustomStringConvertible {
+    let reason: String
+    var description: String { reason }
 }
 
 /// One line on standard error, prefixed with the program's name.

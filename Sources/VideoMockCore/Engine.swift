@@ -35,10 +35,14 @@ package final class Engine: Sendable {
     package let lifecycle: LifecycleDefaults
     package let scenarios: ScenarioBook
     package let journal: Journal
+    /// What each key's client did, for the verdict.
+    package let observer: ClientObserver
+    /// The verdict's thresholds before any scenario changes them.
+    package let verdictSettings: VerdictSettings
 
     package init(
         clock: Clock, catalogs: CatalogSet, media: MediaLibrary, ids: IDGenerator, lifecycle: LifecycleDefaults = .init(),
-        scenarios: [Scenario] = [], journal: Journal
+        scenarios: [Scenario] = [], journal: Journal, verdictSettings: VerdictSettings = .init()
     ) {
         self.clock = clock
         self.catalogs = catalogs
@@ -47,6 +51,8 @@ package final class Engine: Sendable {
         self.lifecycle = lifecycle
         self.scenarios = ScenarioBook(commandLine: scenarios, lifecycle: lifecycle)
         self.journal = journal
+        self.verdictSettings = verdictSettings
+        observer = ClientObserver(clock: clock)
     }
 
     /// What the scenarios decide for a request.
@@ -85,9 +91,12 @@ package final class Engine: Sendable {
 
     /// The task now; a status read counts as a poll.
     package func retrieve(provider: ProviderID, owner: String, id: String, isPoll: Bool = true) throws(TaskError) -> TaskSnapshot {
-        guard let snapshot = store.update(id: id, provider: provider, owner: owner, { observe(&$0, isPoll: isPoll) }) else {
-            throw .notFound(id: id)
+        let snapshot = store.update(id: id, provider: provider, owner: owner) { record in
+            let snapshot = observe(&record, isPoll: isPoll)
+            if isPoll { record.show(snapshot) }
+            return snapshot
         }
+        guard let snapshot else { throw .notFound(id: id) }
         return snapshot
     }
 
@@ -123,7 +132,12 @@ package final class Engine: Sendable {
 
     /// The completed, unexpired task, or why it is not.
     package func ready(provider: ProviderID, owner: String?, id: String) throws(TaskError) -> TaskSnapshot {
-        guard let snapshot = store.update(id: id, provider: provider, owner: owner, { observe(&$0) }) else { throw .notFound(id: id) }
+        let snapshot = store.update(id: id, provider: provider, owner: owner) { record in
+            let snapshot = observe(&record)
+            record.show(snapshot)
+            return snapshot
+        }
+        guard let snapshot else { throw .notFound(id: id) }
         switch snapshot.phase {
         case .completed:
             if snapshot.isExpired, let expiresAt = snapshot.expiresAt { throw .expired(at: expiresAt) }
@@ -161,6 +175,31 @@ package final class Engine: Sendable {
         return snapshot
     }
 
+    // MARK: The verdict
+
+    /// The task a request named, as the reply showed it (nil when it showed none).
+    package func shown(provider: ProviderID, id: String) -> (record: TaskRecord, phase: TaskPhase, isExpired: Bool)? {
+        store.update(id: id, provider: provider, owner: nil) { record in record.shown.map { (record, $0.phase, $0.isExpired) } } ?? nil
+    }
+
+    /// The verdict's settings for `key`: the flags', changed by the scenarios in force for it.
+    package func verdictSettings(for key: String) -> VerdictSettings {
+        scenarios.verdictChanges(for: key).reduce(verdictSettings) { $0.applying($1) }
+    }
+
+    /// Records a request for the verdict, and tags the journal entries of each finding it
+    /// completed with the finding's code.
+    package func observe(_ request: ObservedRequest) {
+        for finding in observer.observe(request, settings: verdictSettings(for: request.key)) {
+            journal.tag(finding.journalIDs, with: finding.code.rawValue)
+        }
+    }
+
+    /// How the client of `key` (nil: every key) behaved so far.
+    package func verdict(for key: String?) -> Verdict {
+        observer.verdict(for: key, tasks: tasks(owner: key), settings: verdictSettings(for:))
+    }
+
     /// Back to a fresh start: tasks, journal, rule counters and scenarios loaded over the admin
     /// API go, and every clock returns to the server's start. With `apiKey`, only that key's
     /// tasks, journal and scenarios go, and its clock returns to the server's time.
@@ -169,6 +208,7 @@ package final class Engine: Sendable {
         journal.clear(apiKey: apiKey)
         scenarios.clear(scope: apiKey)
         clock.reset(for: apiKey)
+        observer.reset(key: apiKey)
         if apiKey == nil { scenarios.resetCounters() }
     }
 }

@@ -37,8 +37,9 @@ package final class JournalEntry: Sendable {
         self.rule = rule
     }
 
-    /// The entry as JSON, numbered `id`; the body as UTF-8 text, or base64 when it is not text.
-    package func json(id: Int) -> JSON {
+    /// The entry as JSON, numbered `id`, with the codes of the verdict findings it took part
+    /// in; the body as UTF-8 text, or base64 when it is not text.
+    package func json(id: Int, findings: [String] = []) -> JSON {
         let text = String(validating: body, as: UTF8.self)
         return [
             "id": .int(id), "time": .double(time), "method": .string(method), "path": .string(path), "query": JSON(query),
@@ -46,7 +47,7 @@ package final class JournalEntry: Sendable {
             "headers": .object(JSONObject(headers.map { (key: $0.name, value: JSON.string($0.value)) })),
             "body": .string(text ?? Base64.encode(body)), "body_encoding": .string(text == nil ? "base64" : "utf-8"),
             "body_size": .int(bodySize),
-            "status": .int(status), "rule": JSON(rule),
+            "status": .int(status), "rule": JSON(rule), "findings": .array(findings.map(JSON.string)),
         ]
     }
 }
@@ -81,6 +82,10 @@ package final class Journal: Sendable {
         var entries: [(id: Int, entry: JournalEntry)] = []
         var start = 0
         var nextID = 1
+        /// Finding codes by entry number, for the entries that took part in one.
+        var findings: [Int: [String]] = [:]
+
+        var inOrder: [(id: Int, entry: JournalEntry)] { Array(entries[start...] + entries[..<start]) }
     }
 
     package let capacity: Int
@@ -93,28 +98,43 @@ package final class Journal: Sendable {
         self.bodyLimit = bodyLimit
     }
 
-    package func record(_ entry: JournalEntry) {
-        guard capacity > 0 else { return }
+    /// Keeps `entry` and returns its number (nil when the journal keeps nothing).
+    @discardableResult
+    package func record(_ entry: JournalEntry) -> Int? {
+        guard capacity > 0 else { return nil }
         // The entry evicted is released after the lock is let go.
-        let evicted: JournalEntry? = ring.withLock { ring in
+        let (id, evicted): (Int, JournalEntry?) = ring.withLock { ring in
             let numbered = (id: ring.nextID, entry: entry)
             ring.nextID += 1
             if ring.entries.count < capacity {
                 ring.entries.append(numbered)
-                return nil
+                return (numbered.id, nil)
             }
-            let old = ring.entries[ring.start].entry
+            let old = ring.entries[ring.start]
+            if !ring.findings.isEmpty { ring.findings[old.id] = nil }
             ring.entries[ring.start] = numbered
             ring.start = (ring.start + 1) % capacity
-            return old
+            return (numbered.id, old.entry)
         }
         _ = evicted
+        return id
     }
 
-    /// Matching entries with their numbers, oldest first.
-    package func entries(_ filter: JournalFilter) -> [(id: Int, entry: JournalEntry)] {
+    /// Marks the entries numbered `ids` (those still kept) as part of a finding `code`.
+    package func tag(_ ids: [Int], with code: String) {
+        guard capacity > 0, !ids.isEmpty else { return }
         ring.withLock { ring in
-            (ring.entries[ring.start...] + ring.entries[..<ring.start]).filter { filter.matches($0.entry) }
+            let oldest = ring.entries.isEmpty ? Int.max : ring.entries[ring.start].id
+            for id in Set(ids) where id >= oldest && ring.findings[id]?.contains(code) != true {
+                ring.findings[id, default: []].append(code)
+            }
+        }
+    }
+
+    /// Matching entries with their numbers and finding codes, oldest first.
+    package func entries(_ filter: JournalFilter) -> [(id: Int, entry: JournalEntry, findings: [String])] {
+        ring.withLock { ring in
+            ring.inOrder.filter { filter.matches($0.entry) }.map { ($0.id, $0.entry, ring.findings[$0.id] ?? []) }
         }
     }
 
@@ -126,12 +146,13 @@ package final class Journal: Sendable {
     package func clear(apiKey: String?) {
         ring.withLock { ring in
             guard let apiKey else {
-                ring.entries = []
-                ring.start = 0
+                ring = Ring(nextID: ring.nextID)
                 return
             }
-            ring.entries = (ring.entries[ring.start...] + ring.entries[..<ring.start]).filter { $0.entry.apiKey != apiKey }
+            ring.entries = ring.inOrder.filter { $0.entry.apiKey != apiKey }
             ring.start = 0
+            let kept = Set(ring.entries.map(\.id))
+            ring.findings = ring.findings.filter { kept.contains($0.key) }
         }
     }
 }

@@ -80,10 +80,7 @@ package struct Mixroute: Provider {
     /// A data URL (Veo, by default) or a signed link that expires with the result.
     func resultURL(_ snapshot: TaskSnapshot, _ request: ProviderRequest) -> String? {
         guard snapshot.phase == .completed, let expiresAt = snapshot.expiresAt else { return nil }
-        switch snapshot.record.resultDelivery ?? options(of: snapshot.spec.model).resultDelivery {
-        case .data: return engine.media.dataURL(for: snapshot.spec)
-        case .link: break
-        }
+        if deliversInline(snapshot.record) { return engine.media.dataURL(for: snapshot.spec) }
         return "\(request.origin)/\(name)\(links.path(for: snapshot.id, expiresAt: Int(expiresAt)))"
     }
 
@@ -98,6 +95,10 @@ package struct Mixroute: Provider {
         }
         let file = try task { () throws(TaskError) in try engine.content(provider: name, owner: request.apiKey, id: id, variant: .video) }
         return .file(path: file.path, size: file.size, contentType: file.contentType, range: request.http.headers["Range"])
+    }
+
+    package func deliversInline(_ task: TaskRecord) -> Bool {
+        (task.resultDelivery ?? options(of: task.spec.model).resultDelivery) == .data
     }
 
     /// A signed link names its task as `{id}.mp4`.

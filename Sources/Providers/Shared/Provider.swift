@@ -83,6 +83,8 @@ package protocol Provider: Sendable {
     func taskID(in request: ProviderRequest) -> String?
     /// The error code for a model the catalog does not have (default: `model_not_found`).
     var unknownModelCode: String { get }
+    /// Whether a finished task's video reaches the client inline, in its status (default: no).
+    func deliversInline(_ task: TaskRecord) -> Bool
 }
 
 extension Provider {
@@ -91,6 +93,8 @@ extension Provider {
     package func taskID(in request: ProviderRequest) -> String? { request.http.pathParameters.values.first }
 
     package var unknownModelCode: String { "model_not_found" }
+
+    package func deliversInline(_ task: TaskRecord) -> Bool { false }
 
     /// The OpenAI-style envelope most gateways share.
     package func render(_ error: APIError) -> HTTPResponse {

@@ -19,11 +19,14 @@ package struct Scenario: Sendable {
     package var source: String
     package var defaults: Defaults
     package var rules: [Rule]
+    /// The file's `verdict:` section: thresholds and codes left out.
+    package var verdict: VerdictSettings.Change?
 
-    package init(source: String, defaults: Defaults = .init(), rules: [Rule] = []) {
+    package init(source: String, defaults: Defaults = .init(), rules: [Rule] = [], verdict: VerdictSettings.Change? = nil) {
         self.source = source
         self.defaults = defaults
         self.rules = rules
+        self.verdict = verdict
     }
 }
 

@@ -110,6 +110,25 @@ package final class ScenarioBook: Sendable {
     private let state: Mutex<State>
     /// Mirrors `State.hasRules`, so that requests can skip the scenarios without taking the lock.
     private let rulesInForce = Atomic<Bool>(false)
+    /// Whether any scenario has a `verdict:` section, likewise.
+    private let verdictInForce = Atomic<Bool>(false)
+
+    private func publish(_ state: State) {
+        rulesInForce.store(state.hasRules, ordering: .releasing)
+        verdictInForce.store(state.loaded.contains { $0.scenario.verdict != nil }, ordering: .releasing)
+    }
+
+    /// The `verdict:` sections that apply to `key`, weakest first: command-line files, then
+    /// those loaded for everyone, then those loaded for the key.
+    package func verdictChanges(for key: String) -> [VerdictSettings.Change] {
+        guard verdictInForce.load(ordering: .acquiring) else { return [] }
+        return state.withLock { state in
+            let order =
+                state.loaded.filter(\.fromCommandLine) + state.loaded.filter { !$0.fromCommandLine && $0.scope == nil }
+                + state.loaded.filter { $0.scope == key }
+            return order.compactMap(\.scenario.verdict)
+        }
+    }
 
     /// With scenarios from the command line, in order; their rules are consulted after any loaded later.
     package init(commandLine: [Scenario] = [], lifecycle: LifecycleDefaults = .init()) {
@@ -119,7 +138,7 @@ package final class ScenarioBook: Sendable {
                 state.loaded.append(Loaded(id: state.nextID, scenario: scenario, scope: nil, fromCommandLine: true))
                 state.nextID += 1
             }
-            rulesInForce.store(state.hasRules, ordering: .releasing)
+            publish(state)
         }
     }
 
@@ -135,7 +154,7 @@ package final class ScenarioBook: Sendable {
             state.loaded.removeAll { !$0.fromCommandLine && $0.scope == scope }
             state.loaded.append(Loaded(id: state.nextID, scenario: scenario, scope: scope, fromCommandLine: false))
             state.nextID += 1
-            rulesInForce.store(state.hasRules, ordering: .releasing)
+            publish(state)
         }
     }
 
@@ -143,7 +162,7 @@ package final class ScenarioBook: Sendable {
     package func clear(scope: String?) {
         state.withLock { state in
             state.loaded.removeAll { !$0.fromCommandLine && (scope == nil || $0.scope == scope) }
-            rulesInForce.store(state.hasRules, ordering: .releasing)
+            publish(state)
         }
     }
 

@@ -13,7 +13,8 @@ package enum ScenarioLoader {
 
     package static func parse(_ text: String, source: String) throws(DocumentError) -> Scenario {
         let document = try DocumentNode.parse(yaml: text, file: source)
-        _ = try document.mapping(allowing: ["version", "defaults", "rules"], "a scenario mapping with version, defaults and rules")
+        _ = try document.mapping(
+            allowing: ["version", "defaults", "rules", "verdict"], "a scenario mapping with version, defaults and rules")
         guard let versionNode = document["version"] else { throw document.error("a scenario needs 'version: 1'") }
         guard try versionNode.int("the version number 1") == 1 else {
             throw versionNode.error("unsupported version; this VideoMock reads version 1")
@@ -28,6 +29,7 @@ package enum ScenarioLoader {
         for (index, node) in (try document["rules"]?.sequence("a list of rules") ?? []).enumerated() {
             scenario.rules.append(try rule(node, index: index))
         }
+        if let verdict = document["verdict"] { scenario.verdict = try verdictChange(verdict) }
         return scenario
     }
 
@@ -47,6 +49,31 @@ package enum ScenarioLoader {
             throw node.error("rule '\(rule.name)' does nothing: give it a timeline, outcome, respond or result")
         }
         return rule
+    }
+
+    /// `verdict: { poll_interval: 5s, duplicate_window: 10m, retry_storm: 10, unbounded_polls: 100,
+    /// unbounded_time: 10m, ignore: [never_downloaded] }`
+    static func verdictChange(_ node: DocumentNode) throws(DocumentError) -> VerdictSettings.Change {
+        let keys = ["poll_interval", "duplicate_window", "retry_storm", "unbounded_polls", "unbounded_time", "ignore"]
+        _ = try node.mapping(allowing: keys, "a mapping of verdict settings")
+        var change = VerdictSettings.Change()
+        change.pollInterval = try node["poll_interval"]?.duration()
+        change.duplicateWindow = try node["duplicate_window"]?.duration()
+        change.unboundedSeconds = try node["unbounded_time"]?.duration()
+        for (name, target) in [("retry_storm", \VerdictSettings.Change.retryStorm), ("unbounded_polls", \.unboundedPolls)] {
+            guard let countNode = node[name] else { continue }
+            let count = try countNode.int("a whole number from 1")
+            guard count >= 1 else { throw countNode.error("\(name) must be 1 or more") }
+            change[keyPath: target] = count
+        }
+        if let ignore = node["ignore"] {
+            var codes: Set<FindingCode> = []
+            for item in try ignore.sequence("a list of finding codes") {
+                codes.insert(try item.choice(of: FindingCode.self, "finding code"))
+            }
+            change.ignored = codes
+        }
+        return change
     }
 
     static func condition(_ node: DocumentNode) throws(DocumentError) -> Condition {

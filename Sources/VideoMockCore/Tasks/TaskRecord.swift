@@ -71,6 +71,8 @@ package struct TaskRecord: Sendable {
     private var stepStartedAt: Double
     private var stepIndex: Int32 = 0
     private var readsInStep: Int32 = 0
+    /// What the client was last shown of it (by a status read or a content request), for the verdict.
+    package private(set) var shown: (phase: TaskPhase, isExpired: Bool)?
 
     package init(
         id: String, provider: ProviderID, owner: String, sequence: Int, spec: TaskSpec, createdAt: Double,
@@ -90,6 +92,11 @@ package struct TaskRecord: Sendable {
             id: id, provider: provider, owner: owner, sequence: sequence, spec: spec, createdAt: createdAt, plan: plan,
             expiresAfter: expiresAfter)
         self.stepStartedAt = createdAt
+    }
+
+    /// Remembers what a reply showed of the task.
+    package mutating func show(_ snapshot: TaskSnapshot) {
+        shown = (snapshot.phase, snapshot.isExpired)
     }
 
     /// The task as it stands at `now`. A status read (`isPoll`) counts towards poll-held steps.

@@ -1,0 +1,221 @@
+/// The verdict's rules, applied to one request against what its key did before.
+struct Judge {
+    let request: ObservedRequest
+    /// When it arrived, on the time rules are judged by.
+    let at: Double
+    let evidence: Evidence
+    let settings: VerdictSettings
+    /// The server's time scale: intervals the server implies (not ones it states) scale with it.
+    let scale: Double
+    /// The findings this request completed, with the journal numbers of their evidence.
+    private(set) var found: [(code: FindingCode, journalIDs: [Int])] = []
+
+    init(request: ObservedRequest, at: Double, evidence: Evidence, settings: VerdictSettings, scale: Double) {
+        self.request = request
+        self.at = at
+        self.evidence = evidence
+        self.settings = settings
+        self.scale = scale
+    }
+
+    static let nonRetryableStatuses: Set<Int> = [400, 401, 403, 404, 422]
+
+    mutating func run(on record: inout KeyRecord) {
+        record.requests += 1
+        judgeRetries(&record)
+        if request.endpoint == .create, (200..<300).contains(request.status) { judgeCreate(&record) }
+        if let task = request.task {
+            var seen = record.tasks[task.id] ?? TaskSeen()
+            seen.inline = task.deliversInline
+            switch request.endpoint {
+            case .retrieve: judgeRead(task, &seen, &record)
+            case .content: judgeDownload(task, &seen, &record)
+            default: break
+            }
+            record.tasks[task.id] = seen
+        }
+    }
+
+    // MARK: Retries
+
+    private mutating func judgeRetries(_ record: inout KeyRecord) {
+        let fingerprint = request.fingerprint
+        var chain = record.chains[fingerprint]
+        if var retry = chain {
+            retry.attempts += 1
+            retry.intervals.append(at - retry.lastAt)
+            retry.evidence.keep(evidence)
+            let subject = "\(request.method) \(request.path)"
+            if retry.isNonRetryable, firstReport(.retriedNonRetryable, &retry.reported) {
+                report(
+                    .retriedNonRetryable, task: request.task?.id, evidence: retry.evidence, into: &record,
+                    "\(subject) was sent again, unchanged, after it was refused with \(retry.lastStatus); "
+                        + "that answer means the request itself is wrong and will not succeed by repeating it.")
+            }
+            if let notBefore = retry.notBefore, at < notBefore, firstReport(.retryAfterIgnored, &retry.reported) {
+                let early = Self.seconds(notBefore - at)
+                report(
+                    .retryAfterIgnored, task: request.task?.id, evidence: retry.evidence, into: &record,
+                    "\(subject) was retried \(early) before the Retry-After of the \(retry.lastStatus) it got had passed.")
+            }
+            let last = retry.intervals.suffix(3)
+            // Waits grow when each is clearly longer than the one before (by a fifth, beyond jitter).
+            if retry.onlyRetryable, last.count == 3, !zip(last.dropFirst(), last).contains(where: { $0 > $1 * 1.2 }),
+                firstReport(.noBackoff, &retry.reported)
+            {
+                let waits = last.map(Self.seconds).joined(separator: ", ")
+                report(
+                    .noBackoff, task: request.task?.id, evidence: retry.evidence, into: &record,
+                    "\(subject) was retried \(retry.attempts - 1) times after \(retry.lastStatus) answers with waits that did not grow "
+                        + "(\(waits)); back off, for instance by doubling the wait.")
+            }
+            if retry.attempts > settings.retryStorm, firstReport(.retryStorm, &retry.reported) {
+                report(
+                    .retryStorm, task: request.task?.id, evidence: retry.evidence, into: &record,
+                    "\(subject) was attempted \(retry.attempts) times in a row without success (more than \(settings.retryStorm)).")
+            }
+            chain = retry
+        }
+        guard request.status >= 400 else {
+            record.chains[fingerprint] = nil
+            return
+        }
+        var failing = chain ?? RetryChain(attempts: 1, evidence: [evidence])
+        failing.lastAt = at
+        failing.lastStatus = request.status
+        failing.notBefore = request.retryAfter.map { at + $0 }
+        // Content asked for too early is judged as such; asking again once it is ready is right.
+        let tooEarly = request.endpoint == .content && request.task.map { $0.phase != .completed && !$0.isExpired } == true
+        failing.isNonRetryable = Self.nonRetryableStatuses.contains(request.status) && !tooEarly
+        failing.onlyRetryable = failing.onlyRetryable && (request.status >= 500 || request.status == 429)
+        record.chains[fingerprint] = failing
+    }
+
+    // MARK: Creates
+
+    private mutating func judgeCreate(_ record: inout KeyRecord) {
+        if at - record.sweptAt > settings.duplicateWindow {
+            record.creates = record.creates.filter { at - $0.value.at <= settings.duplicateWindow }
+            record.sweptAt = at
+        }
+        if let earlier = record.creates[request.fingerprint], at - earlier.at <= settings.duplicateWindow {
+            report(
+                .duplicateCreate, task: nil, evidence: [earlier.evidence, evidence], into: &record,
+                "The same create was accepted twice within \(Self.seconds(at - earlier.at)): each is a paid job. "
+                    + "After a timeout, look for the first job (list, or an idempotency key) before submitting again.")
+        }
+        record.creates[request.fingerprint] = (at, evidence)
+    }
+
+    // MARK: Tasks
+
+    private mutating func judgeRead(_ task: TaskView, _ seen: inout TaskSeen, _ record: inout KeyRecord) {
+        guard (200..<300).contains(request.status) else { return }
+        let previousRead = seen.evidence.last
+        seen.evidence.keep(evidence)
+        if let last = seen.lastReadAt, let wait = seen.advisedWait, at - last < wait * 0.95,
+            firstReport(.pollTooFast, &seen.reported)
+        {
+            report(
+                .pollTooFast, task: task.id, evidence: [previousRead, evidence].compactMap { $0 }, into: &record,
+                "Task \(task.id) was read again \(Self.seconds(at - last)) after the last read, which advised waiting "
+                    + "\(Self.seconds(wait)).")
+        }
+        if seen.finalShown {
+            seen.readsAfterFinal += 1
+            if seen.readsAfterFinal > 1, firstReport(.polledAfterTerminal, &seen.reported) {
+                report(
+                    .polledAfterTerminal, task: task.id, evidence: seen.evidence, into: &record,
+                    "Task \(task.id) was read \(seen.readsAfterFinal) more times after the client was shown it had ended; "
+                        + "stop polling at completed or failed.")
+            }
+        } else if !task.phase.isFinal {
+            seen.runningReads += 1
+            let first = seen.firstRunningReadAt ?? at
+            seen.firstRunningReadAt = first
+            let tooMany = seen.runningReads > settings.unboundedPolls
+            let tooLong = at - first > settings.unboundedSeconds
+            if tooMany || tooLong, firstReport(.unboundedPolling, &seen.reported) {
+                let how = tooMany ? "\(seen.runningReads) times" : "for \(Self.seconds(at - first))"
+                report(
+                    .unboundedPolling, task: task.id, evidence: seen.evidence, into: &record,
+                    "Task \(task.id) never finished and was polled \(how): the client has no timeout.")
+            }
+        }
+        if task.phase.isFinal {
+            seen.finalShown = true
+            seen.completedShown = seen.completedShown || task.phase == .completed
+        }
+        seen.lastReadAt = at
+        // What the reply advised, or the documented interval for providers that advise none.
+        seen.advisedWait = task.phase.isFinal ? nil : (request.pollAfter ?? settings.pollInterval * scale)
+    }
+
+    private mutating func judgeDownload(_ task: TaskView, _ seen: inout TaskSeen, _ record: inout KeyRecord) {
+        if task.isExpired {
+            if firstReport(.downloadAfterExpiry, &seen.reported) {
+                report(
+                    .downloadAfterExpiry, task: task.id, evidence: [evidence], into: &record,
+                    "Task \(task.id)'s video was asked for after its link expired; download within the validity period.")
+            }
+        } else if task.phase != .completed {
+            if firstReport(.contentBeforeCompleted, &seen.reported) {
+                report(
+                    .contentBeforeCompleted, task: task.id, evidence: [evidence], into: &record,
+                    "Task \(task.id)'s video was asked for while its status was \(task.phase.rawValue); wait for completed.")
+            }
+        } else if request.fetchesVideo, (200..<300).contains(request.status) {
+            seen.downloaded = true
+        }
+    }
+
+    // MARK: End of a run
+
+    /// What a task's end says of the client: never fetched although shown completed, or left
+    /// before the client saw its end.
+    static func endOfRun(_ task: TaskSnapshot, seen: TaskSeen?) -> FindingCode? {
+        guard let seen, seen.finalShown else { return .abandoned }
+        if seen.completedShown, !seen.downloaded, !seen.inline { return .neverDownloaded }
+        return nil
+    }
+
+    static func endOfRunMessage(_ code: FindingCode, task: String) -> String {
+        switch code {
+        case .neverDownloaded: "Task \(task) completed and the client was shown so, but its video was never downloaded."
+        default: "The client stopped reading task \(task) before it was shown its final state."
+        }
+    }
+
+    // MARK: Helpers
+
+    /// Whether `code` is to be reported for this subject now: not left out, and not yet reported.
+    private func firstReport(_ code: FindingCode, _ reported: inout Set<FindingCode>) -> Bool {
+        !settings.ignored.contains(code) && reported.insert(code).inserted
+    }
+
+    private mutating func report(
+        _ code: FindingCode, task: String?, evidence: [Evidence], into record: inout KeyRecord, _ message: String
+    ) {
+        guard !settings.ignored.contains(code) else { return }
+        found.append((code, evidence.compactMap(\.journalID)))
+        record.counts[code, default: 0] += 1
+        guard record.findings.count < ClientObserver.keptFindings else { return }
+        record.findings.append(
+            Finding(code: code, apiKey: request.key, provider: request.provider, task: task, message: message, evidence: evidence))
+    }
+
+    /// `2.5 s`, `120 ms`.
+    static func seconds(_ value: Double) -> String {
+        if abs(value) < 1 { return "\(Int((value * 1000).rounded())) ms" }
+        let rounded = (value * 10).rounded() / 10
+        return rounded == rounded.rounded() ? "\(Int(rounded)) s" : "\(rounded) s"
+    }
+}
+
+extension Array where Element == Evidence {
+    /// Adds `evidence`, keeping the first request and the latest ones.
+    mutating func keep(_ evidence: Evidence) {
+        if count >= ClientObserver.keptEvidence { remove(at: 1) }
+        append(evidence)
+    }
+}

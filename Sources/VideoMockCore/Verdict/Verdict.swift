@@ -1,0 +1,64 @@
+import JSON
+
+/// One request a finding points at.
+package struct Evidence: Sendable, Equatable {
+    package var time: Double
+    package var method: String
+    package var path: String
+    package var status: Int
+    /// The request's number in the journal, when it kept it.
+    package var journalID: Int?
+
+    package var json: JSON {
+        ["time": .double(time), "method": .string(method), "path": .string(path), "status": .int(status), "journal_id": JSON(journalID)]
+    }
+}
+
+/// Something the client did that a well-behaved client does not.
+package struct Finding: Sendable {
+    package var code: FindingCode
+    package var apiKey: String
+    package var provider: ProviderID
+    /// The task it is about, when there is one.
+    package var task: String?
+    package var message: String
+    package var evidence: [Evidence]
+
+    package var json: JSON {
+        [
+            "code": .string(code.rawValue), "severity": .string(code.severity.rawValue), "api_key": .string(apiKey),
+            "provider": .string(provider.rawValue), "task": JSON(task), "message": .string(message),
+            "evidence": .array(evidence.map(\.json)),
+        ]
+    }
+}
+
+/// The judgement of a client: `fail` when any error was found, `warn` when any warning, else `pass`.
+package struct Verdict: Sendable {
+    /// The findings with their evidence (at most a thousand a key are kept).
+    package var findings: [Finding]
+    /// How many findings of each code there were, exactly.
+    package var counts: [FindingCode: Int]
+    package var tasks: Int
+    package var requests: Int
+
+    package var outcome: String {
+        let worst = counts.keys.map(\.severity).max()
+        switch worst {
+        case .error?: return "fail"
+        case .warning?: return "warn"
+        default: return "pass"
+        }
+    }
+
+    package var json: JSON {
+        let counts = self.counts
+        return [
+            "verdict": .string(outcome),
+            "findings": .array(findings.map(\.json)),
+            "counts": .object(JSONObject(counts.keys.sorted().map { (key: $0.rawValue, value: JSON.int(counts[$0]!)) })),
+            "tasks": .int(tasks),
+            "requests": .int(requests),
+        ]
+    }
+}
