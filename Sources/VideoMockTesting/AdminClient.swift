@@ -68,6 +68,17 @@ public struct AdminClient: Sendable {
 
     public func clearScenarios() async throws { let _: Status = try await call("DELETE", "scenarios") }
 
+    /// The scenarios in force (for the key, when scoped), with how often each rule matched and applied.
+    public func scenarios() async throws -> [ScenarioInfo] {
+        let list: ScenarioList = try await call("GET", "scenarios")
+        return list.scenarios
+    }
+
+    // MARK: Verdict
+
+    /// How the client (of the key, when scoped) polled, retried and downloaded so far.
+    public func verdict() async throws -> VerdictReport { try await call("GET", "verdict") }
+
     // MARK: Journal
 
     /// The requests the server received that match `filter`, oldest first.

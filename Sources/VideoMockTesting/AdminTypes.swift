@@ -126,7 +126,56 @@ public struct AdminError: Error, Sendable, CustomStringConvertible {
     public var description: String { "admin API answered \(status): \(message)" }
 }
 
+/// A scenario in force.
+public struct ScenarioInfo: Decodable, Sendable {
+    public struct Rule: Decodable, Sendable {
+        public let name: String
+        /// Requests that met its conditions, and those it decided.
+        public let matched: Int
+        public let applied: Int
+    }
+
+    public let source: String
+    /// The key it applies to; nil: everyone.
+    public let scope: String?
+    public let fromCommandLine: Bool
+    public let rules: [Rule]
+}
+
+/// The verdict on a client (see the README for each code).
+public struct VerdictReport: Decodable, Sendable {
+    public struct Finding: Decodable, Sendable {
+        public let code: String
+        /// `error`, `warning` or `info`.
+        public let severity: String
+        public let apiKey: String
+        public let provider: String
+        public let task: String?
+        public let message: String
+        public let evidence: [Evidence]
+    }
+
+    public struct Evidence: Decodable, Sendable {
+        public let time: Double
+        public let method: String
+        public let path: String
+        public let status: Int
+        public let journalId: Int?
+    }
+
+    /// `pass`, `warn` or `fail`.
+    public let verdict: String
+    public let findings: [Finding]
+    public let counts: [String: Int]
+    public let tasks: Int
+    public let requests: Int
+
+    /// The codes found, each once, sorted.
+    public var codes: [String] { Set(findings.map(\.code)).sorted() }
+}
+
 struct Status: Decodable { let status: String }
+struct ScenarioList: Decodable { let scenarios: [ScenarioInfo] }
 struct Count: Decodable { let count: Int }
 struct ScenarioLoaded: Decodable { let rules: Int }
 struct RequestPage: Decodable { let requests: [RecordedRequest] }

@@ -92,6 +92,11 @@ struct VideoMockTestingTests {
         #expect(sent.first?.body.contains("forbidden") == true)
         #expect(sent.first?.apiKey == "sk-worker")
 
+        #expect(try await worker.scenarios().first?.rules.first?.applied == 1)
+        let verdict = try await worker.verdict()
+        #expect(verdict.verdict == "pass")
+        #expect(verdict.requests == 1)
+
         try await worker.reset()
         #expect(try await worker.tasks().isEmpty)
         #expect(try await worker.clock().offset == 0)
