@@ -7,7 +7,7 @@ PORT ?= 8080
 SCENARIO ?= scenarios/happy-path.yaml
 ARGS ?=
 
-.PHONY: run install test lint test-tsan test-asan fuzz build deps fixtures bench clean
+.PHONY: run install test lint bench-instructions test-tsan test-asan fuzz build deps fixtures bench clean
 
 # libevent (and pkg-config to find it) from the system's packages, when missing.
 deps:
@@ -68,6 +68,10 @@ fuzz: build
 # VideoMock side by side with nginx (installs nginx, wrk and hyperfine when missing).
 bench: deps
 	Benchmarks/run.sh
+
+# Instructions per request and per stage, counted by callgrind (installs valgrind when missing).
+bench-instructions: deps
+	Benchmarks/instructions.sh --profile
 
 # Regenerates Fixtures/media with ffmpeg (only needed when changing the fixtures).
 fixtures:

@@ -4,7 +4,11 @@ package struct HTTPRequest: Sendable {
 
     package var method: String
     /// The request target exactly as sent: path and query, still percent-encoded.
-    package var target: String
+    package var target: String {
+        didSet { queryMark = target.utf8.firstIndex(of: UInt8(ascii: "?")) }
+    }
+    /// Where the `?` before the query is, found once: the path is read several times a request.
+    private var queryMark: String.Index?
     package var version: Version
     package var headers: HTTPHeaders
     package var body: [UInt8]
@@ -14,6 +18,7 @@ package struct HTTPRequest: Sendable {
     package init(method: String, target: String, version: Version = .http11, headers: HTTPHeaders = [:], body: [UInt8] = []) {
         self.method = method
         self.target = target
+        queryMark = target.utf8.firstIndex(of: UInt8(ascii: "?"))
         self.version = version
         self.headers = headers
         self.body = body
@@ -21,14 +26,14 @@ package struct HTTPRequest: Sendable {
 
     /// The path part of the target, still percent-encoded.
     package var path: Substring {
-        if let q = target.utf8.firstIndex(of: UInt8(ascii: "?")) { return target[..<q] }
+        if let queryMark { return target[..<queryMark] }
         return target[...]
     }
 
     /// The query string after `?`, if any.
     package var queryString: Substring? {
-        guard let q = target.utf8.firstIndex(of: UInt8(ascii: "?")) else { return nil }
-        return target[target.utf8.index(after: q)...]
+        guard let queryMark else { return nil }
+        return target[target.utf8.index(after: queryMark)...]
     }
 
     /// Query parameters, percent- and plus-decoded; the first of repeated names wins.

@@ -99,33 +99,26 @@ final class RequestPipeline: HTTPHandler {
             let shown = engine.shown(provider: provider.name, id: id), key == nil || shown.record.owner == key
         {
             task = TaskView(
-                id: id, owner: shown.record.owner, phase: shown.phase, isExpired: shown.isExpired,
+                id: id, sequence: shown.record.sequence, owner: shown.record.owner, phase: shown.phase, isExpired: shown.isExpired,
                 deliversInline: provider.deliversInline(shown.record))
         }
         // A signed link is the task owner's, though it carries no key.
         guard let owner = key ?? task?.owner else { return }
         var observed = ObservedRequest(
-            key: owner, provider: provider.name, endpoint: route.endpoint, method: request.http.method, path: String(request.http.path),
-            status: response.status, journalID: journalID, fingerprint: Self.fingerprint(request, route.endpoint))
+            key: owner, provider: provider.name, endpoint: route.endpoint, method: request.http.method, target: request.http.target,
+            path: request.http.path, body: request.http.body, status: response.status, journalID: journalID)
+        // A form is the same form when its fields are: multipart boundaries differ between sends.
+        // (A JSON body is compared as sent.)
+        if route.endpoint.describesTask, request.http.body.first != UInt8(ascii: "{"), let fields = try? request.fields() {
+            observed.fields = JSON.object(fields).bytes
+        }
         observed.task = task
-        observed.retryAfter = Self.retryAfter(response.headers)
-        observed.pollAfter = response.headers["openai-poll-after-ms"].flatMap(Double.init).map { $0 / 1000 }
+        if response.status >= 400 { observed.retryAfter = Self.retryAfter(response.headers) }
+        if route.endpoint == .retrieve {
+            observed.pollAfter = response.headers["openai-poll-after-ms"].flatMap(Double.init).map { $0 / 1000 }
+        }
         observed.fetchesVideo = route.endpoint == .content && (request.http.query["variant"] ?? "video") == "video"
         engine.observe(observed)
-    }
-
-    /// The same request sent again has the same fingerprint: method, target and body, or for a
-    /// create the fields it carries (multipart boundaries differ between sends of one form).
-    static func fingerprint(_ request: ProviderRequest, _ endpoint: Endpoint) -> Int {
-        var hasher = Hasher()
-        hasher.combine(request.http.method)
-        hasher.combine(request.http.target)
-        if endpoint.describesTask, let fields = try? request.fields() {
-            hasher.combine(JSON.object(fields).bytes)
-        } else {
-            request.http.body.withUnsafeBytes { hasher.combine(bytes: $0) }
-        }
-        return hasher.finalize()
     }
 
     /// Seconds a reply asks the client to wait: `retry-after-ms`, else `Retry-After` in seconds.

@@ -53,7 +53,7 @@ package final class ClientObserver: Sendable {
             }
             for task in tasks {
                 let ignored = settings(task.record.owner).ignored
-                let seen = keys[task.record.owner]?.tasks[task.id]
+                let seen = keys[task.record.owner]?.tasks[task.record.sequence]
                 let end = Judge.endOfRun(task, seen: seen)
                 guard let code = end, !ignored.contains(code) else { continue }
                 verdict.counts[code, default: 0] += 1
@@ -81,7 +81,8 @@ struct KeyRecord {
     var chains: [Int: RetryChain] = [:]
     /// Accepted creates by body fingerprint, for duplicates within the window.
     var creates: [Int: (at: Double, evidence: Evidence)] = [:]
-    var tasks: [String: TaskSeen] = [:]
+    /// By the task's place in the store.
+    var tasks: [Int: TaskSeen] = [:]
     var findings: [Finding] = []
     var counts: [FindingCode: Int] = [:]
     /// When the creates were last swept of entries older than the window.

@@ -25,20 +25,22 @@ struct Judge {
         judgeRetries(&record)
         if request.endpoint == .create, (200..<300).contains(request.status) { judgeCreate(&record) }
         if let task = request.task {
-            var seen = record.tasks[task.id] ?? TaskSeen()
+            var seen = record.tasks.removeValue(forKey: task.sequence) ?? TaskSeen()
             seen.inline = task.deliversInline
             switch request.endpoint {
             case .retrieve: judgeRead(task, &seen, &record)
             case .content: judgeDownload(task, &seen, &record)
             default: break
             }
-            record.tasks[task.id] = seen
+            record.tasks[task.sequence] = seen
         }
     }
 
     // MARK: Retries
 
     private mutating func judgeRetries(_ record: inout KeyRecord) {
+        // Only a failure, or a request that may end a chain, needs telling apart from others.
+        guard request.status >= 400 || !record.chains.isEmpty else { return }
         let fingerprint = request.fingerprint
         var chain = record.chains[fingerprint]
         if var retry = chain {
@@ -94,17 +96,18 @@ struct Judge {
     // MARK: Creates
 
     private mutating func judgeCreate(_ record: inout KeyRecord) {
+        let fingerprint = request.fingerprint
         if at - record.sweptAt > settings.duplicateWindow {
             record.creates = record.creates.filter { at - $0.value.at <= settings.duplicateWindow }
             record.sweptAt = at
         }
-        if let earlier = record.creates[request.fingerprint], at - earlier.at <= settings.duplicateWindow {
+        if let earlier = record.creates[fingerprint], at - earlier.at <= settings.duplicateWindow {
             report(
                 .duplicateCreate, task: nil, evidence: [earlier.evidence, evidence], into: &record,
                 "The same create was accepted twice within \(Self.seconds(at - earlier.at)): each is a paid job. "
                     + "After a timeout, look for the first job (list, or an idempotency key) before submitting again.")
         }
-        record.creates[request.fingerprint] = (at, evidence)
+        record.creates[fingerprint] = (at, evidence)
     }
 
     // MARK: Tasks

@@ -5,11 +5,15 @@ package struct ObservedRequest: Sendable {
     package var provider: ProviderID
     package var endpoint: Endpoint
     package var method: String
-    package var path: String
+    package var path: Substring
+    /// The request target, query included.
+    package var target: String
+    package var body: [UInt8]
     package var status: Int
     package var journalID: Int?
-    /// Same method, path and body (for creates: the same fields), same fingerprint.
-    package var fingerprint: Int
+    /// Given for requests whose sameness is not their bytes (a create's fields); nil: method,
+    /// target and body, hashed only when a rule needs it.
+    package var fields: [UInt8]?
     /// Seconds the reply asked the client to wait (`Retry-After`, `retry-after-ms`).
     package var retryAfter: Double?
     /// Seconds the reply advised until the next status read (`openai-poll-after-ms`); nil when
@@ -21,23 +25,36 @@ package struct ObservedRequest: Sendable {
     package var fetchesVideo = false
 
     package init(
-        key: String, provider: ProviderID, endpoint: Endpoint, method: String, path: String, status: Int, journalID: Int?,
-        fingerprint: Int
+        key: String, provider: ProviderID, endpoint: Endpoint, method: String, target: String, path: Substring, body: [UInt8],
+        status: Int, journalID: Int?
     ) {
         self.key = key
         self.provider = provider
         self.endpoint = endpoint
         self.method = method
+        self.target = target
         self.path = path
+        self.body = body
         self.status = status
         self.journalID = journalID
-        self.fingerprint = fingerprint
+    }
+
+    /// The same request sent again has the same fingerprint: method, target and body (or the
+    /// fields given for it).
+    var fingerprint: Int {
+        var hasher = Hasher()
+        hasher.combine(method)
+        hasher.combine(target)
+        (fields ?? body).withUnsafeBytes { hasher.combine(bytes: $0) }
+        return hasher.finalize()
     }
 }
 
 /// A task as a reply showed it.
 package struct TaskView: Sendable {
     package var id: String
+    /// Its place in the store, which tells it apart more cheaply than its id.
+    package var sequence: Int
     package var owner: String
     package var phase: TaskPhase
     package var isExpired: Bool
@@ -45,8 +62,9 @@ package struct TaskView: Sendable {
     /// to download.
     package var deliversInline: Bool
 
-    package init(id: String, owner: String, phase: TaskPhase, isExpired: Bool, deliversInline: Bool) {
+    package init(id: String, sequence: Int, owner: String, phase: TaskPhase, isExpired: Bool, deliversInline: Bool) {
         self.id = id
+        self.sequence = sequence
         self.owner = owner
         self.phase = phase
         self.isExpired = isExpired

@@ -4,13 +4,17 @@ import JSON
 package struct Evidence: Sendable, Equatable {
     package var time: Double
     package var method: String
-    package var path: String
+    /// Shares the request's target rather than copying it: evidence is made for many requests.
+    package var path: Substring
     package var status: Int
     /// The request's number in the journal, when it kept it.
     package var journalID: Int?
 
     package var json: JSON {
-        ["time": .double(time), "method": .string(method), "path": .string(path), "status": .int(status), "journal_id": JSON(journalID)]
+        [
+            "time": .double(time), "method": .string(method), "path": .string(String(path)), "status": .int(status),
+            "journal_id": JSON(journalID),
+        ]
     }
 }
 

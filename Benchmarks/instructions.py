@@ -1,0 +1,152 @@
+"""Instructions per request for poll, create and download, counted by valgrind's callgrind.
+
+Counting instructions instead of timing makes the figures repeatable whatever else the machine
+is doing, so a regression shows up as a number, not as noise. Each kind of request is sent twice
+to a fresh server under callgrind, FEW and then MANY times; the difference divided by the
+difference in count is what one request costs, start-up and shutdown cancelling out.
+
+    python3 instructions.py BINARY SCENARIO RESULTS_JSON [--profile]
+"""
+import http.client
+import json
+import os
+import re
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+
+FEW, MANY = 200, 1200
+HEADERS = {"Authorization": "Bearer sk-bench", "Content-Type": "application/json"}
+CREATE = json.dumps({"model": "sora-2", "prompt": "A cinematic drone shot over misty mountains", "seconds": "8", "size": "1280x720"})
+
+# The stages of a request, each the inclusive cost of one function on its path (siblings, so
+# they add up), and the parts of the provider's work that interest us most.
+STAGES = [
+    ("parse the request head", r"^(specialized )?static RequestHead\.parse\("),
+    ("route", r"^Router\.match"),
+    ("authenticate", r"^Authenticator\.key\(of:"),
+    ("scenario rules", r"^Engine\.decide\("),
+    ("provider: validate, engine, reply JSON", r"^AIHubMix\.(retrieve|create)\("),
+    ("journal", r"^(Journal\.record\(|JournalEntry\.__allocating_init)"),
+    ("verdict", r"^Engine\.(observe|shown)\("),
+    ("write the reply", r"^Connection\.send\("),
+]
+# Parts of the provider's work, shown beneath it.
+DETAILS = [
+    ("  of which the engine", r"^Engine\.(retrieve|create)\("),
+    ("  of which JSON (parse and write)", r"^(JSON\.bytes\.getter|(specialized )?static JSON\.parse)"),
+]
+
+
+def start(binary, scenario, out):
+    env = dict(os.environ)
+    process = subprocess.Popen(
+        ["valgrind", "--tool=callgrind", f"--callgrind-out-file={out}", binary, "serve", "--port", "0", "--threads", "1",
+         "--clock", "manual", "--scenario", scenario],
+        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env)
+    line = process.stdout.readline().decode()
+    port = int(line.strip().rsplit(":", 1)[1])
+    return process, port
+
+
+def request(connection, method, path, body=None):
+    connection.request(method, path, body=body, headers=HEADERS)
+    response = connection.getresponse()
+    data = response.read()
+    if response.status >= 300:
+        raise SystemExit(f"{method} {path} answered {response.status}: {data[:200]!r}")
+    return data
+
+
+def run(binary, scenario, kind, count, out):
+    """Starts a server under callgrind, sends `count` requests of `kind`, stops it; returns its total."""
+    process, port = start(binary, scenario, out)
+    try:
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+        video = json.loads(request(connection, "POST", "/v1/videos", CREATE))["id"]
+        request(connection, "POST", "/__admin/clock/advance", json.dumps({"seconds": 10}))
+        for _ in range(count):
+            if kind == "poll":
+                request(connection, "GET", f"/v1/videos/{video}")
+            elif kind == "create":
+                request(connection, "POST", "/v1/videos", CREATE)
+            else:
+                request(connection, "GET", f"/v1/videos/{video}/content")
+        connection.close()
+    finally:
+        process.send_signal(signal.SIGTERM)
+        process.wait(timeout=120)
+    with open(out) as file:
+        for line in file:
+            if line.startswith("totals:"):
+                return int(line.split()[1])
+    raise SystemExit(f"no totals in {out}")
+
+
+def inclusive(out):
+    """Inclusive instructions by demangled function name."""
+    annotated = subprocess.run(
+        ["callgrind_annotate", "--inclusive=yes", "--threshold=100", out], capture_output=True, text=True, check=True).stdout
+    costs = {}
+    for line in annotated.splitlines():
+        match = re.match(r"\s*([\d,]+)\s+\(.*?\)\s+\S*:(\S+)", line) or re.match(r"\s*([\d,]+)\s+.*?:(\S+)", line)
+        if match:
+            costs[match.group(2)] = costs.get(match.group(2), 0) + int(match.group(1).replace(",", ""))
+    names = list(costs)
+    demangled = subprocess.run(["swift", "demangle", "--simplified"], input="\n".join(names), capture_output=True, text=True).stdout
+    result = {}
+    for name, readable in zip(names, demangled.splitlines()):
+        result[readable] = result.get(readable, 0) + costs[name]
+    return result
+
+
+def main():
+    binary, scenario, results = sys.argv[1:4]
+    profile = "--profile" in sys.argv
+    work = tempfile.mkdtemp()
+    figures, stages = {}, {}
+    for kind in ["poll", "create", "download"]:
+        outs = [os.path.join(work, f"{kind}-{n}.out") for n in (FEW, MANY)]
+        few, many = (run(binary, scenario, kind, n, out) for n, out in zip((FEW, MANY), outs))
+        figures[kind] = round((many - few) / (MANY - FEW))
+        print(f"  {kind}: {figures[kind]:,} instructions per request", file=sys.stderr)
+        if profile and kind in ("poll", "create"):
+            small, large = inclusive(outs[0]), inclusive(outs[1])
+            stages[kind] = {}
+            for label, pattern in STAGES + DETAILS:
+                regex = re.compile(pattern)
+                cost = sum(v for k, v in large.items() if regex.search(k)) - sum(v for k, v in small.items() if regex.search(k))
+                stages[kind][label] = round(cost / (MANY - FEW))
+    print("| request | instructions per request |")
+    print("|---|---|")
+    for kind, count in figures.items():
+        print(f"| {kind} | {count:,} |")
+    if stages:
+        print()
+        print("| stage | poll | create |")
+        print("|---|---|---|")
+        for label, _ in STAGES + DETAILS:
+            print(f"| {label} | {stages['poll'][label]:,} | {stages['create'][label]:,} |")
+        rest = {kind: figures[kind] - sum(stages[kind][label] for label, _ in STAGES) for kind in stages}
+        for kind in stages:
+            stages[kind]["read, libevent, allocation and the rest"] = rest[kind]
+        print(f"| read, libevent, allocation and the rest | {rest['poll']:,} | {rest['create']:,} |")
+        print(f"| whole request | {figures['poll']:,} | {figures['create']:,} |")
+    existing = {}
+    if os.path.exists(results):
+        with open(results) as file:
+            existing = json.load(file)
+    existing["instructions_per_request"] = figures
+    if stages:
+        existing["instructions_per_stage"] = stages
+    existing["instructions_measured_at"] = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+    with open(results, "w") as file:
+        json.dump(existing, file, indent=2)
+        file.write("\n")
+    print(f"wrote {results}", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()
