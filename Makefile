@@ -7,7 +7,7 @@ PORT ?= 8080
 SCENARIO ?= scenarios/happy-path.yaml
 ARGS ?=
 
-.PHONY: run install test lint bench-instructions test-tsan test-asan fuzz build deps fixtures bench clean
+.PHONY: run install test python-test lint bench-instructions test-tsan test-asan fuzz build deps fixtures bench clean
 
 # libevent (and pkg-config to find it) from the system's packages, when missing.
 deps:
@@ -38,6 +38,14 @@ test: build
 	$(SWIFT) build --build-tests
 	VIDEOMOCK_BINARY=$(CURDIR)/.build/release/videomock $(SWIFT) test --skip-build --disable-xctest
 	$(SWIFT) test --package-path Tests/ExternalPackage --disable-xctest --no-parallel
+	$(MAKE) --no-print-directory python-test
+
+# The Python package and pytest plugin (python/), in a virtual environment with pytest,
+# pytest-xdist and the openai SDK from PyPI, against the binary just built.
+VENV = .venv-test
+python-test: build
+	@[ -x $(VENV)/bin/pytest ] || { echo "installing python/ into $(VENV)"; python3 -m venv $(VENV) && $(VENV)/bin/pip install -q -e 'python[test]'; }
+	VIDEOMOCK_BINARY=$(CURDIR)/.build/release/videomock $(VENV)/bin/python -m pytest python/tests -q -p no:cacheprovider
 
 # Formatting as .swift-format states it (swift-format ships with the toolchain), and no line
 # over 140 characters, string literals included.

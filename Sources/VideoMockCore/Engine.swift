@@ -76,12 +76,16 @@ package final class Engine: Sendable {
                     expiresAfter: expiresAfter)
             }
             guard var record = inserted else { continue }
-            // The creation reply shows the first step, even when a zero time scale skips it on
-            // reads; its advice on when to look again is then what the clock implies: at once.
-            var snapshot = record.observe(now: now, timeScale: clock.timeScale == 0 ? 1 : clock.timeScale, isPoll: false)
-            if clock.timeScale == 0 { snapshot.secondsUntilChange = 0 }
-            return snapshot
+            // The creation reply shows the first step, even when a zero time scale skips it on reads.
+            return record.observe(now: now, timeScale: clock.timeScale == 0 ? 1 : clock.timeScale, isPoll: false)
         }
+    }
+
+    /// Seconds a client should wait before reading the task again: none once it has ended;
+    /// otherwise one second of its life, as scaled (0 under `--time-scale 0`). One value for the
+    /// whole life, as OpenAI's `openai-poll-after-ms` is, which its SDK reads once and keeps.
+    package func pollAdvice(_ snapshot: TaskSnapshot) -> Double {
+        snapshot.phase.isFinal ? 0 : min(1, clock.timeScale)
     }
 
     /// The task as it stands on its owner's clock; a status read (`isPoll`) counts as a poll.

@@ -9,9 +9,7 @@ extension AIHubMix {
     }
 
     func pollAfterMilliseconds(_ snapshot: TaskSnapshot) -> Int {
-        if snapshot.phase.isFinal { return 0 }
-        guard let seconds = snapshot.secondsUntilChange else { return 1000 }
-        return Int(min(1000, (seconds * 1000).rounded(.up)))
+        Int((engine.pollAdvice(snapshot) * 1000).rounded(.up))
     }
 
     func listJSON(_ tasks: [TaskSnapshot], hasMore: Bool, _ request: ProviderRequest) -> JSON {

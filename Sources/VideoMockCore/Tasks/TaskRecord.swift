@@ -187,7 +187,7 @@ package struct TaskSnapshot: Sendable {
     /// Whether the download link has expired.
     package let isExpired: Bool
     /// Seconds until the status next changes by time, when it will.
-    package var secondsUntilChange: Double?
+    package let secondsUntilChange: Double?
 
     package var id: String { record.id }
     package var spec: TaskSpec { record.spec }
