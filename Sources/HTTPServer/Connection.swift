@@ -13,6 +13,9 @@ final class Connection {
         case chunked(RequestHead, ChunkedBodyDecoder)
         /// A delayed reply is pending; nothing else is read until it is sent.
         case waiting
+        /// A request is never to be answered: input is dropped until the client closes or the
+        /// idle timeout passes.
+        case stalled
         /// The last reply is being flushed; the connection closes once it has been.
         case closing
         /// The last reply is out and our side is shut: what the client still sends is read and
@@ -121,6 +124,9 @@ final class Connection {
             case .lingering(let since):
                 evbuffer_drain(input, evbuffer_get_length(input))
                 if monotonicSeconds() - since > Connection.lingerSeconds { close() }
+                return
+            case .stalled:
+                evbuffer_drain(input, evbuffer_get_length(input))
                 return
             case .waiting, .closing, .closed:
                 return

@@ -33,6 +33,9 @@ extension Connection {
         switch response.fault {
         case .reset?:
             reset()
+        case .stall?:
+            state = .stalled
+            resumeReading()
         case .empty?:
             write(ResponseEncoding.head(of: response, contentLength: response.body.count, keepAlive: false, date: date))
             finish(keepAlive: false)

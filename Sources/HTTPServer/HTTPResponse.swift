@@ -23,6 +23,9 @@ package struct HTTPResponse: Sendable {
         case empty
         /// Announce a Content-Length larger than the body actually sent, then close.
         case truncate
+        /// Read the request and never answer: the connection ends only when the client closes it
+        /// or the idle timeout passes (a client's read timeout, tested without a long delay).
+        case stall
     }
 
     package var status: Int

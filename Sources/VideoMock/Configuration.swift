@@ -56,6 +56,9 @@ public struct Configuration: Sendable {
     public var verdictIgnoredCodes: [String] = []
     /// Where `videomock serve` writes the verdict (as `GET /__admin/verdict` gives it) when it stops.
     public var verdictReportFile: String?
+    /// Whether `X-VideoMock-Status`, `X-VideoMock-Delay` and `X-VideoMock-Fault` request headers
+    /// shape replies (real clients never send them).
+    public var headerOverrides = true
     /// How long a stop waits for replies in progress (scripted delays included) before it
     /// closes their connections.
     public var shutdownGraceSeconds = 5.0

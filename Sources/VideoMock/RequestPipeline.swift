@@ -12,6 +12,8 @@ final class RequestPipeline: HTTPHandler {
     private let authenticator: Authenticator
     private let bareProvider: ProviderID
     private let adminToken: String?
+    /// Whether `X-VideoMock-*` request headers may shape replies.
+    private let headerOverrides: Bool
 
     init(_ startup: Startup, configuration: Configuration) {
         engine = startup.engine
@@ -19,6 +21,7 @@ final class RequestPipeline: HTTPHandler {
         routeTable = RouteTable(providers: startup.providers, bare: bareProvider, admin: AdminAPI(engine: engine))
         authenticator = Authenticator(keys: Set(configuration.apiKeys))
         adminToken = configuration.adminToken
+        headerOverrides = configuration.headerOverrides
     }
 
     /// Every route served, as (method, path pattern).
@@ -67,24 +70,39 @@ final class RequestPipeline: HTTPHandler {
         var providerRequest = ProviderRequest(http: request, apiKey: key, basePath: basePath)
         var facts = RequestFacts(provider: provider.name, endpoint: route.endpoint, apiKey: key, headers: request.headers.fields)
         if engine.scenarios.hasRules {
-            if route.endpoint.describesTask { providerRequest.parseBody() }
+            if route.endpoint.describesTask {
+                providerRequest.parseBody()
+                facts.fields = try? providerRequest.fields()
+            }
             (facts.model, facts.prompt) = provider.subject(of: providerRequest, endpoint: route.endpoint)
+            facts.query = request.query
+            facts.time = engine.clock.now(for: key)
         }
         let decision = engine.decide(facts)
         if route.endpoint.describesTask { providerRequest.plan = decision.plan }
+        var reply = decision.reply, rule = decision.rule
         var response: HTTPResponse
-        if let reply = decision.reply, let status = reply.status {
-            response = Self.scripted(reply, status: status, provider: provider)
-        } else {
-            response = route.handler(providerRequest)
+        do throws(APIError) {
+            if headerOverrides, let override = try HeaderOverride.reply(for: request, over: reply) {
+                reply = override
+                rule = HeaderOverride.ruleName
+            }
+            if let reply, let status = reply.status {
+                response = Self.scripted(reply, status: status, provider: provider)
+            } else {
+                response = route.handler(providerRequest)
+            }
+        } catch {
+            response = provider.render(error)
+            reply = nil
         }
-        if let reply = decision.reply {
+        if let reply {
             for (name, value) in reply.headers { response.headers.set(name, value) }
             response.delayMilliseconds = Int((reply.delay * 1000).rounded())
             response.fault = reply.fault
         }
         let owner = route.isPublic ? nil : key
-        let journalID = record(request, response, provider: provider.name, endpoint: route.endpoint, apiKey: owner, rule: decision.rule)
+        let journalID = record(request, response, provider: provider.name, endpoint: route.endpoint, apiKey: owner, rule: rule)
         observe(providerRequest, response, provider, route, key: owner, journalID: journalID)
         return response
     }

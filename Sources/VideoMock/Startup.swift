@@ -33,7 +33,7 @@ struct Startup {
             engine = Engine(
                 clock: Clock(mode: configuration.clock.mode, timeScale: configuration.timeScale), catalogs: catalogs, media: media,
                 ids: IDGenerator(seed: configuration.seed), scenarios: scenarios, journal: Journal(capacity: configuration.journalSize),
-                verdictSettings: configuration.verdictSettings)
+                verdictSettings: configuration.verdictSettings, seed: configuration.seed)
             providers = try ProviderRegistry.all(engine: engine)
         } catch {
             // Catalog and scenario errors read FILE:LINE:COLUMN: message.

@@ -92,6 +92,11 @@ struct Serve: ParsableCommand {
         help: "Seconds a stop (SIGTERM, SIGINT) waits for replies in progress before closing their connections.")
     var shutdownGrace = defaults.shutdownGraceSeconds
 
+    @Flag(
+        name: .customLong("no-header-overrides"),
+        help: "Ignore X-VideoMock-Status, X-VideoMock-Delay and X-VideoMock-Fault request headers.")
+    var noHeaderOverrides = false
+
     @Option(name: .customLong("verdict-report"), help: "Write the verdict on the client (JSON) to this file when stopped.")
     var verdictReport: String?
 
@@ -148,6 +153,7 @@ struct Serve: ParsableCommand {
         configuration.adminToken = adminToken
         configuration.shutdownGraceSeconds = shutdownGrace
         configuration.verdictReportFile = verdictReport
+        configuration.headerOverrides = !noHeaderOverrides
         configuration.verdictPollIntervalSeconds = verdictPollInterval
         configuration.verdictDuplicateWindowSeconds = verdictDuplicateWindow
         configuration.verdictRetryStorm = verdictRetryStorm

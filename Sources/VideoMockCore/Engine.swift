@@ -42,14 +42,14 @@ package final class Engine: Sendable {
 
     package init(
         clock: Clock, catalogs: CatalogSet, media: MediaLibrary, ids: IDGenerator, lifecycle: LifecycleDefaults = .init(),
-        scenarios: [Scenario] = [], journal: Journal, verdictSettings: VerdictSettings = .init()
+        scenarios: [Scenario] = [], journal: Journal, verdictSettings: VerdictSettings = .init(), seed: UInt64? = nil
     ) {
         self.clock = clock
         self.catalogs = catalogs
         self.media = media
         self.ids = ids
         self.lifecycle = lifecycle
-        self.scenarios = ScenarioBook(commandLine: scenarios, lifecycle: lifecycle)
+        self.scenarios = ScenarioBook(commandLine: scenarios, lifecycle: lifecycle, seed: seed)
         self.journal = journal
         self.verdictSettings = verdictSettings
         observer = ClientObserver(clock: clock)

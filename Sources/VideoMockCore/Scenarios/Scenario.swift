@@ -21,6 +21,8 @@ package struct Scenario: Sendable {
     package var rules: [Rule]
     /// The file's `verdict:` section: thresholds and codes left out.
     package var verdict: VerdictSettings.Change?
+    /// Seeds this file's `chance:` draws (else `--seed`, else a random seed).
+    package var seed: UInt64?
 
     package init(source: String, defaults: Defaults = .init(), rules: [Rule] = [], verdict: VerdictSettings.Change? = nil) {
         self.source = source
@@ -39,51 +41,20 @@ package struct Rule: Sendable {
     package var outcome: Outcome?
     package var respond: Reply?
     package var result: ResultOptions?
+    /// Requests beyond it, per key, get 429 until the window frees.
+    package var quota: Quota?
 
     package init(
         name: String, when: Condition = .init(), timeline: [Timeline.Step]? = nil, outcome: Outcome? = nil, respond: Reply? = nil,
-        result: ResultOptions? = nil
+        result: ResultOptions? = nil, quota: Quota? = nil
     ) {
+        self.quota = quota
         self.name = name
         self.when = when
         self.timeline = timeline
         self.outcome = outcome
         self.respond = respond
         self.result = result
-    }
-}
-
-/// What a request must be for a rule to apply; every given key must hold.
-package struct Condition: Sendable {
-    package var provider: ProviderID?
-    package var endpoint: Endpoint?
-    /// A glob: `kling-*`, `veo-3.?-*`.
-    package var model: String?
-    package var promptContains: String?
-    package var promptMatches: PromptPattern?
-    package var apiKey: String?
-    package var headers: [(name: String, value: String)] = []
-    /// Only the Nth request that meets the other conditions (1-based)...
-    package var nth: Int?
-    /// ...or every Nth one.
-    package var every: Int?
-
-    package init() {}
-
-    /// Whether the request meets every condition but `nth` and `every`.
-    func holds(for request: RequestFacts) -> Bool {
-        if let provider, provider != request.provider { return false }
-        if let endpoint, endpoint != request.endpoint { return false }
-        if let model, !(request.model.map { Glob.matches(model, $0) } ?? false) { return false }
-        if let promptContains, !(request.prompt?.contains(promptContains) ?? false) { return false }
-        if let promptMatches, !(request.prompt.map(promptMatches.matches) ?? false) { return false }
-        if let apiKey, apiKey != request.apiKey { return false }
-        for header in headers {
-            guard let value = request.headers.first(where: { $0.name.lowercased() == header.name.lowercased() })?.value,
-                value == header.value
-            else { return false }
-        }
-        return true
     }
 }
 
@@ -99,6 +70,18 @@ package struct Reply: Sendable {
     package var fault: HTTPResponse.Fault?
 
     package init() {}
+}
+
+extension Reply {
+    /// A quota's refusal: 429 in the provider's envelope, saying when the window frees.
+    static func quotaExceeded(retryAfter seconds: Double) -> Reply {
+        var reply = Reply()
+        reply.status = 429
+        reply.headers = [
+            ("Retry-After", String(Int(seconds.rounded(.up)))), ("retry-after-ms", String(Int((seconds * 1000).rounded(.up)))),
+        ]
+        return reply
+    }
 }
 
 /// Options for a created task's result.
@@ -129,6 +112,12 @@ package struct RequestFacts: Sendable {
     /// The model and prompt of the request body (create) or of the task it names.
     package var model: String?
     package var prompt: String?
+    /// The request body's fields (creates and remixes, JSON or form alike), for `body:` conditions.
+    package var fields: JSONObject?
+    /// The query parameters, for `query:` conditions.
+    package var query: [String: String] = [:]
+    /// When it arrived, on its key's clock (quotas count on it).
+    package var time: Double = 0
 
     package init(
         provider: ProviderID, endpoint: Endpoint, apiKey: String, headers: [(name: String, value: String)], model: String? = nil,

@@ -21,6 +21,8 @@ package struct TaskPlan: Sendable, Equatable {
 /// What the scenarios decided for one request.
 package struct Decision: Sendable {
     let winner: Rule?
+    /// A scripted reply (or a delay or fault on the normal one); a quota's 429.
+    package let reply: Reply?
     let defaults: Scenario.Defaults
     let lifecycle: LifecycleDefaults
     /// The plan of a task no rule shapes, made once per set of scenarios and shared.
@@ -28,8 +30,6 @@ package struct Decision: Sendable {
 
     /// The rule that applied, if any.
     package var rule: String? { winner?.name }
-    /// A scripted reply (or a delay or fault on the normal one).
-    package var reply: Reply? { winner?.respond }
 
     /// The plan for a task this request creates (built only for requests that create one).
     package var plan: SharedPlan {
@@ -77,6 +77,10 @@ package final class ScenarioBook: Sendable {
         var counters: [RuleKey: Int] = [:]
         /// How many requests each rule decided.
         var applied: [RuleKey: Int] = [:]
+        /// Each `chance` rule's draws.
+        var draws: [RuleKey: SeededDraws] = [:]
+        /// Each quota rule's windows, by key.
+        var quotas: [RuleKey: [String: QuotaWindow]] = [:]
         /// Precomputed from `loaded` so that each request does no sorting: scenarios for everyone
         /// (admin-loaded, then command line), those scoped to each key, and whether any has rules.
         var global: [Loaded] = []
@@ -130,8 +134,12 @@ package final class ScenarioBook: Sendable {
         }
     }
 
+    /// Seeds the `chance:` draws of scenarios that give no `seed:` of their own.
+    private let seed: UInt64
+
     /// With scenarios from the command line, in order; their rules are consulted after any loaded later.
-    package init(commandLine: [Scenario] = [], lifecycle: LifecycleDefaults = .init()) {
+    package init(commandLine: [Scenario] = [], lifecycle: LifecycleDefaults = .init(), seed: UInt64? = nil) {
+        self.seed = seed ?? UInt64.random(in: .min ... .max)
         state = Mutex(State(lifecycle: lifecycle))
         state.withLock { state in
             for scenario in commandLine {
@@ -171,6 +179,8 @@ package final class ScenarioBook: Sendable {
         state.withLock {
             $0.counters = [:]
             $0.applied = [:]
+            $0.draws = [:]
+            $0.quotas = [:]
         }
     }
 
@@ -185,44 +195,78 @@ package final class ScenarioBook: Sendable {
                         "from_command_line": .bool(loaded.fromCommandLine),
                         "rules": .array(
                             loaded.scenario.rules.enumerated().map { index, rule in
-                                [
-                                    "name": .string(rule.name),
-                                    "matched": .int(state.counters[RuleKey(scenario: loaded.id, rule: index)] ?? 0),
-                                    "applied": .int(state.applied[RuleKey(scenario: loaded.id, rule: index)] ?? 0),
-                                ]
+                                ScenarioBook.describe(rule, state: state, key: RuleKey(scenario: loaded.id, rule: index))
                             }),
                     ]
                 })
         }
     }
 
-    /// Picks the rule for a request. Every rule whose conditions hold counts the request (so
-    /// `nth: 3` means the third such request whatever other rules did); the first rule that
-    /// applies in full wins. Order: rules for the request's key, global ones loaded over the
-    /// admin API, then those from the command line.
+    /// A rule and its counts, as JSON.
+    private static func describe(_ rule: Rule, state: State, key: RuleKey) -> JSON {
+        var described: JSONObject = [
+            "name": .string(rule.name), "matched": .int(state.counters[key] ?? 0), "applied": .int(state.applied[key] ?? 0),
+        ]
+        if rule.when.chance != nil {
+            described["draws"] = .int(state.draws[key]?.draws ?? 0)
+            described["hits"] = .int(state.applied[key] ?? 0)
+        }
+        if let quota = rule.quota {
+            let refused = (state.quotas[key] ?? [:]).filter { $0.value.refused > 0 }.mapValues(\.refused)
+            described["quota"] = [
+                "requests": .int(quota.requests), "per": .double(quota.per), "window": "sliding",
+                "refused": .int(refused.values.reduce(0, +)),
+                "refused_by_key": .object(JSONObject(refused.keys.sorted().map { (key: $0, value: JSON.int(refused[$0]!)) })),
+            ]
+        }
+        return .object(described)
+    }
+
+    /// Picks the rule for a request. Every rule whose matching conditions hold counts the
+    /// request (so `nth: 3` means the third such request whatever other rules did); the first
+    /// rule that applies in full wins. Order: rules for the request's key, global ones loaded
+    /// over the admin API, then those from the command line.
     package func decide(_ facts: RequestFacts) -> Decision {
         state.withLock { state in
             let scoped = state.scoped[facts.apiKey] ?? []
             var winner: Rule?
+            var reply: Reply?
             if state.hasRules {
                 for loaded in [scoped, state.global].joined() {
                     for (index, rule) in loaded.scenario.rules.enumerated() where rule.when.holds(for: facts) {
                         let key = RuleKey(scenario: loaded.id, rule: index)
                         let count = (state.counters[key] ?? 0) + 1
                         state.counters[key] = count
-                        let applies = rule.when.nth.map { $0 == count } ?? rule.when.every.map { count % $0 == 0 } ?? true
-                        if applies, winner == nil {
-                            winner = rule
-                            state.applied[key, default: 0] += 1
+                        guard winner == nil, rule.when.counts(count) else { continue }
+                        if let chance = rule.when.chance {
+                            let seed = ScenarioBook.seed(loaded.scenario.seed ?? self.seed, rule: index)
+                            guard state.draws[key, default: SeededDraws(seed: seed)].next() < chance else { continue }
                         }
+                        if let times = rule.when.times, state.applied[key, default: 0] >= times { continue }
+                        if let quota = rule.quota {
+                            let wait = state.quotas[key, default: [:]][facts.apiKey, default: QuotaWindow()].admit(
+                                at: facts.time, quota: quota)
+                            guard let wait else { continue }
+                            reply = Reply.quotaExceeded(retryAfter: wait)
+                        } else {
+                            reply = rule.respond
+                        }
+                        winner = rule
+                        state.applied[key, default: 0] += 1
                     }
                 }
             }
             if scoped.isEmpty {
-                return Decision(winner: winner, defaults: state.globalDefaults, lifecycle: state.lifecycle, defaultPlan: state.globalPlan)
+                return Decision(
+                    winner: winner, reply: reply, defaults: state.globalDefaults, lifecycle: state.lifecycle, defaultPlan: state.globalPlan)
             }
             let defaults = State.merge(scoped.map(\.scenario.defaults) + [state.globalDefaults])
-            return Decision(winner: winner, defaults: defaults, lifecycle: state.lifecycle, defaultPlan: nil)
+            return Decision(winner: winner, reply: reply, defaults: defaults, lifecycle: state.lifecycle, defaultPlan: nil)
         }
+    }
+
+    /// One rule's own seed, so that its draws depend only on the requests that reach it.
+    private static func seed(_ seed: UInt64, rule index: Int) -> UInt64 {
+        seed ^ (UInt64(index + 1) &* 0x9E37_79B9_7F4A_7C15)
     }
 }

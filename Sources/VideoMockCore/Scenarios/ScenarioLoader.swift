@@ -14,7 +14,7 @@ package enum ScenarioLoader {
     package static func parse(_ text: String, source: String) throws(DocumentError) -> Scenario {
         let document = try DocumentNode.parse(yaml: text, file: source)
         _ = try document.mapping(
-            allowing: ["version", "defaults", "rules", "verdict"], "a scenario mapping with version, defaults and rules")
+            allowing: ["version", "seed", "defaults", "rules", "verdict"], "a scenario mapping with version, defaults and rules")
         guard let versionNode = document["version"] else { throw document.error("a scenario needs 'version: 1'") }
         guard try versionNode.int("the version number 1") == 1 else {
             throw versionNode.error("unsupported version; this VideoMock reads version 1")
@@ -30,11 +30,17 @@ package enum ScenarioLoader {
             scenario.rules.append(try rule(node, index: index))
         }
         if let verdict = document["verdict"] { scenario.verdict = try verdictChange(verdict) }
+        if let seed = document["seed"] {
+            guard let value = UInt64(try seed.string("a whole number from 0")) else {
+                throw seed.error("seed must be a whole number from 0")
+            }
+            scenario.seed = value
+        }
         return scenario
     }
 
     static func rule(_ node: DocumentNode, index: Int) throws(DocumentError) -> Rule {
-        _ = try node.mapping(allowing: ["name", "when", "timeline", "outcome", "respond", "result"], "a rule mapping")
+        _ = try node.mapping(allowing: ["name", "when", "timeline", "outcome", "respond", "result", "quota"], "a rule mapping")
         var rule = Rule(name: try node["name"]?.string() ?? "rule \(index + 1)")
         if let when = node["when"] { rule.when = try condition(when) }
         if let timeline = node["timeline"] { rule.timeline = try steps(timeline) }
@@ -45,8 +51,18 @@ package enum ScenarioLoader {
             rule.result = ResultOptions(
                 expiresAfter: try result["expires_after"]?.duration(), delivery: try result["url"]?.choice(of: ResultDelivery.self))
         }
-        if rule.timeline == nil, rule.outcome == nil, rule.respond == nil, rule.result == nil {
-            throw node.error("rule '\(rule.name)' does nothing: give it a timeline, outcome, respond or result")
+        if let quota = node["quota"] {
+            _ = try quota.mapping(allowing: ["requests", "per"], "{ requests: 10, per: 1m }")
+            guard let requests = quota["requests"], let per = quota["per"] else { throw quota.error("a quota needs requests and per") }
+            let count = try requests.int("a whole number of requests")
+            guard count >= 1 else { throw requests.error("requests must be 1 or more") }
+            let seconds = try per.duration()
+            guard seconds > 0 else { throw per.error("per must be longer than 0") }
+            if rule.respond != nil { throw quota.keyError("give quota or respond, not both: a quota answers 429 itself") }
+            rule.quota = Quota(requests: count, per: seconds)
+        }
+        if rule.timeline == nil, rule.outcome == nil, rule.respond == nil, rule.result == nil, rule.quota == nil {
+            throw node.error("rule '\(rule.name)' does nothing: give it a timeline, outcome, respond, result or quota")
         }
         return rule
     }
@@ -77,7 +93,10 @@ package enum ScenarioLoader {
     }
 
     static func condition(_ node: DocumentNode) throws(DocumentError) -> Condition {
-        let keys = ["provider", "endpoint", "model", "prompt_contains", "prompt_matches", "api_key", "header", "nth", "every"]
+        let keys = [
+            "provider", "endpoint", "model", "prompt_contains", "prompt_matches", "api_key", "header", "body", "query", "nth", "every",
+            "after", "times", "chance",
+        ]
         _ = try node.mapping(allowing: keys, "a mapping of conditions")
         var condition = Condition()
         condition.provider = try node["provider"]?.choice(of: ProviderID.self, "provider")
@@ -103,7 +122,42 @@ package enum ScenarioLoader {
             guard condition.every! >= 1 else { throw every.error("every must be 1 or more") }
         }
         if condition.nth != nil, condition.every != nil { throw node.error("give nth or every, not both") }
+        if let after = node["after"] {
+            condition.after = try after.int("a whole number from 0")
+            guard condition.after! >= 0 else { throw after.error("after must be 0 or more") }
+        }
+        if let times = node["times"] {
+            condition.times = try times.int("a whole number from 1")
+            guard condition.times! >= 1 else { throw times.error("times must be 1 or more") }
+        }
+        if let chance = node["chance"] {
+            condition.chance = try chance.double("a fraction from 0 to 1, such as 0.1")
+            guard (0...1).contains(condition.chance!) else { throw chance.error("chance must be from 0 to 1") }
+        }
+        condition.body = try fieldConditions(node["body"])
+        condition.query = try fieldConditions(node["query"])
         return condition
+    }
+
+    /// `{ seconds: "8", metadata.aspect_ratio: "16:*", size: { present: false } }`
+    static func fieldConditions(_ node: DocumentNode?) throws(DocumentError) -> [FieldCondition] {
+        guard let node else { return [] }
+        var conditions: [FieldCondition] = []
+        for (path, value) in try node.mapping("a mapping of field path to value, glob or { present: true|false }") {
+            guard let steps = FieldPath.parse(path) else {
+                throw value.keyError("'\(path)' is not a field path such as seconds, metadata.aspect_ratio or metadata.content[0].type")
+            }
+            let expectation: FieldCondition.Expectation
+            if case .mapping = value.value {
+                _ = try value.mapping(allowing: ["present"], "{ present: true } or { present: false }")
+                guard let present = value["present"] else { throw value.error("expected { present: true } or { present: false }") }
+                expectation = .present(try present.bool())
+            } else {
+                expectation = .matches(try value.string("a value or a glob"))
+            }
+            conditions.append(FieldCondition(path: path, steps: steps, expectation: expectation))
+        }
+        return conditions
     }
 
     static func steps(_ node: DocumentNode) throws(DocumentError) -> [Timeline.Step] {

@@ -1,0 +1,45 @@
+import HTTPServer
+import Providers
+import VideoMockCore
+
+/// `X-VideoMock-Status: 503`, `X-VideoMock-Delay: 2s`, `X-VideoMock-Fault: reset|empty|truncate|stall`:
+/// a misbehaviour asked for by the request itself, for a quick test with no scenario file. Real
+/// clients never send these headers; `--no-header-overrides` ignores them.
+enum HeaderOverride {
+    static let status = "X-VideoMock-Status"
+    static let delay = "X-VideoMock-Delay"
+    static let fault = "X-VideoMock-Fault"
+    /// The rule name the journal shows for a reply the headers shaped.
+    static let ruleName = "X-VideoMock headers"
+
+    /// The reply the headers ask for, laid over the scenario's (nil when they ask for nothing).
+    static func reply(for request: HTTPRequest, over scripted: Reply?) throws(APIError) -> Reply? {
+        let statusText = request.headers[status], delayText = request.headers[delay], faultText = request.headers[fault]
+        guard statusText != nil || delayText != nil || faultText != nil else { return nil }
+        var reply = scripted ?? Reply()
+        if let statusText {
+            guard let code = Int(statusText.trimmingHTTPWhitespace()), (100...599).contains(code) else {
+                throw invalid(status, "an HTTP status from 100 to 599", statusText)
+            }
+            reply.status = code
+            reply.body = nil
+        }
+        if let delayText {
+            guard let seconds = parseDuration(String(delayText.trimmingHTTPWhitespace())) else {
+                throw invalid(delay, "a duration such as 250ms or 2s", delayText)
+            }
+            reply.delay = seconds
+        }
+        if let faultText {
+            guard let chosen = HTTPResponse.Fault(rawValue: String(faultText.trimmingHTTPWhitespace()).lowercased()) else {
+                throw invalid(fault, HTTPResponse.Fault.allCases.map(\.rawValue).joined(separator: ", "), faultText)
+            }
+            reply.fault = chosen
+        }
+        return reply
+    }
+
+    private static func invalid(_ header: String, _ allowed: String, _ given: String) -> APIError {
+        APIError.invalid("\(header) must be \(allowed), got '\(given.prefix(60))'.", param: header, code: "invalid_header")
+    }
+}
