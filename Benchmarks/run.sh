@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
 # VideoMock and nginx measured side by side, in one run, on this machine, with the same wrk
-# settings, on loopback only. Prints a table of ratios and writes Benchmarks/results.json.
+# settings and the same number of cores, on loopback only, nginx at its best for each case: the
+# exact reply bytes from memory (`return 200`) for polls and creates, a file with sendfile,
+# tcp_nopush and open_file_cache for downloads. Prints a table of ratios and writes
+# Benchmarks/results.json.
 #   BENCH_DURATION   seconds per wrk case (default 10)
 #   BENCH_TASKS      tasks in the store for the large scale case (default 1000000)
 set -euo pipefail
@@ -107,8 +110,8 @@ echo "{\"idle_rss_kb\": $(rss_kb "$VM_PID")}" > "$WORK/idle.json"
 # --- nginx serving the same bytes
 ID=$(completed_task)
 mkdir -p -m 755 "$WORK/www"
-curl -s "$VM/v1/videos/$ID" -H "Authorization: Bearer sk-bench" > "$WORK/www/poll.json"
-cp "$ROOT/Fixtures/media/landscape-audio.mp4" "$WORK/www/video.mp4"
+POLL_REPLY=$(curl -s "$VM/v1/videos/$ID" -H "Authorization: Bearer sk-bench")
+curl -s "$VM/v1/videos/$ID/content" -H "Authorization: Bearer sk-bench" -o "$WORK/www/video.mp4"
 chmod 644 "$WORK/www/"*
 CREATE_REPLY=$(curl -s "$VM/v1/videos" -H "Authorization: Bearer sk-bench" -H "Content-Type: application/json" \
   -d '{"model":"sora-2","prompt":"A cinematic drone shot over misty mountains","seconds":"8","size":"1280x720"}')
@@ -121,21 +124,42 @@ events { worker_connections 4096; }
 http {
   access_log off;
   sendfile on;
+  tcp_nopush on;
   tcp_nodelay on;
+  open_file_cache max=1000 inactive=60s;
   keepalive_requests 100000000;
   keepalive_timeout 75s;
   types { application/json json; video/mp4 mp4; }
   server {
     listen 127.0.0.1:$NGINX_PORT;
     root $WORK/www;
+    location = /poll { default_type application/json; return 200 '$POLL_REPLY'; }
     location = /create { default_type application/json; return 200 '$CREATE_REPLY'; }
   }
 }
 CONF
 $NGINX -c "$WORK/nginx.conf"
 NG="http://127.0.0.1:$NGINX_PORT"
-for _ in $(seq 50); do [ "$(curl -s -o /dev/null -w '%{http_code}' "$NG/poll.json")" = 200 ] && break; sleep 0.05; done
-[ "$(curl -s -o /dev/null -w '%{http_code}' "$NG/video.mp4")" = 200 ] || { echo "nginx does not serve the baseline files" >&2; exit 1; }
+for _ in $(seq 50); do [ "$(curl -s -o /dev/null -w '%{http_code}' "$NG/poll")" = 200 ] && break; sleep 0.05; done
+
+# Before measuring: both servers answer the same bytes (a create's id differs, its length does not).
+same() { # what url-a url-b [curl options for a...]
+  local what=$1 a=$2 b=$3; shift 3
+  local ha hb
+  ha=$(curl -s -D - -o "$WORK/a.body" "$a" "$@" | grep -i '^content-type' | tr -d '\r' | tr 'A-Z' 'a-z')
+  hb=$(curl -s -D - -o "$WORK/b.body" "$b" | grep -i '^content-type' | tr -d '\r' | tr 'A-Z' 'a-z')
+  [ "$ha" = "$hb" ] || { echo "$what: Content-Type differs: '$ha' vs '$hb'" >&2; exit 1; }
+  if [ "$what" = create ]; then
+    [ "$(wc -c < "$WORK/a.body")" = "$(wc -c < "$WORK/b.body")" ] || { echo "create: reply lengths differ" >&2; exit 1; }
+  else
+    cmp -s "$WORK/a.body" "$WORK/b.body" || { echo "$what: the two servers answer different bytes" >&2; exit 1; }
+  fi
+}
+same poll "$VM/v1/videos/$ID" "$NG/poll" -H "Authorization: Bearer sk-bench"
+same download "$VM/v1/videos/$ID/content" "$NG/video.mp4" -H "Authorization: Bearer sk-bench"
+same create "$VM/v1/videos" "$NG/create" -H "Authorization: Bearer sk-bench" -H "Content-Type: application/json" \
+  -d '{"model":"sora-2","prompt":"A cinematic drone shot over misty mountains","seconds":"8","size":"1280x720"}'
+echo "both servers answer the same bytes (poll, download) and the same length (create)" >&2
 
 # --- Poll, create, download: each against both, twice, interleaved (the report keeps each
 # side's better run, so that a noisy moment on a shared machine does not decide a ratio)
@@ -144,7 +168,7 @@ for round in "" "-again"; do
   # Each round starts from a fresh server, so creates in the second do not meet a fuller store.
   if [ -n "$round" ]; then start_videomock; ID=$(completed_task); fi
   bench "poll-videomock$round" "$VM/v1/videos/$ID" -H "Authorization: Bearer sk-bench"
-  bench "poll-nginx$round" "$NG/poll.json"
+  bench "poll-nginx$round" "$NG/poll"
   bench "create-videomock$round" "$VM/v1/videos" -s "$ROOT/Benchmarks/lua/create.lua"
   bench "create-nginx$round" "$NG/create" -s "$ROOT/Benchmarks/lua/create.lua"
   bench "download-videomock$round" "$VM/v1/videos/$ID/content" -H "Authorization: Bearer sk-bench"

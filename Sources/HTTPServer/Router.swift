@@ -45,19 +45,19 @@ package struct Router: Sendable {
         }
         var allowed: [String] = []
         for (index, route) in routes.enumerated() where route.segments.count == decoded.count {
-            var parameters: [String: String] = [:]
-            var matches = true
-            for (segment, value) in zip(route.segments, decoded) {
+            let matches = zip(route.segments, decoded).allSatisfy { segment, value in
                 switch segment {
-                case .literal(let literal): matches = literal == value
-                case .parameter(let name):
-                    matches = !value.isEmpty
-                    parameters[name] = value
+                case .literal(let literal): literal == value
+                case .parameter: !value.isEmpty
                 }
-                if !matches { break }
             }
             guard matches else { continue }
             if route.method == method || (method == "HEAD" && route.method == "GET") {
+                // Parameters are collected for the route that matched only.
+                var parameters: [String: String] = [:]
+                for (segment, value) in zip(route.segments, decoded) {
+                    if case .parameter(let name) = segment { parameters[name] = value }
+                }
                 return .found(index, parameters: parameters)
             }
             if !allowed.contains(route.method) { allowed.append(route.method) }
