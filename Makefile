@@ -54,6 +54,15 @@ python-env:
 python-test: build python-env
 	VIDEOMOCK_BINARY=$(CURDIR)/.build/release/videomock $(VENV)/bin/python -m pytest python/tests -q -p no:cacheprovider
 
+# Formatting as .swift-format states it (swift-format ships with the toolchain), and no line
+# over 140 characters, string literals included.
+SWIFT_FILES = $(shell find Package.swift Sources Tests -name '*.swift' -not -path '*/.build*')
+lint:
+	@$(SWIFT) format lint --strict --parallel $(SWIFT_FILES)
+	@long=$$(awk 'length > 140 { print FILENAME ":" FNR }' $(SWIFT_FILES)); \
+	  if [ -n "$$long" ]; then echo "lines over 140 characters:"; echo "$$long"; exit 1; fi
+	@echo "lint: $(words $(SWIFT_FILES)) Swift files formatted as .swift-format says"
+
 # The concurrency tests under ThreadSanitizer (the server they start is instrumented too),
 # then everything else under AddressSanitizer.
 CONCURRENCY_TESTS = TaskStoreTests|ScenarioRuleTests|LoadTests|FaultTests|DisconnectTests|AIHubMixEndpointsTests

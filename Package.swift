@@ -19,17 +19,19 @@ let package = Package(
             providers: [.apt(["libevent-dev"]), .brew(["libevent"])]
         ),
         .target(name: "JSON"),
+        .target(name: "Media"),
         .target(name: "HTTPServer", dependencies: ["CLibevent", "JSON"]),
-        .target(name: "VideoMockCore", dependencies: ["JSON", "HTTPServer", .product(name: "Yams", package: "Yams")]),
+        .target(name: "VideoMockCore", dependencies: ["JSON", "HTTPServer", "Media", .product(name: "Yams", package: "Yams")]),
         .target(name: "Providers", dependencies: ["VideoMockCore", "HTTPServer", "JSON"]),
         .target(name: "Admin", dependencies: ["VideoMockCore", "HTTPServer", "JSON"]),
         .target(name: "VideoMock", dependencies: ["Providers", "Admin", "HTTPServer", "VideoMockCore"]),
         .target(name: "VideoMockTesting", dependencies: ["VideoMock"]),
         .executableTarget(
             name: "VideoMockCLI",
-            dependencies: ["VideoMock", "JSON", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["VideoMock", "VideoMockCore", "JSON", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         .testTarget(name: "JSONTests", dependencies: ["JSON"]),
+        .testTarget(name: "MediaTests", dependencies: ["Media"]),
         .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer"]),
         .testTarget(name: "VideoMockCoreTests", dependencies: ["VideoMockCore", "JSON"]),
         .testTarget(name: "ProvidersTests", dependencies: ["Providers", "VideoMockCore", "HTTPServer", "JSON"]),

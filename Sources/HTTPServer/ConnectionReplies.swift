@@ -43,8 +43,10 @@ extension Connection {
             // Announce the whole body (plus one byte when it is empty) and send only half of it.
             let announced = max(response.body.count, 1)
             write(ResponseEncoding.head(of: response, contentLength: announced, keepAlive: false, date: date))
-            writeBody(response.body, prefix: response.body.count / 2)
+            writeBody(response.body, 0..<(response.body.count / 2))
             finish(keepAlive: false)
+        case nil where response.throttle != nil || response.cut != nil:
+            sendShaped(response, isHead: isHead, keepAlive: keepAlive)
         case nil:
             var head = ResponseEncoding.head(of: response, contentLength: response.body.count, keepAlive: keepAlive, date: date)
             if !isHead, case .bytes(let body) = response.body {
@@ -53,22 +55,58 @@ extension Connection {
             } else {
                 // A file follows: hold the head back so that it leaves with the file's first bytes.
                 write(head, more: !isHead && response.body.count > 0)
-                if !isHead { writeBody(response.body, prefix: response.body.count) }
+                if !isHead { writeBody(response.body, 0..<response.body.count) }
             }
             finish(keepAlive: keepAlive)
         }
     }
 
-    private func writeBody(_ body: HTTPResponse.Body, prefix count: Int) {
+    /// A reply shaped on purpose: its headers promise the whole body, which goes out slowly
+    /// (`throttle`, a tenth of the rate every 100 ms) or only in part (`cut`, then the connection
+    /// closes).
+    private func sendShaped(_ response: HTTPResponse, isHead: Bool, keepAlive: Bool) {
+        let count = response.body.count
+        let end = response.cut.map { $0.sent(of: count) } ?? count
+        let keepAlive = keepAlive && response.cut == nil
+        write(ResponseEncoding.head(of: response, contentLength: count, keepAlive: keepAlive, date: loop.dateCache.current()))
+        guard !isHead, let rate = response.throttle else {
+            if !isHead { writeBody(response.body, 0..<end) }
+            return finish(keepAlive: keepAlive)
+        }
+        state = .waiting
+        pauseReading()
+        trickle(response.body, from: 0, to: end, slice: max(1, rate / 10), keepAlive: keepAlive)
+    }
+
+    private func trickle(_ body: HTTPResponse.Body, from start: Int, to end: Int, slice: Int, keepAlive: Bool) {
+        let next = min(end, start + slice)
+        writeBody(body, start..<next)
+        guard next < end else {
+            state = .head
+            finish(keepAlive: keepAlive)
+            if case .head = state {
+                resumeReading()
+                readable()
+            }
+            return
+        }
+        loop.after(milliseconds: 100) { [self] in
+            guard case .waiting = state else { return }  // the client went away meanwhile
+            trickle(body, from: next, to: end, slice: slice, keepAlive: keepAlive)
+        }
+    }
+
+    /// Adds `range` of the body to what goes out.
+    private func writeBody(_ body: HTTPResponse.Body, _ range: Range<Int>) {
+        guard !range.isEmpty else { return }
         switch body {
         case .bytes(let bytes):
-            bytes.withUnsafeBytes { _ = evbuffer_add(output, $0.baseAddress, count) }
+            bytes.withUnsafeBytes { _ = evbuffer_add(output, $0.baseAddress! + range.lowerBound, range.count) }
         case .file(let path, let offset, _):
-            guard count > 0 else { return }
             // The head is already out; a file that vanished can only end the connection.
             guard let fd = loop.openFile(path) else { return reset() }
-            var position = off_t(offset)
-            let end = off_t(offset + count)
+            var position = off_t(offset + range.lowerBound)
+            let end = off_t(offset + range.upperBound)
             if evbuffer_get_length(output) == 0 {
                 // Straight from the page cache to the socket, as far as the socket takes it.
                 while position < end {

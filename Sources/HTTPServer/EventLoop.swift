@@ -10,8 +10,12 @@ final class EventLoop {
     let configuration: HTTPServerConfiguration
     var dateCache = HTTPDateCache()
     private var listener: OpaquePointer?
-    /// Files served, kept open for the life of the loop (they are read-only fixtures).
+    /// Files served lately, kept open: most are asked for again and again. At most
+    /// `openFileLimit`, the least recently used closed first (a file deleted meanwhile is then
+    /// let go).
     private var openFiles: [String: Int32] = [:]
+    private var openOrder: [String] = []
+    static let openFileLimit = 32
     /// Open connections; each also keeps itself alive until it closes.
     private var connections: [ObjectIdentifier: Connection] = [:]
     /// Scheduled actions (scripted delays), owned here so that a stop can free them.
@@ -68,10 +72,20 @@ final class EventLoop {
 
     /// A descriptor for reading `path`, opened once per loop.
     func openFile(_ path: String) -> Int32? {
-        if let fd = openFiles[path] { return fd }
+        if let fd = openFiles[path] {
+            if openOrder.last != path, let index = openOrder.lastIndex(of: path) {
+                openOrder.remove(at: index)
+                openOrder.append(path)
+            }
+            return fd
+        }
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { return nil }
         openFiles[path] = fd
+        openOrder.append(path)
+        if openOrder.count > EventLoop.openFileLimit, let oldest = openFiles.removeValue(forKey: openOrder.removeFirst()) {
+            Glibc.close(oldest)
+        }
         return fd
     }
 

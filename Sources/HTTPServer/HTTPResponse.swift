@@ -28,6 +28,21 @@ package struct HTTPResponse: Sendable {
         case stall
     }
 
+    /// Where a reply that announces its whole length stops: after so many bytes of the body, or
+    /// after a fraction of it. The connection then closes.
+    package enum Cut: Sendable, Equatable {
+        case bytes(Int)
+        case fraction(Double)
+
+        /// The body bytes sent out of `count`.
+        package func sent(of count: Int) -> Int {
+            switch self {
+            case .bytes(let bytes): min(bytes, count)
+            case .fraction(let fraction): Int(Double(count) * fraction)
+            }
+        }
+    }
+
     package var status: Int
     package var headers: HTTPHeaders
     package var body: Body
@@ -36,6 +51,10 @@ package struct HTTPResponse: Sendable {
     package var fault: Fault?
     /// Close the connection after this reply even if the client asked to keep it.
     package var closeConnection = false
+    /// Send the body at most this fast (bytes a second), as a slow network would.
+    package var throttle: Int?
+    /// Stop sending the body there, though the headers promised all of it.
+    package var cut: Cut?
 
     package init(status: Int, headers: HTTPHeaders = [:], body: Body = .bytes([])) {
         self.status = status

@@ -80,6 +80,7 @@ final class RequestPipeline: HTTPHandler {
         }
         let decision = engine.decide(facts)
         if route.endpoint.describesTask { providerRequest.plan = decision.plan }
+        providerRequest.corruptMedia = decision.reply?.corrupt ?? false
         var reply = decision.reply, rule = decision.rule
         var response: HTTPResponse
         do throws(APIError) {
@@ -100,6 +101,8 @@ final class RequestPipeline: HTTPHandler {
             for (name, value) in reply.headers { response.headers.set(name, value) }
             response.delayMilliseconds = Int((reply.delay * 1000).rounded())
             response.fault = reply.fault
+            response.throttle = reply.throttle
+            response.cut = reply.cut
         }
         let owner = route.isPublic ? nil : key
         let journalID = record(request, response, provider: provider.name, endpoint: route.endpoint, apiKey: owner, rule: rule)

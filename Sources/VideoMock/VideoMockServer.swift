@@ -39,6 +39,7 @@ public final class VideoMockServer: Sendable {
     /// does nothing.
     public func stop() {
         http.shutdown(grace: shutdownGrace)
+        pipeline.engine.media.removeMade()
     }
 
     /// The bound port (the one the system picked when 0 was asked for).

@@ -12,6 +12,8 @@ package enum TaskError: Error, Sendable, Equatable {
     case failed(TaskSnapshot.Failure)
     /// Content asked for after its link expired.
     case expired(at: Double)
+    /// The media could not be made (a size without frames, a full disk).
+    case mediaUnavailable(String)
 }
 
 /// Lifecycle settings every task starts from (scenario rules may change them).
@@ -127,11 +129,20 @@ package final class Engine: Sendable {
     }
 
     /// The file to serve for a task's content, once it is completed and until it expires.
-    package func content(provider: ProviderID, owner: String?, id: String, variant: MediaLibrary.Variant) throws(TaskError)
-        -> MediaLibrary.File
+    /// `corrupt` asks for a video that fails to decode; the task's plan may pad it.
+    package func content(provider: ProviderID, owner: String?, id: String, variant: MediaLibrary.Variant, corrupt: Bool = false)
+        throws(TaskError) -> MediaLibrary.File
     {
         let snapshot = try ready(provider: provider, owner: owner, id: id)
-        return media.file(for: snapshot.spec, variant: variant)
+        let options = MediaLibrary.Options(paddedTo: snapshot.record.paddedTo, corrupt: corrupt)
+        do { return try media.file(for: snapshot.spec, variant: variant, options: options) } catch {
+            throw .mediaUnavailable(error.description)
+        }
+    }
+
+    /// The task's video inline, as a `data:video/mp4;base64,...` URL.
+    package func dataURL(_ snapshot: TaskSnapshot) throws(TaskError) -> String {
+        do { return try media.dataURL(for: snapshot.spec) } catch { throw .mediaUnavailable(error.description) }
     }
 
     /// The completed, unexpired task, or why it is not.

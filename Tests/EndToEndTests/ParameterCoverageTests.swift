@@ -35,7 +35,8 @@ struct ParameterCoverageTests {
         #expect(task["duration"] == -1)
         #expect(task["width"] == 480)
         #expect(task["height"] == 854)
-        #expect(try server.get("/v1/videos/\(id)/content").body == fixture("portrait.mp4"))
+        // "-1: the model decides": 5 s of video.
+        expectVideo(try server.get("/v1/videos/\(id)/content").body, width: 480, height: 854, seconds: 5, audio: false)
     }
 
     @Test("AIHubMix Wan: sizes written W*H are accepted as WxH")

@@ -136,18 +136,17 @@ struct LimitTests {
     }
 }
 
-/// Fixtures whose landscape video is 8 MB of counting bytes, more than the socket buffers hold.
-func largeFixtures() throws -> URL {
-    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("fixtures-\(UUID())")
-    try FileManager.default.createDirectory(at: directory.appendingPathComponent("media"), withIntermediateDirectories: true)
-    try FileManager.default.copyItem(atPath: "\(root)/Fixtures/catalog", toPath: directory.appendingPathComponent("catalog").path)
-    for name in try FileManager.default.contentsOfDirectory(atPath: "\(root)/Fixtures/media") {
-        try FileManager.default.copyItem(
-            atPath: "\(root)/Fixtures/media/\(name)", toPath: directory.appendingPathComponent("media/\(name)").path)
-    }
-    try Data((0..<(8 << 20)).map { UInt8(truncatingIfNeeded: $0 / 7) }).write(
-        to: directory.appendingPathComponent("media/landscape-audio.mp4"))
-    return directory
+/// A server whose videos are padded to 8 MB (more than the socket buffers hold), writing them
+/// under a directory of the test's, and a completed task on it.
+func paddedServer() throws -> (server: ServerProcess, id: String, directory: URL) {
+    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("videos-\(UUID())")
+    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    let scenario = directory.appendingPathComponent("padded.yaml")
+    try "version: 1\nrules:\n  - { result: { bytes: 8MiB } }\n".write(to: scenario, atomically: true, encoding: .utf8)
+    let server = try ServerProcess(["--time-scale", "0", "--scenario", scenario.path], environment: ["TMPDIR": directory.path])
+    let id = try server.create(["model": "sora-2", "prompt": "p", "size": "1280x720"])
+    _ = try server.get("/v1/videos/\(id)")
+    return (server, id, directory)
 }
 
 @Suite("Large downloads")
@@ -156,12 +155,16 @@ struct LargeDownloadTests {
     /// connection, so some downloads larger than the socket buffers stopped halfway.
     @Test("8 MB downloads arrive whole and exact, every time")
     func whole() throws {
-        let directory = try largeFixtures()
+        let (server, id, directory) = try paddedServer()
         defer { try? FileManager.default.removeItem(at: directory) }
-        let expected = Array(try Data(contentsOf: directory.appendingPathComponent("media/landscape-audio.mp4")))
-        let server = try ServerProcess(["--fixtures", directory.path, "--time-scale", "0"])
-        let id = try server.create(["model": "sora-2", "prompt": "p", "size": "1280x720"])
-        _ = try server.get("/v1/videos/\(id)")
+        let first = try server.get("/v1/videos/\(id)/content")
+        #expect(first.body.count == 8 << 20)
+        expectVideo(first.body, width: 1280, height: 720, seconds: 4, audio: true)
+        // The file the server made, as it lies on disk, is what every download must be.
+        let made = try #require(
+            FileManager.default.enumerator(atPath: directory.path)?.compactMap { $0 as? String }.first { $0.hasSuffix(".mp4") })
+        let expected = Array(try Data(contentsOf: directory.appendingPathComponent(made)))
+        #expect(expected == first.body)
         let connection = try HTTPConnection(port: server.port)
         for _ in 0..<30 {
             let video = try connection.send("GET", "/v1/videos/\(id)/content", headers: [("Authorization", "Bearer sk-test")])
@@ -175,11 +178,8 @@ struct LargeDownloadTests {
 struct DisconnectTests {
     @Test("10,000 cut-off downloads leave descriptors and memory flat")
     func cuts() throws {
-        let directory = try largeFixtures()
+        let (server, id, directory) = try paddedServer()
         defer { try? FileManager.default.removeItem(at: directory) }
-        let server = try ServerProcess(["--fixtures", directory.path, "--time-scale", "0"])
-        let id = try server.create(["model": "sora-2", "prompt": "p", "size": "1280x720"])
-        _ = try server.get("/v1/videos/\(id)")
         let pid = server.process.processIdentifier
         let request = "GET /v1/videos/\(id)/content HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer sk-test\r\n\r\n"
 

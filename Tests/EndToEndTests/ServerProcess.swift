@@ -19,9 +19,10 @@ final class ServerProcess: MockServer {
     }
 
     /// Starts `videomock serve --port 0 ARGUMENTS` and waits for its ready line.
-    init(_ arguments: [String] = [], defaultArguments: [String] = ["--threads", "2"]) throws {
+    init(_ arguments: [String] = [], defaultArguments: [String] = ["--threads", "2"], environment: [String: String] = [:]) throws {
         process = Process()
         process.executableURL = ServerProcess.binary
+        if !environment.isEmpty { process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 } }
         process.arguments = ["serve", "--port", "0"] + defaultArguments + arguments
         output = Pipe()
         process.standardOutput = output

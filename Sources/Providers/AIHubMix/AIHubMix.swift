@@ -76,10 +76,9 @@ package struct AIHubMix: Provider {
             throw APIError.invalid(
                 "Invalid value for 'variant': '\(variantText)'. Allowed values: video, thumbnail, spritesheet.", param: "variant")
         }
-        let file = try task { () throws(TaskError) in
-            try engine.content(provider: name, owner: request.apiKey, id: request.parameter("video_id"), variant: variant)
+        return try task { () throws(TaskError) in
+            try content(request, id: request.parameter("video_id"), owner: request.apiKey, variant: variant)
         }
-        return .file(path: file.path, size: file.size, contentType: file.contentType, range: request.http.headers["Range"])
     }
 
     func remix(_ request: ProviderRequest) throws(APIError) -> HTTPResponse {

@@ -52,9 +52,6 @@ package struct Amux: Provider {
     }
 
     func content(_ request: ProviderRequest) throws(APIError) -> HTTPResponse {
-        let file = try task { () throws(TaskError) in
-            try engine.content(provider: name, owner: request.apiKey, id: request.parameter("task_id"), variant: .video)
-        }
-        return .file(path: file.path, size: file.size, contentType: file.contentType, range: request.http.headers["Range"])
+        try task { () throws(TaskError) in try content(request, id: request.parameter("task_id"), owner: request.apiKey) }
     }
 }

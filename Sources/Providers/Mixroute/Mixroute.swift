@@ -74,13 +74,13 @@ package struct Mixroute: Provider {
             try engine.retrieve(provider: name, owner: request.apiKey, id: request.parameter("task_id"))
         }
         let shape = Mixroute.shapes[options(of: snapshot.spec.model).submitStatus]!
-        return .json(shape.json(snapshot, url: resultURL(snapshot, request)))
+        return .json(shape.json(snapshot, url: try resultURL(snapshot, request)))
     }
 
     /// A data URL (Veo, by default) or a signed link that expires with the result.
-    func resultURL(_ snapshot: TaskSnapshot, _ request: ProviderRequest) -> String? {
+    func resultURL(_ snapshot: TaskSnapshot, _ request: ProviderRequest) throws(APIError) -> String? {
         guard snapshot.phase == .completed, let expiresAt = snapshot.expiresAt else { return nil }
-        if deliversInline(snapshot.record) { return engine.media.dataURL(for: snapshot.spec) }
+        if deliversInline(snapshot.record) { return try task { () throws(TaskError) in try engine.dataURL(snapshot) } }
         return "\(request.origin)/\(name)\(links.path(for: snapshot.id, expiresAt: Int(expiresAt)))"
     }
 
@@ -93,8 +93,7 @@ package struct Mixroute: Provider {
             throw APIError.invalid(
                 "The download endpoint serves Sora 2 tasks only; fetch this task's result from its 'url'.", param: "task_id")
         }
-        let file = try task { () throws(TaskError) in try engine.content(provider: name, owner: request.apiKey, id: id, variant: .video) }
-        return .file(path: file.path, size: file.size, contentType: file.contentType, range: request.http.headers["Range"])
+        return try task { () throws(TaskError) in try content(request, id: id, owner: request.apiKey) }
     }
 
     package func deliversInline(_ task: TaskRecord) -> Bool {
@@ -120,8 +119,7 @@ package struct Mixroute: Provider {
             return SignedLinks.objectStoreError(refusal)
         case .success(let id):
             do throws(TaskError) {
-                let file = try engine.content(provider: name, owner: nil, id: id, variant: .video)
-                return .file(path: file.path, size: file.size, contentType: file.contentType, range: request.http.headers["Range"])
+                return try content(request, id: id, owner: nil)
             } catch .expired {
                 return SignedLinks.objectStoreError(.expired)
             } catch {

@@ -19,7 +19,7 @@ struct NewAPITaskShape: Sendable {
         object["format"] = "mp4"
         object["metadata"] = [
             "duration": .int(spec.duration),
-            "fps": spec.parameters["fps"] ?? .int(24),
+            "fps": .int(spec.fps),
             "width": .int(spec.dimensions.width),
             "height": .int(spec.dimensions.height),
             "seed": spec.parameters["seed"] ?? .null,

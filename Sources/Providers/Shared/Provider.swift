@@ -11,6 +11,8 @@ package struct ProviderRequest: Sendable {
     package var basePath: String
     /// How a task this request creates should live, as the scenarios decided.
     package var plan: SharedPlan?
+    /// A scenario asked for this download's video to be damaged (`respond: { corrupt: true }`).
+    package var corruptMedia = false
     /// The body's fields, once parsed (see `parseBody`).
     private var parsedBody: Result<JSONObject, APIError>?
 
@@ -110,6 +112,15 @@ extension Provider {
         }
     }
 
+    /// A finished task's content as a file reply (`Range` and HEAD included). `owner` nil: a
+    /// signed link's, whoever owns it.
+    func content(_ request: ProviderRequest, id: String, owner: String?, variant: MediaLibrary.Variant = .video) throws(TaskError)
+        -> HTTPResponse
+    {
+        let file = try engine.content(provider: name, owner: owner, id: id, variant: variant, corrupt: request.corruptMedia)
+        return .file(path: file.path, size: file.size, contentType: file.contentType, range: request.http.headers["Range"])
+    }
+
     /// Runs an engine call, turning its task errors into this provider's API errors.
     func task<T>(_ body: () throws(TaskError) -> T) throws(APIError) -> T {
         do { return try body() } catch { throw APIError(error, noun: noun) }
@@ -127,8 +138,19 @@ extension Provider {
     }
 
     /// Validates the parameters against the model's catalog entry.
+    /// Validates the parameters against the model's catalog entry. A width and height given as
+    /// numbers must be a size VideoMock makes videos at (every size a catalog lists is).
     func validate(_ parameters: ParameterSet, for model: ModelSpec) throws(APIError) -> TaskSpec {
-        do { return try model.validate(parameters, knownParameters: catalog.knownParameters) } catch { throw APIError(error) }
+        let spec: TaskSpec
+        do { spec = try model.validate(parameters, knownParameters: catalog.knownParameters) } catch { throw APIError(error) }
+        guard engine.media.supports(spec.dimensions) else {
+            let sizes = engine.media.sizes.sorted { ($0.width, $0.height) < ($1.width, $1.height) }.map(\.description)
+            throw APIError.invalid(
+                "VideoMock makes videos at the sizes its catalogs list, and \(spec.dimensions) is not one of them: "
+                    + "give width and height as one of \(sizes.joined(separator: ", ")).",
+                param: parameters["width"]?.label ?? "width")
+        }
+        return spec
     }
 
     /// The model and prompt a request is about, for scenario rules: from the body of a create,

@@ -16,6 +16,9 @@ extension APIError {
                 code: "\(noun)_not_ready")
         case .failed(let failure):
             self.init(status: 400, message: "The \(noun) failed, so it has no content: \(failure.message)", code: "\(noun)_failed")
+        case .mediaUnavailable(let reason):
+            self.init(
+                status: 500, message: "The \(noun)'s video could not be made: \(reason)", type: "server_error", code: "internal_error")
         case .expired(let at):
             self.init(
                 status: 410,

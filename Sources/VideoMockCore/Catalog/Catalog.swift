@@ -53,6 +53,19 @@ package struct CatalogSet: Sendable {
     /// The catalog of `provider`; empty when no file names it.
     package subscript(provider: ProviderID) -> Catalog { catalogs[provider] ?? Catalog(provider: provider, models: []) }
 
+    /// Every frame size some model's listed values give, by the models that give it.
+    package var listedDimensions: [Dimensions: [String]] {
+        var result: [Dimensions: [String]] = [:]
+        for catalog in catalogs.values.sorted(by: { $0.provider < $1.provider }) {
+            for model in catalog.models {
+                for dimensions in model.listedDimensions {
+                    result[dimensions, default: []].append("\(catalog.provider.rawValue) \(model.id)")
+                }
+            }
+        }
+        return result
+    }
+
     /// Loads catalog files in order; a later file adds models to, or replaces models of, its provider.
     package static func load(files: [String]) throws(DocumentError) -> CatalogSet {
         var set = CatalogSet()

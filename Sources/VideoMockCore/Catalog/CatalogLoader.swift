@@ -12,7 +12,7 @@ import JSON
 enum CatalogLoader {
     static let modelKeys = [
         "like", "description", "shape", "family", "params", "strict", "expires_after", "remix", "delete", "audio",
-        "constraints", "attributes",
+        "constraints", "attributes", "fps",
     ]
     static let ruleKeys = ["as", "type", "values", "range", "default", "required", "max", "star", "marker", "prefix", "fields"]
 
@@ -104,8 +104,17 @@ enum CatalogLoader {
             supportsRemix: try value("remix")?.bool() ?? false,
             supportsDelete: try value("delete")?.bool() ?? true,
             audio: audio,
+            fps: try frameRate(value("fps")),
             constraints: constraints,
             attributes: attributes)
+    }
+
+    /// A model's frame rate: 24 unless the catalog says otherwise.
+    private static func frameRate(_ node: DocumentNode?) throws(DocumentError) -> Int {
+        guard let node else { return 24 }
+        let fps = try node.int("a frame rate from 1 to 60")
+        guard (1...60).contains(fps) else { throw node.error("fps must be from 1 to 60") }
+        return fps
     }
 
     /// The `params` mappings that apply, template's first.

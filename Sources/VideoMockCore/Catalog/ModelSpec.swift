@@ -34,6 +34,8 @@ package struct ModelSpec: Sendable {
     package var supportsRemix: Bool
     package var supportsDelete: Bool
     package var audio: AudioSupport
+    /// Frames a second of its videos, unless a request gives its own (`fps`).
+    package var fps: Int
     package var constraints: [Constraint]
     /// Settings only one provider reads (`attributes:` in the catalog), kept as written so that
     /// the provider can check them and point at the line of a bad one.

@@ -42,7 +42,7 @@ package struct ParameterRule: Sendable {
 }
 
 /// A width and a height in pixels.
-package struct Dimensions: Sendable, Equatable, CustomStringConvertible {
+package struct Dimensions: Sendable, Hashable, CustomStringConvertible {
     package var width: Int
     package var height: Int
 

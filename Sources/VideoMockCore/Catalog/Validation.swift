@@ -116,6 +116,7 @@ extension ModelSpec {
             duration: role("duration")?.int ?? 5,
             size: size,
             dimensions: dimensions(size: size, sizeRule: sizeRule, role: role),
+            fps: role("fps")?.int ?? fps,
             hasAudio: hasAudio,
             inputs: inputs,
             parameters: parameters)
@@ -127,6 +128,37 @@ extension ModelSpec {
         case .string(let text): ["on", "true", "yes", "1"].contains(text.lowercased())
         default: false
         }
+    }
+
+    /// Every frame size the model's listed values can give (explicit widths and heights aside,
+    /// which are numbers, not a list): each size token, and each resolution label at each
+    /// aspect ratio, defaults included.
+    package var listedDimensions: Set<Dimensions> {
+        var result: Set<Dimensions> = []
+        for rules in [parameters]
+            + constraints.map({ constraint in
+                parameters.map { constraint.rules[$0.name] ?? $0 }
+            })
+        {
+            func choices(_ role: String) -> [String?] {
+                let rule = rules.first { $0.role == role }
+                let values = (rule?.values ?? []).map(Optional.some)
+                return values.isEmpty ? [rule?.defaultValue?.string] : values
+            }
+            let sizeRule = rules.first { $0.role == "size" }
+            let sizes: [String?] = [nil] + (sizeRule?.values ?? []).map(Optional.some)
+            for size in sizes {
+                for resolution in choices("resolution") {
+                    for mode in choices("mode") {
+                        for ratio in choices("aspect_ratio") {
+                            let given: [String: String?] = ["resolution": resolution, "mode": mode, "aspect_ratio": ratio]
+                            result.insert(dimensions(size: size, sizeRule: sizeRule) { role in (given[role] ?? nil).map(JSON.string) })
+                        }
+                    }
+                }
+            }
+        }
+        return result
     }
 
     /// The frame size: an explicit width and height, a size token, or a label at an aspect ratio.

@@ -210,6 +210,19 @@ package func parseDuration(_ text: String) -> Double? {
     return seconds
 }
 
+/// Bytes in `50MB`, `256KiB`, `1.5GB`, `512` (decimal units KB, MB, GB; binary KiB, MiB, GiB).
+package func parseByteCount(_ text: String) -> Int? {
+    let units: [(suffix: String, bytes: Double)] = [
+        ("KiB", 1024), ("MiB", 1_048_576), ("GiB", 1_073_741_824), ("KB", 1000), ("MB", 1_000_000), ("GB", 1_000_000_000), ("B", 1),
+    ]
+    let trimmed = String(text.trimmingSpaces())
+    let unit = units.first { trimmed.hasSuffix($0.suffix) }
+    guard let number = Double(trimmed.dropLast(unit?.suffix.count ?? 0).trimmingSpaces()), number >= 0,
+        number * (unit?.bytes ?? 1) <= 1_099_511_627_776
+    else { return nil }
+    return Int((number * (unit?.bytes ?? 1)).rounded())
+}
+
 /// The longest duration a catalog or scenario may give: 100 years.
 package let maximumDuration: Double = 100 * 365 * 86400
 

@@ -68,6 +68,12 @@ package struct Reply: Sendable {
     /// Seconds to wait before answering.
     package var delay: Double = 0
     package var fault: HTTPResponse.Fault?
+    /// Downloads: the body trickles at this many bytes a second...
+    package var throttle: Int?
+    /// ...stops there (the connection closes though the length promised more)...
+    package var cut: HTTPResponse.Cut?
+    /// ...or is a video whose every frame fails to decode.
+    package var corrupt = false
 
     package init() {}
 }
@@ -89,10 +95,13 @@ package struct ResultOptions: Sendable, Equatable {
     package var expiresAfter: Double?
     /// How the result's URL is given, where a provider offers a choice.
     package var delivery: ResultDelivery?
+    /// Pad the video to about this many bytes (a `free` box: it stays valid and playable).
+    package var bytes: Int?
 
-    package init(expiresAfter: Double? = nil, delivery: ResultDelivery? = nil) {
+    package init(expiresAfter: Double? = nil, delivery: ResultDelivery? = nil, bytes: Int? = nil) {
         self.expiresAfter = expiresAfter
         self.delivery = delivery
+        self.bytes = bytes
     }
 }
 

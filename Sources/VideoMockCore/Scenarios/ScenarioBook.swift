@@ -9,8 +9,14 @@ package struct TaskPlan: Sendable, Equatable {
     package var expiresAfter: Double?
     /// nil: the provider's own choice for the model.
     package var resultDelivery: ResultDelivery?
+    /// Pad the video to about this many bytes.
+    package var resultBytes: Int?
 
-    package init(timeline: Timeline, outcome: Outcome = .complete, expiresAfter: Double? = nil, resultDelivery: ResultDelivery? = nil) {
+    package init(
+        timeline: Timeline, outcome: Outcome = .complete, expiresAfter: Double? = nil, resultDelivery: ResultDelivery? = nil,
+        resultBytes: Int? = nil
+    ) {
+        self.resultBytes = resultBytes
         self.timeline = timeline
         self.outcome = outcome
         self.expiresAfter = expiresAfter
@@ -47,7 +53,7 @@ package struct Decision: Sendable {
         }
         return TaskPlan(
             timeline: timeline, outcome: outcome, expiresAfter: winner?.result?.expiresAfter ?? defaults.expiresAfter,
-            resultDelivery: winner?.result?.delivery)
+            resultDelivery: winner?.result?.delivery, resultBytes: winner?.result?.bytes)
     }
 }
 

@@ -47,9 +47,16 @@ package enum ScenarioLoader {
         if let outcome = node["outcome"] { rule.outcome = try self.outcome(outcome) }
         if let respond = node["respond"] { rule.respond = try reply(respond) }
         if let result = node["result"] {
-            _ = try result.mapping(allowing: ["expires_after", "url"])
-            rule.result = ResultOptions(
+            _ = try result.mapping(allowing: ["expires_after", "url", "bytes"])
+            var options = ResultOptions(
                 expiresAfter: try result["expires_after"]?.duration(), delivery: try result["url"]?.choice(of: ResultDelivery.self))
+            if let bytes = result["bytes"] {
+                guard let count = parseByteCount(try bytes.string()), count > 0 else {
+                    throw bytes.error("expected a size such as 50MB, 256KiB or 1000000")
+                }
+                options.bytes = count
+            }
+            rule.result = options
         }
         if let quota = node["quota"] {
             _ = try quota.mapping(allowing: ["requests", "per"], "{ requests: 10, per: 1m }")
@@ -203,7 +210,8 @@ package enum ScenarioLoader {
     }
 
     static func reply(_ node: DocumentNode) throws(DocumentError) -> Reply {
-        _ = try node.mapping(allowing: ["status", "headers", "body", "delay", "fault"], "a reply mapping")
+        _ = try node.mapping(
+            allowing: ["status", "headers", "body", "delay", "fault", "throttle", "cut_after", "corrupt"], "a reply mapping")
         var reply = Reply()
         if let status = node["status"] {
             reply.status = try status.int("an HTTP status")
@@ -220,6 +228,24 @@ package enum ScenarioLoader {
         reply.body = node["body"]?.json
         if let delay = node["delay"] { reply.delay = try delay.duration() }
         reply.fault = try node["fault"]?.choice(of: HTTPResponse.Fault.self, "fault")
+        if let throttle = node["throttle"] {
+            let text = try throttle.string()
+            guard text.hasSuffix("/s"), let rate = parseByteCount(String(text.dropLast(2))), rate >= 1 else {
+                throw throttle.error("expected a rate such as 256KiB/s or 1MB/s")
+            }
+            reply.throttle = rate
+        }
+        if let cut = node["cut_after"] {
+            let text = try cut.string()
+            if text.hasSuffix("%"), let percent = Double(text.dropLast()), (0..<100).contains(percent) {
+                reply.cut = .fraction(percent / 100)
+            } else if let bytes = parseByteCount(text) {
+                reply.cut = .bytes(bytes)
+            } else {
+                throw cut.error("expected a share such as 50% (under 100%) or a size such as 1MB")
+            }
+        }
+        if let corrupt = node["corrupt"] { reply.corrupt = try corrupt.bool() }
         return reply
     }
 }

@@ -64,6 +64,8 @@ package struct TaskRecord: Sendable {
     package var sequence: Int { identity.sequence }
     package var spec: TaskSpec { identity.spec }
     package var createdAt: Double { identity.createdAt }
+    /// The size in bytes the scenarios asked its video to be padded to, if they did.
+    package var paddedTo: Int? { identity.plan.resultBytes }
     /// How the scenarios asked for the result to be delivered, if they did.
     package var resultDelivery: ResultDelivery? { identity.plan.resultDelivery }
 

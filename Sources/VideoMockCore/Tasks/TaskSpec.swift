@@ -9,6 +9,8 @@ package struct TaskSpec: Sendable {
     /// The size token to echo (`1280x720`, `720p`, `16:9`), when the model has one.
     package var size: String?
     package var dimensions: Dimensions
+    /// Frames a second: the request's, else the model's.
+    package var fps: Int
     package var hasAudio: Bool
     /// How many inputs of each role were given (`first_frame`, `reference_images`, ...).
     package var inputs: [String: Int]
@@ -19,7 +21,7 @@ package struct TaskSpec: Sendable {
     package var remixOf: String?
 
     package init(
-        model: String, prompt: String, duration: Int, size: String?, dimensions: Dimensions, hasAudio: Bool,
+        model: String, prompt: String, duration: Int, size: String?, dimensions: Dimensions, fps: Int = 24, hasAudio: Bool,
         inputs: [String: Int] = [:], parameters: JSONObject = [:], remixOf: String? = nil
     ) {
         self.model = model
@@ -27,6 +29,7 @@ package struct TaskSpec: Sendable {
         self.duration = duration
         self.size = size
         self.dimensions = dimensions
+        self.fps = fps
         self.hasAudio = hasAudio
         self.inputs = inputs
         self.parameters = parameters

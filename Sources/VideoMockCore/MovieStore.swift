@@ -1,0 +1,95 @@
+import Glibc
+import Media
+import Synchronization
+
+/// Videos made so far, as files in a directory of their own (under `$TMPDIR`), so that they are
+/// served like any file (`sendfile`, ranges) and made once per kind of video. Bounded: past
+/// `budget` bytes or `capacity` files, the least recently asked for are deleted.
+final class MovieStore: Sendable {
+    static let budget = 2 << 30
+    static let capacity = 512
+
+    private struct State {
+        var paths: [MovieSpec: (path: String, size: Int, used: Int)] = [:]
+        var bytes = 0
+        var clock = 0
+    }
+
+    let directory: String
+    private let state = Mutex(State())
+
+    init() throws(FileError) {
+        let base = getenv("TMPDIR").map { String(cString: $0) } ?? "/tmp"
+        var template = Array("\(base)/videomock-media-XXXXXX".utf8CString)
+        guard let made = template.withUnsafeMutableBufferPointer({ mkdtemp($0.baseAddress!) }) else {
+            throw FileError(description: "cannot make a directory for videos under \(base): \(String(cString: strerror(errno)))")
+        }
+        directory = String(cString: made)
+    }
+
+    deinit { removeAll(removingDirectory: true) }
+
+    /// The file of `movie`, written now unless it was before.
+    func path(for movie: Movie) throws(MediaError) -> String {
+        try state.withLock { (state) throws(MediaError) -> String in
+            state.clock += 1
+            if let known = state.paths[movie.spec] {
+                state.paths[movie.spec]!.used = state.clock
+                return known.path
+            }
+            let path = "\(directory)/\(movie.spec).mp4"
+            try write(movie, to: path)
+            state.paths[movie.spec] = (path, movie.size, state.clock)
+            state.bytes += movie.size
+            evict(&state)
+            return path
+        }
+    }
+
+    /// Deletes the least recently used files past the budget; a loop that still has one open
+    /// keeps reading it until it closes it.
+    private func evict(_ state: inout State) {
+        while state.bytes > MovieStore.budget || state.paths.count > MovieStore.capacity,
+            let oldest = state.paths.min(by: { $0.value.used < $1.value.used })
+        {
+            unlink(oldest.value.path)
+            state.bytes -= oldest.value.size
+            state.paths[oldest.key] = nil
+        }
+    }
+
+    /// Writes through a temporary name, so that no reader sees half a file; padding is a hole
+    /// the file system fills with zeros.
+    private func write(_ movie: Movie, to path: String) throws(MediaError) {
+        let temporary = path + ".part"
+        let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw MediaError(description: "cannot write \(temporary): \(String(cString: strerror(errno)))") }
+        var failed = false
+        movie.write { bytes in
+            guard !failed else { return }
+            var offset = 0
+            while offset < bytes.count {
+                let written = bytes[offset...].withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
+                if written <= 0 {
+                    failed = true
+                    return
+                }
+                offset += written
+            }
+        }
+        if !failed, ftruncate(fd, off_t(movie.size)) != 0 { failed = true }
+        close(fd)
+        guard !failed, rename(temporary, path) == 0 else {
+            unlink(temporary)
+            throw MediaError(description: "cannot write \(path): \(String(cString: strerror(errno)))")
+        }
+    }
+
+    func removeAll(removingDirectory: Bool = false) {
+        state.withLock { state in
+            for entry in state.paths.values { unlink(entry.path) }
+            state = State()
+        }
+        if removingDirectory { rmdir(directory) }
+    }
+}
