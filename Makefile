@@ -7,7 +7,7 @@ PORT ?= 8080
 SCENARIO ?= scenarios/happy-path.yaml
 ARGS ?=
 
-.PHONY: run install test python-env python-test lint bench-instructions test-tsan test-asan fuzz build deps fixtures bench clean
+.PHONY: run install test test-media python-env python-test lint bench-instructions test-tsan test-asan fuzz build deps fixtures bench clean
 
 # libevent (and pkg-config to find it) from the system's packages, when missing.
 deps:
@@ -88,7 +88,15 @@ bench: deps
 bench-instructions: deps
 	Benchmarks/instructions.sh --profile
 
-# Regenerates Fixtures/media with ffmpeg (only needed when changing the fixtures).
+# Every video of the media matrix (each listed size, duration and provider) and the corrupt one,
+# also through ffprobe and a full ffmpeg decode (installs ffmpeg when missing).
+test-media: deps
+	@command -v ffmpeg >/dev/null || { $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq ffmpeg >/dev/null; }
+	$(SWIFT) build --build-tests
+	VIDEOMOCK_MEDIA_CHECK=ffmpeg $(SWIFT) test --skip-build --disable-xctest --filter 'MediaMatrixTests|DownloadFaultTests'
+
+# Re-encodes Fixtures/media with ffmpeg: the frames of every size the catalogs list (only needed
+# when a catalog gains a size; Fixtures/make-fixtures.sh WxH adds one).
 fixtures:
 	@command -v ffmpeg >/dev/null || { $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq ffmpeg >/dev/null; }
 	Fixtures/make-fixtures.sh
