@@ -66,6 +66,18 @@ completed_task() {
   echo "$id"
 }
 
+# A completed 8 s 1080p video, and (for key sk-big) one padded to 50 MB.
+video_task() { # key
+  curl -s "$VM/v1/videos" -H "Authorization: Bearer $1" -H "Content-Type: application/json" \
+    -d '{"model":"wan2.6-t2v","prompt":"A winding stream","seconds":"8","size":"1920x1080"}' | json_field "['id']"
+}
+media_tasks() {
+  curl -s "$VM/__admin/scenarios?api_key=sk-big" --data-binary $'version: 1\nrules:\n  - { result: { bytes: 50MB } }\n' > /dev/null
+  VIDEO=$(video_task sk-bench)
+  BIG_VIDEO=$(video_task sk-big)
+  curl -s "$VM/__admin/clock/advance" -d '{"seconds": 10}' > /dev/null
+}
+
 task_count() { curl -s "$VM/__admin/tasks/count" | json_field "['count']"; }
 
 # Creates tasks until the store holds $1: each wrk thread stops after its share of the
@@ -111,7 +123,9 @@ echo "{\"idle_rss_kb\": $(rss_kb "$VM_PID")}" > "$WORK/idle.json"
 ID=$(completed_task)
 mkdir -p -m 755 "$WORK/www"
 POLL_REPLY=$(curl -s "$VM/v1/videos/$ID" -H "Authorization: Bearer sk-bench")
-curl -s "$VM/v1/videos/$ID/content" -H "Authorization: Bearer sk-bench" -o "$WORK/www/video.mp4"
+media_tasks
+curl -s "$VM/v1/videos/$VIDEO/content" -H "Authorization: Bearer sk-bench" -o "$WORK/www/video.mp4"
+curl -s "$VM/v1/videos/$BIG_VIDEO/content" -H "Authorization: Bearer sk-big" -o "$WORK/www/padded.mp4"
 chmod 644 "$WORK/www/"*
 CREATE_REPLY=$(curl -s "$VM/v1/videos" -H "Authorization: Bearer sk-bench" -H "Content-Type: application/json" \
   -d '{"model":"sora-2","prompt":"A cinematic drone shot over misty mountains","seconds":"8","size":"1280x720"}')
@@ -156,24 +170,32 @@ same() { # what url-a url-b [curl options for a...]
   fi
 }
 same poll "$VM/v1/videos/$ID" "$NG/poll" -H "Authorization: Bearer sk-bench"
-same download "$VM/v1/videos/$ID/content" "$NG/video.mp4" -H "Authorization: Bearer sk-bench"
+same download "$VM/v1/videos/$VIDEO/content" "$NG/video.mp4" -H "Authorization: Bearer sk-bench"
+same padded "$VM/v1/videos/$BIG_VIDEO/content" "$NG/padded.mp4" -H "Authorization: Bearer sk-big"
 same create "$VM/v1/videos" "$NG/create" -H "Authorization: Bearer sk-bench" -H "Content-Type: application/json" \
   -d '{"model":"sora-2","prompt":"A cinematic drone shot over misty mountains","seconds":"8","size":"1280x720"}'
-echo "both servers answer the same bytes (poll, download) and the same length (create)" >&2
+echo "both servers answer the same bytes (poll, downloads) and the same length (create)" >&2
 
 # --- Poll, create, download: each against both, twice, interleaved (the report keeps each
 # side's better run, so that a noisy moment on a shared machine does not decide a ratio)
 echo "side by side" >&2
 for round in "" "-again"; do
   # Each round starts from a fresh server, so creates in the second do not meet a fuller store.
-  if [ -n "$round" ]; then start_videomock; ID=$(completed_task); fi
+  if [ -n "$round" ]; then start_videomock; ID=$(completed_task); media_tasks; fi
   bench "poll-videomock$round" "$VM/v1/videos/$ID" -H "Authorization: Bearer sk-bench"
   bench "poll-nginx$round" "$NG/poll"
   bench "create-videomock$round" "$VM/v1/videos" -s "$ROOT/Benchmarks/lua/create.lua"
   bench "create-nginx$round" "$NG/create" -s "$ROOT/Benchmarks/lua/create.lua"
-  bench "download-videomock$round" "$VM/v1/videos/$ID/content" -H "Authorization: Bearer sk-bench"
+  bench "download-videomock$round" "$VM/v1/videos/$VIDEO/content" -H "Authorization: Bearer sk-bench"
   bench "download-nginx$round" "$NG/video.mp4"
+  bench "padded-videomock$round" "$VM/v1/videos/$BIG_VIDEO/content" -H "Authorization: Bearer sk-big"
+  bench "padded-nginx$round" "$NG/padded.mp4"
 done
+
+# --- Media: the first byte of videos never made before, and memory across 10,000 kinds of video
+echo "media" >&2
+start_videomock
+python3 "$ROOT/Benchmarks/media.py" "$VM" "$VM_PID" > "$WORK/media.json"
 
 # --- Scale: a fresh store of 1,000 tasks, then $BIG
 echo "scale" >&2
