@@ -92,8 +92,11 @@ package final class MediaLibrary: Sendable {
         let size = spec.dimensions
         switch variant {
         case .video:
-            let movie = Movie(MediaLibrary.movieSpec(spec, options), frames: try frames(size), silence: silence)
-            return File(path: try movies.path(for: movie), size: movie.size, contentType: variant.contentType)
+            // Laid out only when this kind of video was not made before.
+            let made = try movies.file(for: MediaLibrary.movieSpec(spec, options)) { (movieSpec) throws(MediaError) in
+                Movie(movieSpec, frames: try frames(size), silence: silence)
+            }
+            return File(path: made.path, size: made.size, contentType: variant.contentType)
         case .thumbnail, .spritesheet:
             let (folder, suffix) = variant == .thumbnail ? ("thumbnails", "webp") : ("spritesheets", "jpg")
             let path = "\(directory)/media/\(folder)/\(size).\(suffix)"

@@ -29,20 +29,22 @@ final class MovieStore: Sendable {
 
     deinit { removeAll(removingDirectory: true) }
 
-    /// The file of `movie`, written now unless it was before.
-    func path(for movie: Movie) throws(MediaError) -> String {
-        try state.withLock { (state) throws(MediaError) -> String in
+    /// The file of the video `spec` describes and its size: written now, from `make`, unless
+    /// it was before.
+    func file(for spec: MovieSpec, make: (MovieSpec) throws(MediaError) -> Movie) throws(MediaError) -> (path: String, size: Int) {
+        try state.withLock { (state) throws(MediaError) -> (path: String, size: Int) in
             state.clock += 1
-            if let known = state.paths[movie.spec] {
-                state.paths[movie.spec]!.used = state.clock
-                return known.path
+            if let known = state.paths[spec] {
+                state.paths[spec]!.used = state.clock
+                return (known.path, known.size)
             }
-            let path = "\(directory)/\(movie.spec).mp4"
+            let movie = try make(spec)
+            let path = "\(directory)/\(spec).mp4"
             try write(movie, to: path)
-            state.paths[movie.spec] = (path, movie.size, state.clock)
+            state.paths[spec] = (path, movie.size, state.clock)
             state.bytes += movie.size
             evict(&state)
-            return path
+            return (path, movie.size)
         }
     }
 

@@ -301,18 +301,7 @@ struct VerdictTests {
 
 @Suite("The verdict from the command line")
 struct VerdictCommandTests {
-    func run(_ arguments: [String]) throws -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = ServerProcess.binary
-        process.arguments = arguments
-        let out = Pipe()
-        process.standardOutput = out
-        process.standardError = out
-        try process.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
-    }
+    func run(_ arguments: [String]) throws -> (status: Int32, output: String) { try runToEnd(ServerProcess.binary, arguments) }
 
     @Test("videomock verdict prints the findings and exits 1 at or above --fail-on")
     func command() throws {
