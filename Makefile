@@ -7,7 +7,7 @@ PORT ?= 8080
 SCENARIO ?= scenarios/happy-path.yaml
 ARGS ?=
 
-.PHONY: run install test test-media python-env python-test lint bench-instructions test-tsan test-asan fuzz build deps fixtures bench clean
+.PHONY: run install test test-load test-media python-env python-test lint bench-instructions test-tsan test-asan fuzz build deps fixtures bench clean
 
 # libevent (and pkg-config to find it) from the system's packages, when missing.
 deps:
@@ -31,19 +31,29 @@ PREFIX ?= /usr/local
 install: build
 	Scripts/install.sh .build/release/videomock "$(PREFIX)"
 
-# Every test, from one debug build that gives both the tests and the binary they start (the
-# Python packages install meanwhile). Then a package outside this one (Tests/ExternalPackage)
-# tests a client through VideoMockTesting, as a user's package would, and the Python package and
-# pytest plugin run their suite. `make bench` measures the release build `make run` serves.
+# Every test, from one debug build that gives both the tests and the binary they start. Meanwhile
+# the Python packages install, and a package outside this one (Tests/ExternalPackage) builds and
+# tests a client through VideoMockTesting, as a user's package would (its output follows). Then
+# the Python package and pytest plugin run their suite. The load test sends 20,000 creates here;
+# `make test-load` sends 100,000 to the release binary (CI runs both).
 DEBUG_BINARY = $(CURDIR)/.build/debug/videomock
 test: deps
 	@$(MAKE) --no-print-directory python-env > .python-env.log 2>&1 & echo $$! > .python-env.pid
 	$(SWIFT) build --build-tests
-	VIDEOMOCK_BINARY=$(DEBUG_BINARY) $(SWIFT) test --skip-build --disable-xctest
-	$(SWIFT) test --package-path Tests/ExternalPackage --disable-xctest --no-parallel
-	@wait $$(cat .python-env.pid) 2>/dev/null; while kill -0 $$(cat .python-env.pid) 2>/dev/null; do sleep 0.2; done; \
-	  cat .python-env.log; rm -f .python-env.pid .python-env.log
+	@( $(SWIFT) test --package-path Tests/ExternalPackage --disable-xctest --no-parallel > .external.log 2>&1; \
+	  echo $$? > .external.status ) & echo $$! > .external.pid
+	VIDEOMOCK_BINARY=$(DEBUG_BINARY) VIDEOMOCK_LOAD_CREATES=20000 $(SWIFT) test --skip-build --disable-xctest
+	@while kill -0 $$(cat .external.pid) 2>/dev/null; do sleep 0.2; done; echo "== Tests/ExternalPackage"; \
+	  cat .external.log; status=$$(cat .external.status); rm -f .external.pid .external.log .external.status; [ "$$status" = 0 ]
+	@while kill -0 $$(cat .python-env.pid) 2>/dev/null; do sleep 0.2; done; cat .python-env.log; rm -f .python-env.pid .python-env.log
 	VIDEOMOCK_BINARY=$(DEBUG_BINARY) $(VENV)/bin/python -m pytest python/tests -q -p no:cacheprovider
+
+# The load test at full size (100,000 creates from 64 connections) against the release binary,
+# its client optimized too (a separate build, in .build-load).
+test-load: build
+	$(SWIFT) build -c release --build-tests -Xswiftc -enable-testing --scratch-path .build-load
+	VIDEOMOCK_BINARY=$(CURDIR)/.build/release/videomock $(SWIFT) test -c release --skip-build --disable-xctest \
+	  --scratch-path .build-load --filter LoadTests
 
 # The Python package and pytest plugin (python/), in a virtual environment with pytest,
 # pytest-xdist and the openai SDK from PyPI.

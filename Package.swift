@@ -38,10 +38,7 @@ let package = Package(
         .testTarget(name: "AdminTests", dependencies: ["Admin", "VideoMockCore", "HTTPServer", "JSON"]),
         .testTarget(name: "VideoMockTestingTests", dependencies: ["VideoMockTesting"]),
         .testTarget(name: "VideoMockTests", dependencies: ["VideoMock", "HTTPServer", "JSON", "VideoMockCore"]),
-        // Optimized even in debug builds: the load test's client must outpace the server it loads.
-        .testTarget(
-            name: "EndToEndTests", dependencies: ["JSON", "VideoMockCLI", "VideoMock", "VideoMockCore"],
-            swiftSettings: [.unsafeFlags(["-O"])]),
+        .testTarget(name: "EndToEndTests", dependencies: ["JSON", "VideoMockCLI", "VideoMock", "VideoMockCore"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -22,12 +22,15 @@ package final class HTTPServer: Sendable {
     package init(host: String, port: Int, configuration: HTTPServerConfiguration, handler: any HTTPHandler) throws {
         guard (0...65535).contains(port) else { throw HTTPServerError(description: "port \(port) is not in 0...65535") }
         signal(SIGPIPE, SIG_IGN)
-        evthread_use_pthreads()
+        _ = HTTPServer.libeventThreads
         (socket, self.port) = try HTTPServer.listen(host: host, port: port)
         self.host = host
         self.handler = handler
         self.configuration = configuration
     }
+
+    /// libevent's locks, set up once per process: a second, concurrent set-up aborts in libevent.
+    private static let libeventThreads: Void = { _ = evthread_use_pthreads() }()
 
     /// Starts `threads` event loops in background threads and returns.
     package func start(threads: Int) {

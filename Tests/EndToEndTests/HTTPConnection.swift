@@ -24,6 +24,8 @@ final class HTTPConnection {
     /// Received bytes; those before `start` are consumed.
     private var buffer: [UInt8] = []
     private var start = 0
+    /// Where `recv` writes, copied to `buffer` in one move (the tests are not optimized).
+    private let scratch = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 18, alignment: 1)
 
     init(port: Int) throws {
         fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
@@ -39,7 +41,10 @@ final class HTTPConnection {
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
     }
 
-    deinit { close(fd) }
+    deinit {
+        close(fd)
+        scratch.deallocate()
+    }
 
     func write(_ bytes: [UInt8]) throws {
         var offset = 0
@@ -69,10 +74,8 @@ final class HTTPConnection {
             buffer.removeFirst(start)
             start = 0
         }
-        let old = buffer.count
-        buffer.append(contentsOf: repeatElement(0, count: 65536))
-        let count = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress! + old, 65536, 0) }
-        buffer.removeLast(65536 - max(0, count))
+        let count = recv(fd, scratch.baseAddress, scratch.count, 0)
+        if count > 0 { buffer.append(contentsOf: UnsafeRawBufferPointer(rebasing: scratch[..<count])) }
         if count < 0 { throw TestFailure(errno == EAGAIN ? "timed out reading" : "recv failed: \(errno)") }
         return count > 0
     }
@@ -149,4 +152,9 @@ func multipartBody(boundary: String, fields: [(String, String)], files: [(name: 
     }
     body += Array("--\(boundary)--\r\n".utf8)
     return body
+}
+
+/// Whether two byte arrays are equal, compared in one `memcmp` (`==` goes byte by byte in a debug build).
+func sameBytes(_ a: [UInt8], _ b: [UInt8]) -> Bool {
+    a.count == b.count && a.withUnsafeBytes { x in b.withUnsafeBytes { y in a.isEmpty || memcmp(x.baseAddress!, y.baseAddress!, a.count) == 0 } }
 }

@@ -5,7 +5,8 @@ import Testing
 /// 100,000 creates from 64 connections across 4 keys, interleaved with polls and deletes.
 @Suite("Load")
 struct LoadTests {
-    /// 100,000; fewer under a sanitizer (`VIDEOMOCK_LOAD_CREATES`), which slows the server tenfold.
+    /// 100,000 (`make test-load`, release build); `make test` sends 20,000 to its debug build and the
+    /// sanitizer runs fewer still (`VIDEOMOCK_LOAD_CREATES`).
     static let creates = ProcessInfo.processInfo.environment["VIDEOMOCK_LOAD_CREATES"].flatMap(Int.init) ?? 100_000
     static let connections = 64
     static let keys = ["sk-load-0", "sk-load-1", "sk-load-2", "sk-load-3"]

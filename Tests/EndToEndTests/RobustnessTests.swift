@@ -164,12 +164,12 @@ struct LargeDownloadTests {
         let made = try #require(
             FileManager.default.enumerator(atPath: directory.path)?.compactMap { $0 as? String }.first { $0.hasSuffix(".mp4") })
         let expected = Array(try Data(contentsOf: directory.appendingPathComponent(made)))
-        #expect(expected == first.body)
+        #expect(sameBytes(expected, first.body))
         let connection = try HTTPConnection(port: server.port)
         for _ in 0..<30 {
             let video = try connection.send("GET", "/v1/videos/\(id)/content", headers: [("Authorization", "Bearer sk-test")])
             #expect(video.status == 200)
-            #expect(video.body == expected)
+            #expect(sameBytes(video.body, expected))
         }
     }
 }
