@@ -156,5 +156,6 @@ func multipartBody(boundary: String, fields: [(String, String)], files: [(name: 
 
 /// Whether two byte arrays are equal, compared in one `memcmp` (`==` goes byte by byte in a debug build).
 func sameBytes(_ a: [UInt8], _ b: [UInt8]) -> Bool {
-    a.count == b.count && a.withUnsafeBytes { x in b.withUnsafeBytes { y in a.isEmpty || memcmp(x.baseAddress!, y.baseAddress!, a.count) == 0 } }
+    guard a.count == b.count, !a.isEmpty else { return a.count == b.count }
+    return a.withUnsafeBytes { x in b.withUnsafeBytes { y in memcmp(x.baseAddress!, y.baseAddress!, a.count) == 0 } }
 }
