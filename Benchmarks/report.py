@@ -85,7 +85,14 @@ failed = {name: c["non_2xx"] for name, c in cases.items() if c["non_2xx"]}
 if failed:
     sys.exit(f"non-2xx replies during the runs, so the figures are not comparable: {failed}")
 
+# `make bench-instructions` writes its figures into the same file: keep them.
+kept = {}
+if os.path.exists(output):
+    with open(output) as file:
+        kept = {key: value for key, value in json.load(file).items() if key.startswith("instructions")}
+
 json.dump({
+    **kept,
     "date": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
     "settings": {"wrk_threads": 2, "connections": 64, "duration_s": duration, "cores": os.cpu_count(), "large_store_tasks": big,
                  "runs_per_case": 2, "kept": "the better run of each case"},
