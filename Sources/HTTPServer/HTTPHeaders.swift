@@ -17,6 +17,8 @@ package struct HTTPHeaders: Sendable, Equatable, Sequence, ExpressibleByDictiona
 
     package mutating func add(_ name: String, _ value: String) { fields.append((name: name, value: value)) }
 
+    package mutating func reserveCapacity(_ count: Int) { fields.reserveCapacity(count) }
+
     /// Replaces every field named `name` with one field holding `value`.
     package mutating func set(_ name: String, _ value: String) {
         remove(name)
@@ -37,18 +39,13 @@ extension StringProtocol {
     /// ASCII case-insensitive comparison, as HTTP tokens are compared.
     package func equalsIgnoringASCIICase(_ other: some StringProtocol) -> Bool {
         guard utf8.count == other.utf8.count else { return false }
-        var lhs = utf8.makeIterator()
-        var rhs = other.utf8.makeIterator()
-        while true {
-            switch (lhs.next(), rhs.next()) {
-            case (nil, nil): return true
-            case (let a?, let b?):
-                if a == b { continue }
-                if a | 0x20 == b | 0x20, (a | 0x20) >= 0x61, (a | 0x20) <= 0x7A { continue }
-                return false
-            default: return false
-            }
+        // Byte by byte over contiguous storage (native strings); over the views otherwise.
+        if let equal = utf8.withContiguousStorageIfAvailable({ a in
+            other.utf8.withContiguousStorageIfAvailable { b in zip(a, b).allSatisfy(sameLetterIgnoringCase) }
+        }), let equal {
+            return equal
         }
+        return zip(utf8, other.utf8).allSatisfy(sameLetterIgnoringCase)
     }
 
     /// Whether a comma-separated header value lists `token` (case-insensitive).
@@ -59,9 +56,15 @@ extension StringProtocol {
     package func trimmingHTTPWhitespace() -> Substring {
         let s = Substring(self)
         let isSpace = { (byte: UInt8) in byte == 0x20 || byte == 0x09 }
+        if let first = s.utf8.first, let last = s.utf8.last, !isSpace(first), !isSpace(last) { return s }
         guard let first = s.utf8.firstIndex(where: { !isSpace($0) }), let last = s.utf8.lastIndex(where: { !isSpace($0) }) else {
             return s[s.endIndex...]
         }
         return s[first...last]
     }
+}
+
+/// Whether two bytes are equal, ASCII letters compared without case.
+private func sameLetterIgnoringCase(_ a: UInt8, _ b: UInt8) -> Bool {
+    a == b || (a | 0x20 == b | 0x20 && (a | 0x20) >= 0x61 && (a | 0x20) <= 0x7A)
 }

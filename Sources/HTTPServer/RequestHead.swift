@@ -19,16 +19,20 @@ struct RequestHead: Equatable {
         while let line = requestLine, line.isEmpty { requestLine = lines.next() }
         guard let requestLine else { throw Failure(status: 400, reason: "missing request line") }
 
-        let parts = requestLine.split(separator: UInt8(ascii: " "), omittingEmptySubsequences: false)
-        guard parts.count == 3, !parts[0].isEmpty, !parts[1].isEmpty else {
-            throw Failure(status: 400, reason: "malformed request line")
-        }
-        guard parts[0].allSatisfy(isTokenByte) else { throw Failure(status: 400, reason: "malformed method") }
-        guard parts[1].allSatisfy({ $0 > 0x20 && $0 < 0x7F }) else {
+        // METHOD SP TARGET SP VERSION, single spaces.
+        guard let firstSpace = requestLine.firstIndex(of: UInt8(ascii: " ")),
+            let secondSpace = requestLine[(firstSpace + 1)...].firstIndex(of: UInt8(ascii: " ")),
+            !requestLine[(secondSpace + 1)...].contains(UInt8(ascii: " "))
+        else { throw Failure(status: 400, reason: "malformed request line") }
+        let method = requestLine[..<firstSpace]
+        let target = requestLine[(firstSpace + 1)..<secondSpace]
+        guard !method.isEmpty, !target.isEmpty else { throw Failure(status: 400, reason: "malformed request line") }
+        guard method.allSatisfy(isTokenByte) else { throw Failure(status: 400, reason: "malformed method") }
+        guard target.allSatisfy({ $0 > 0x20 && $0 < 0x7F }) else {
             throw Failure(status: 400, reason: "malformed request target")
         }
         let version: HTTPRequest.Version
-        switch String(decoding: parts[2], as: UTF8.self) {
+        switch String(decoding: requestLine[(secondSpace + 1)...], as: UTF8.self) {
         case "HTTP/1.1": version = .http11
         case "HTTP/1.0": version = .http10
         case let v where v.hasPrefix("HTTP/"): throw Failure(status: 505, reason: "HTTP version \(v.dropFirst(5)) is not supported")
@@ -36,6 +40,7 @@ struct RequestHead: Equatable {
         }
 
         var headers = HTTPHeaders()
+        headers.reserveCapacity(8)
         while let line = lines.next() {
             guard let first = line.first else { break }
             if first == UInt8(ascii: " ") || first == UInt8(ascii: "\t") {
@@ -56,8 +61,8 @@ struct RequestHead: Equatable {
                 String(decoding: line[valueStart..<valueEnd], as: UTF8.self))
         }
         return RequestHead(
-            method: String(decoding: parts[0], as: UTF8.self),
-            target: String(decoding: parts[1], as: UTF8.self),
+            method: String(decoding: method, as: UTF8.self),
+            target: String(decoding: target, as: UTF8.self),
             version: version, headers: headers)
     }
 
@@ -98,12 +103,13 @@ struct RequestHead: Equatable {
 }
 
 /// RFC 9110 token characters.
-func isTokenByte(_ byte: UInt8) -> Bool {
-    switch byte {
-    case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"):
-        return true
-    default:
-        return "!#$%&'*+-.^_`|~".utf8.contains(byte)
+func isTokenByte(_ byte: UInt8) -> Bool { tokenBytes[Int(byte)] }
+
+/// By byte: whether it is a token character (letters, digits and `!#$%&'*+-.^_`|~`).
+private let tokenBytes: [Bool] = (0...255).map { byte in
+    switch UInt8(byte) {
+    case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"): true
+    default: "!#$%&'*+-.^_`|~".utf8.contains(UInt8(byte))
     }
 }
 

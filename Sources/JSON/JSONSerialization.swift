@@ -4,11 +4,11 @@ extension JSON {
         switch self {
         case .null: buffer.append(contentsOf: "null".utf8)
         case .bool(let b): buffer.append(contentsOf: (b ? "true" : "false").utf8)
-        case .int(let i): buffer.append(contentsOf: String(i).utf8)
+        case .int(let i): JSON.writeInteger(i, into: &buffer)
         case .double(let d):
             if d.isFinite {
                 if d == d.rounded(), abs(d) < 1e15 {
-                    buffer.append(contentsOf: String(Int(d)).utf8)
+                    JSON.writeInteger(Int(d), into: &buffer)
                 } else {
                     buffer.append(contentsOf: d.description.utf8)
                 }
@@ -47,6 +47,21 @@ extension JSON {
     package var serialized: String { String(decoding: bytes, as: UTF8.self) }
 
     private static let hexDigits = Array("0123456789abcdef".utf8)
+
+    /// Decimal digits, written straight into the buffer (`String(i)` goes through a generic description).
+    static func writeInteger(_ value: Int, into buffer: inout [UInt8]) {
+        if value < 0 { buffer.append(UInt8(ascii: "-")) }
+        var magnitude = value.magnitude
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { digits in
+            var start = digits.count
+            repeat {
+                start -= 1
+                digits[start] = UInt8(ascii: "0") + UInt8(magnitude % 10)
+                magnitude /= 10
+            } while magnitude > 0
+            buffer.append(contentsOf: UnsafeBufferPointer(rebasing: digits[start...]))
+        }
+    }
 
     static func writeString(_ string: String, into buffer: inout [UInt8]) {
         buffer.append(UInt8(ascii: "\""))

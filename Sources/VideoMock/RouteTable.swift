@@ -68,7 +68,7 @@ struct RouteTable: Sendable {
         path.split(separator: "/").map { $0.hasPrefix("{") ? "{}" : String($0) }.joined(separator: "/")
     }
 
-    func match(method: String, path: some StringProtocol) -> Lookup {
+    func match(method: String, path: Substring) -> Lookup {
         switch router.match(method: method, path: path) {
         case .found(let index, let parameters): .found(targets[index], parameters: parameters)
         case .methodNotAllowed(let allowed): .methodNotAllowed(allowed: allowed)

@@ -146,5 +146,32 @@ struct RouterTests {
         if case .notFound = router.match(method: "GET", path: "/v1/videos/x/y/z") {} else { Issue.record("matched") }
         if case .notFound = router.match(method: "GET", path: "/v1/videos/%zz") {} else { Issue.record("bad escape matched") }
         if case .notFound = router.match(method: "GET", path: "/v1/../v1/videos") {} else { Issue.record("dot segments matched") }
+        if case .notFound = router.match(method: "GET", path: "/v1/videos//content") {} else { Issue.record("empty id matched") }
+    }
+
+    @Test("where a literal and a parameter both match, the route added first wins; 405 lists methods in that order")
+    func order() {
+        var router = Router()
+        router.add("POST", "/v1/videos/{id}/remix")
+        router.add("GET", "/v1/videos/{id}")
+        router.add("GET", "/v1/videos/generations")
+        router.add("DELETE", "/v1/videos/generations")
+        router.add("GET", "/v1/{resource}/generations")
+        func index(_ method: String, _ path: Substring) -> Int? {
+            if case .found(let index, _) = router.match(method: method, path: path) { return index }
+            return nil
+        }
+        #expect(index("GET", "/v1/videos/generations") == 1)
+        #expect(index("DELETE", "/v1/videos/generations") == 3)
+        #expect(index("GET", "/v1/images/generations") == 4)
+        #expect(index("POST", "/v1/videos/generations/remix") == 0)
+        if case .methodNotAllowed(let allowed) = router.match(method: "PUT", path: "/v1/videos/generations") {
+            #expect(allowed == ["GET", "DELETE"])
+        } else {
+            Issue.record("no 405")
+        }
+        if case .found(_, let parameters) = router.match(method: "GET", path: "/v1/images/generations") {
+            #expect(parameters == ["resource": "images"])
+        }
     }
 }

@@ -22,6 +22,14 @@ struct JSONTests {
             ])
     }
 
+    @Test("writes integers as their decimal digits, the extremes included")
+    func integers() {
+        for value in [0, 7, -1, 10, 1_795_256_024, Int.max, Int.min] {
+            #expect(JSON.int(value).serialized == String(value))
+        }
+        #expect(JSON.double(-42).serialized == "-42")
+    }
+
     @Test("decodes surrogate pairs")
     func surrogates() throws {
         #expect(try JSON.parse(#""\ud83c\udfac""#) == "🎬")
