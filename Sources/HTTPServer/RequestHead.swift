@@ -1,3 +1,5 @@
+import Glibc
+
 /// The request line and header fields of a request, before its body.
 struct RequestHead: Equatable {
     var method: String
@@ -53,9 +55,9 @@ struct RequestHead: Equatable {
             var valueEnd = line.endIndex
             while valueStart < valueEnd, line[valueStart] == 0x20 || line[valueStart] == 0x09 { valueStart += 1 }
             while valueEnd > valueStart, line[valueEnd - 1] == 0x20 || line[valueEnd - 1] == 0x09 { valueEnd -= 1 }
-            guard line[valueStart..<valueEnd].allSatisfy({ $0 >= 0x20 || $0 == 0x09 }),
-                line[valueStart..<valueEnd].allSatisfy({ $0 != 0x7F })
-            else { throw Failure(status: 400, reason: "control character in header value") }
+            guard line[valueStart..<valueEnd].allSatisfy({ ($0 >= 0x20 && $0 != 0x7F) || $0 == 0x09 }) else {
+                throw Failure(status: 400, reason: "control character in header value")
+            }
             headers.add(
                 String(decoding: line[line.startIndex..<colon], as: UTF8.self),
                 String(decoding: line[valueStart..<valueEnd], as: UTF8.self))
@@ -119,12 +121,12 @@ private struct LineIterator: IteratorProtocol {
     var position = 0
 
     mutating func next() -> Slice<UnsafeBufferPointer<UInt8>>? {
-        guard position < bytes.count else { return nil }
-        var end = position
-        while end < bytes.count, bytes[end] != 0x0A { end += 1 }
-        let next = end + 1
-        if end > position, bytes[end - 1] == 0x0D { end -= 1 }
-        defer { position = next }
-        return bytes[position..<end]
+        guard position < bytes.count, let base = bytes.baseAddress else { return nil }
+        var end = bytes.count
+        if let newline = memchr(base + position, 0x0A, bytes.count - position) {
+            end = UnsafePointer<UInt8>(newline.assumingMemoryBound(to: UInt8.self)) - base
+        }
+        defer { position = end + 1 }
+        return bytes[position..<(end > position && bytes[end - 1] == 0x0D ? end - 1 : end)]
     }
 }

@@ -164,9 +164,15 @@ private struct Parser {
         index += 1
         // Most strings have no escapes: validate them where they lie, without a copy.
         var scan = index
-        while scan < bytes.count, bytes[scan] != UInt8(ascii: "\""), bytes[scan] != UInt8(ascii: "\\"), bytes[scan] >= 0x20 { scan += 1 }
+        var isASCII = true
+        while scan < bytes.count, bytes[scan] != UInt8(ascii: "\""), bytes[scan] != UInt8(ascii: "\\"), bytes[scan] >= 0x20 {
+            isASCII = isASCII && bytes[scan] < 0x80
+            scan += 1
+        }
         if scan < bytes.count, bytes[scan] == UInt8(ascii: "\"") {
-            guard let string = String(validating: UnsafeBufferPointer(rebasing: bytes[index..<scan]), as: UTF8.self) else {
+            let run = UnsafeBufferPointer(rebasing: bytes[index..<scan])
+            // ASCII needs no validation (and `String(validating:)` is a generic, slower path).
+            guard let string = isASCII ? String(decoding: run, as: UTF8.self) : String(validating: run, as: UTF8.self) else {
                 throw error("string is not valid UTF-8", at: start)
             }
             index = scan + 1
