@@ -5,7 +5,7 @@ package struct HTTPRequest: Sendable {
     package var method: String
     /// The request target exactly as sent: path and query, still percent-encoded.
     package var target: String {
-        didSet { queryMark = target.utf8.firstIndex(of: UInt8(ascii: "?")) }
+        didSet { queryMark = HTTPRequest.queryMark(in: target) }
     }
     /// Where the `?` before the query is, found once: the path is read several times a request.
     private var queryMark: String.Index?
@@ -18,10 +18,19 @@ package struct HTTPRequest: Sendable {
     package init(method: String, target: String, version: Version = .http11, headers: HTTPHeaders = [:], body: [UInt8] = []) {
         self.method = method
         self.target = target
-        queryMark = target.utf8.firstIndex(of: UInt8(ascii: "?"))
+        queryMark = HTTPRequest.queryMark(in: target)
         self.version = version
         self.headers = headers
         self.body = body
+    }
+
+    /// Where the `?` is, looked for in the contiguous bytes (walking String indices costs more).
+    private static func queryMark(in target: String) -> String.Index? {
+        let question = UInt8(ascii: "?")
+        guard let offset = target.utf8.withContiguousStorageIfAvailable({ $0.firstIndex(of: question) }) else {
+            return target.utf8.firstIndex(of: question)
+        }
+        return offset.map { target.utf8.index(target.startIndex, offsetBy: $0) }
     }
 
     /// The path part of the target, still percent-encoded.

@@ -1,4 +1,5 @@
 import Glibc
+import JSON
 
 /// Writes status lines and header blocks.
 enum ResponseEncoding {
@@ -46,32 +47,51 @@ enum ResponseEncoding {
     static func head(of response: HTTPResponse, contentLength: Int, keepAlive: Bool, date: String) -> [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(256)
-        out.append(contentsOf: "HTTP/1.1 ".utf8)
-        out.append(contentsOf: String(response.status).utf8)
+        out.append(text: "HTTP/1.1 ")
+        out.appendDecimal(response.status)
         out.append(0x20)
-        out.append(contentsOf: reasonPhrase(response.status).utf8)
-        out.append(contentsOf: "\r\n".utf8)
+        out.append(text: reasonPhrase(response.status))
+        out.appendLineEnd()
         var hasLength = false, hasDate = false, hasServer = false
         for field in response.headers {
             if field.name.equalsIgnoringASCIICase("Content-Length") { hasLength = true }
             if field.name.equalsIgnoringASCIICase("Date") { hasDate = true }
             if field.name.equalsIgnoringASCIICase("Server") { hasServer = true }
             if field.name.equalsIgnoringASCIICase("Connection") { continue }
-            append(field.name, field.value, to: &out)
+            out.appendField(field.name, field.value)
         }
-        if !hasLength { append("Content-Length", String(contentLength), to: &out) }
-        if !hasDate { append("Date", date, to: &out) }
-        if !hasServer { append("Server", "videomock", to: &out) }
-        append("Connection", keepAlive ? "keep-alive" : "close", to: &out)
-        out.append(contentsOf: "\r\n".utf8)
+        if !hasLength {
+            out.append(text: "Content-Length: ")
+            out.appendDecimal(contentLength)
+            out.appendLineEnd()
+        }
+        if !hasDate { out.appendField("Date", date) }
+        if !hasServer { out.appendField("Server", "videomock") }
+        out.appendField("Connection", keepAlive ? "keep-alive" : "close")
+        out.appendLineEnd()
         return out
     }
+}
 
-    private static func append(_ name: String, _ value: String, to out: inout [UInt8]) {
-        out.append(contentsOf: name.utf8)
-        out.append(contentsOf: ": ".utf8)
-        out.append(contentsOf: value.utf8)
-        out.append(contentsOf: "\r\n".utf8)
+extension [UInt8] {
+    /// Appends the UTF-8 of `text`, copied whole from its storage where it has one.
+    mutating func append(text: String) {
+        let copied: Void? = text.utf8.withContiguousStorageIfAvailable { append(contentsOf: $0) }
+        if copied == nil { append(contentsOf: text.utf8) }
+    }
+
+    mutating func appendLineEnd() {
+        append(0x0D)
+        append(0x0A)
+    }
+
+    /// `name: value` and a line end.
+    mutating func appendField(_ name: String, _ value: String) {
+        append(text: name)
+        append(0x3A)
+        append(0x20)
+        append(text: value)
+        appendLineEnd()
     }
 }
 

@@ -4,11 +4,11 @@ extension JSON {
         switch self {
         case .null: buffer.append(contentsOf: "null".utf8)
         case .bool(let b): buffer.append(contentsOf: (b ? "true" : "false").utf8)
-        case .int(let i): JSON.writeInteger(i, into: &buffer)
+        case .int(let i): buffer.appendDecimal(i)
         case .double(let d):
             if d.isFinite {
                 if d == d.rounded(), abs(d) < 1e15 {
-                    JSON.writeInteger(Int(d), into: &buffer)
+                    buffer.appendDecimal(Int(d))
                 } else {
                     buffer.append(contentsOf: d.description.utf8)
                 }
@@ -48,21 +48,6 @@ extension JSON {
 
     private static let hexDigits = Array("0123456789abcdef".utf8)
 
-    /// Decimal digits, written straight into the buffer (`String(i)` goes through a generic description).
-    static func writeInteger(_ value: Int, into buffer: inout [UInt8]) {
-        if value < 0 { buffer.append(UInt8(ascii: "-")) }
-        var magnitude = value.magnitude
-        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { digits in
-            var start = digits.count
-            repeat {
-                start -= 1
-                digits[start] = UInt8(ascii: "0") + UInt8(magnitude % 10)
-                magnitude /= 10
-            } while magnitude > 0
-            buffer.append(contentsOf: UnsafeBufferPointer(rebasing: digits[start...]))
-        }
-    }
-
     static func writeString(_ string: String, into buffer: inout [UInt8]) {
         buffer.append(UInt8(ascii: "\""))
         // Most strings need no escaping: copy them whole.
@@ -90,5 +75,22 @@ extension JSON {
             }
         }
         buffer.append(UInt8(ascii: "\""))
+    }
+}
+
+extension [UInt8] {
+    /// Appends the decimal digits of `value` (`String(value)` goes through a generic description).
+    package mutating func appendDecimal(_ value: Int) {
+        if value < 0 { append(UInt8(ascii: "-")) }
+        var magnitude = value.magnitude
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { digits in
+            var start = digits.count
+            repeat {
+                start -= 1
+                digits[start] = UInt8(ascii: "0") + UInt8(magnitude % 10)
+                magnitude /= 10
+            } while magnitude > 0
+            append(contentsOf: UnsafeBufferPointer(rebasing: digits[start...]))
+        }
     }
 }
