@@ -22,7 +22,9 @@ package struct DocumentNode: Sendable {
     package static func parse(yaml text: String, file: String) throws(DocumentError) -> DocumentNode {
         let composed: Node?
         do {
-            composed = try Yams.compose(yaml: text)
+            // Scalars are typed here, by how each is used, so Yams resolves no tags: its default
+            // resolver's regular expressions would load ICU and cost megabytes of memory.
+            composed = try Yams.compose(yaml: text, .basic)
         } catch let error as YamlError {
             throw DocumentError(yamlError: error, file: file)
         } catch {
