@@ -120,23 +120,18 @@ package enum ScenarioLoader {
         for (name, value) in try node["header"]?.mapping("a mapping of header name to value") ?? [] {
             condition.headers.append((name, try value.string()))
         }
-        if let nth = node["nth"] {
-            condition.nth = try nth.int("a request number from 1")
-            guard condition.nth! >= 1 else { throw nth.error("nth counts from 1") }
+        /// The count under `key`, if given: a whole number of at least `minimum`.
+        func count(_ key: String, from minimum: Int, expected: String, below: String) throws(DocumentError) -> Int? {
+            guard let value = node[key] else { return nil }
+            let number = try value.int(expected)
+            guard number >= minimum else { throw value.error(below) }
+            return number
         }
-        if let every = node["every"] {
-            condition.every = try every.int("a whole number from 1")
-            guard condition.every! >= 1 else { throw every.error("every must be 1 or more") }
-        }
+        condition.nth = try count("nth", from: 1, expected: "a request number from 1", below: "nth counts from 1")
+        condition.every = try count("every", from: 1, expected: "a whole number from 1", below: "every must be 1 or more")
         if condition.nth != nil, condition.every != nil { throw node.error("give nth or every, not both") }
-        if let after = node["after"] {
-            condition.after = try after.int("a whole number from 0")
-            guard condition.after! >= 0 else { throw after.error("after must be 0 or more") }
-        }
-        if let times = node["times"] {
-            condition.times = try times.int("a whole number from 1")
-            guard condition.times! >= 1 else { throw times.error("times must be 1 or more") }
-        }
+        condition.after = try count("after", from: 0, expected: "a whole number from 0", below: "after must be 0 or more")
+        condition.times = try count("times", from: 1, expected: "a whole number from 1", below: "times must be 1 or more")
         if let chance = node["chance"] {
             condition.chance = try chance.double("a fraction from 0 to 1, such as 0.1")
             guard (0...1).contains(condition.chance!) else { throw chance.error("chance must be from 0 to 1") }
