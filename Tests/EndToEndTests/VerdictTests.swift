@@ -134,9 +134,10 @@ struct VerdictTests {
         let server = try InProcessServer()
         let client = ScriptedClient(server: server, key: "sk-hammer")
         try alwaysUnavailable(server, key: "sk-hammer")
-        for _ in 0..<4 {
+        // Waits that shrink a little: a busy machine stretching one of them cannot make it look like a back-off.
+        for wait in [0.3, 0.24, 0.18, 0] {
             #expect(try client.create().status == 503)
-            Thread.sleep(forTimeInterval: 0.02)
+            Thread.sleep(forTimeInterval: wait)
         }
         #expect(try client.codes() == ["no_backoff"])
         #expect(try client.finding("no_backoff")?["evidence"]?.array?.count == 4)
@@ -149,7 +150,8 @@ struct VerdictTests {
         try alwaysUnavailable(server, key: "sk-storm")
         for attempt in 1...6 {
             #expect(try client.create().status == 503)
-            Thread.sleep(forTimeInterval: 0.005 * Double(attempt * attempt))  // waits that grow
+            // Waits that triple: a busy machine stretching one cannot make them look flat.
+            if attempt < 6 { Thread.sleep(forTimeInterval: 0.01 * pow(3, Double(attempt - 1))) }
         }
         #expect(try client.codes() == ["retry_storm"])
         #expect(try client.finding("retry_storm")?["message"]?.string?.contains("6 times") == true)
