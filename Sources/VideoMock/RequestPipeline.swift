@@ -68,12 +68,11 @@ final class RequestPipeline: HTTPHandler {
             }
         }
         var providerRequest = ProviderRequest(http: request, apiKey: key, basePath: basePath)
+        // Parsed once, for the scenarios, the handler and the verdict.
+        if route.endpoint.describesTask { providerRequest.parseBody() }
         var facts = RequestFacts(provider: provider.name, endpoint: route.endpoint, apiKey: key, headers: request.headers.fields)
         if engine.scenarios.hasRules {
-            if route.endpoint.describesTask {
-                providerRequest.parseBody()
-                facts.fields = try? providerRequest.fields()
-            }
+            if route.endpoint.describesTask { facts.fields = try? providerRequest.fields() }
             (facts.model, facts.prompt) = provider.subject(of: providerRequest, endpoint: route.endpoint)
             facts.query = request.query
             facts.time = engine.clock.now(for: key)

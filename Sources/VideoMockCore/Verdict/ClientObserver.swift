@@ -100,6 +100,7 @@ struct RetryChain {
     var isNonRetryable = false
     /// Every failure so far was a 5xx or a 429, the kind a client retries.
     var onlyRetryable = true
+    /// The last three waits between attempts.
     var intervals: [Double] = []
     var evidence: [Evidence] = []
     var reported: Set<FindingCode> = []

@@ -45,7 +45,8 @@ struct Judge {
         var chain = record.chains[fingerprint]
         if var retry = chain {
             retry.attempts += 1
-            retry.intervals.append(at - retry.lastAt)
+            // The last three waits are all the back-off rule reads.
+            retry.intervals = retry.intervals.suffix(2) + [at - retry.lastAt]
             retry.evidence.keep(evidence)
             let subject = "\(request.method) \(request.path)"
             if retry.isNonRetryable, firstReport(.retriedNonRetryable, &retry.reported) {
