@@ -16,16 +16,21 @@ extension Connection {
             loop.after(milliseconds: response.delayMilliseconds) { [self] in
                 guard case .waiting = state else { return }
                 state = .head
-                send(response, isHead: isHead, keepAlive: keepAlive && !loop.isDraining)
-                if case .head = state {
-                    resumeReading()
-                    readable()
-                }
+                send(response, isHead: isHead, keepAlive: keepAlive && !loop.isDraining)  // a stop may have begun meanwhile
+                readOnAfterPause()
             }
         } else {
             state = .head
             send(response, isHead: isHead, keepAlive: keepAlive)
         }
+    }
+
+    /// After a paused reply went out on a connection still open: reads again, and serves what
+    /// the client pipelined meanwhile.
+    private func readOnAfterPause() {
+        guard case .head = state else { return }
+        resumeReading()
+        readable()
     }
 
     private func send(_ response: HTTPResponse, isHead: Bool, keepAlive: Bool) {
@@ -84,10 +89,7 @@ extension Connection {
         guard next < end else {
             state = .head
             finish(keepAlive: keepAlive)
-            if case .head = state {
-                resumeReading()
-                readable()
-            }
+            readOnAfterPause()
             return
         }
         loop.after(milliseconds: 100) { [self] in
