@@ -27,6 +27,7 @@ STAGES = [
     ("parse the request head", r"^(specialized )?static RequestHead\.parse\("),
     ("route", r"^Router\.match"),
     ("authenticate", r"^Authenticator\.key\(of:"),
+    ("parse the body (creates)", r"^ProviderRequest\.parseBody\("),
     ("scenario rules", r"^Engine\.decide\("),
     ("provider: validate, engine, reply JSON", r"^AIHubMix\.(retrieve|create)\("),
     ("journal", r"^(Journal\.record\(|JournalEntry\.__allocating_init)"),
@@ -36,7 +37,7 @@ STAGES = [
 # Parts of the provider's work, shown beneath it.
 DETAILS = [
     ("  of which the engine", r"^Engine\.(retrieve|create)\("),
-    ("  of which JSON (parse and write)", r"^(JSON\.bytes\.getter|(specialized )?static JSON\.parse)"),
+    ("  of which writing the reply's JSON", r"^JSON\.bytes\.getter"),
 ]
 
 
