@@ -121,6 +121,7 @@ final class RequestPipeline: HTTPHandler {
             task = TaskView(
                 id: id, sequence: shown.record.sequence, owner: shown.record.owner, phase: shown.phase, isExpired: shown.isExpired,
                 deliversInline: provider.deliversInline(shown.record))
+            task?.isStuck = shown.isStuck
         }
         // A signed link is the task owner's, though it carries no key.
         guard let owner = key ?? task?.owner else { return }

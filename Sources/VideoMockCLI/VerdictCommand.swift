@@ -24,6 +24,9 @@ struct VerdictCommand: ParsableCommand {
     @Option(name: .customLong("admin-token"), help: "The server's --admin-token, if it has one.")
     var adminToken: String?
 
+    @Flag(name: .customLong("allow-empty"), help: "Pass when the server saw no request for the scope asked about (else exit 2).")
+    var allowEmpty = false
+
     func run() throws {
         let base = url ?? getenv("VIDEOMOCK_URL").map { String(cString: $0) } ?? "http://127.0.0.1:8080"
         let query = apiKey.map { "?api_key=" + ($0.addingPercentEscapes) } ?? ""
@@ -37,6 +40,12 @@ struct VerdictCommand: ParsableCommand {
             throw ValidationError("\(base) answered \(answer.status): \(String(decoding: answer.body.prefix(300), as: UTF8.self))")
         }
         print(Self.describe(verdict))
+        // A mistyped key, or a suite that never reached the server, must not pass silently.
+        if verdict["requests"]?.int == 0, !allowEmpty {
+            let scope = apiKey.map { "for the key \($0)" } ?? "at all"
+            printError("videomock verdict: \(base) received no requests \(scope); nothing was judged (--allow-empty passes such a run)")
+            throw ExitCode(2)
+        }
         let ranks = Threshold.allCases.map(\.rawValue)
         let failing = (verdict["findings"]?.array ?? []).contains { finding in
             guard let severity = finding["severity"]?.string, let rank = ranks.firstIndex(of: severity) else { return false }
@@ -62,7 +71,11 @@ struct VerdictCommand: ParsableCommand {
             lines.append("")
             lines.append("\(severity.uppercased()) \(code) [\(subject.joined(separator: " "))]")
             lines.append("  \(finding["message"]?.string ?? "")")
-            for evidence in finding["evidence"]?.array ?? [] {
+            let evidence = finding["evidence"]?.array ?? []
+            if let total = finding["evidence_total"]?.int, total > evidence.count {
+                lines.append("    (\(evidence.count) of \(total) requests shown: the first and the latest)")
+            }
+            for evidence in evidence {
                 let time = evidence["time"]?.number.map(clockTime) ?? "?"
                 let request = "\(evidence["method"]?.string ?? "") \(evidence["path"]?.string ?? "")"
                 lines.append("    \(time)  \(request) → \(evidence["status"]?.int ?? 0)")

@@ -193,8 +193,9 @@ package final class Engine: Sendable {
     // MARK: The verdict
 
     /// The task a request named, as the reply showed it (nil when it showed none).
-    package func shown(provider: ProviderID, id: String) -> (record: TaskRecord, phase: TaskPhase, isExpired: Bool)? {
-        store.update(id: id, provider: provider, owner: nil) { record in record.shown.map { (record, $0.phase, $0.isExpired) } } ?? nil
+    package func shown(provider: ProviderID, id: String) -> (record: TaskRecord, phase: TaskPhase, isExpired: Bool, isStuck: Bool)? {
+        store.update(id: id, provider: provider, owner: nil) { record in record.shown.map { (record, $0.phase, $0.isExpired, $0.isStuck) } }
+            ?? nil
     }
 
     /// The verdict's settings for `key`: the flags', changed by the scenarios in force for it.
@@ -219,11 +220,12 @@ package final class Engine: Sendable {
     /// API go, and every clock returns to the server's start. With `apiKey`, only that key's
     /// tasks, journal and scenarios go, and its clock returns to the server's time.
     package func reset(apiKey: String? = nil) {
+        // A key's findings stay in the session's total, judged against its tasks as they end.
+        observer.reset(key: apiKey, tasks: apiKey.map { tasks(owner: $0) } ?? [], settings: verdictSettings(for:))
         store.removeAll(owner: apiKey)
         journal.clear(apiKey: apiKey)
         scenarios.clear(scope: apiKey)
         clock.reset(for: apiKey)
-        observer.reset(key: apiKey)
         if apiKey == nil { scenarios.resetCounters() }
     }
 }

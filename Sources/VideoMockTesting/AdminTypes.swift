@@ -152,7 +152,10 @@ public struct VerdictReport: Decodable, Sendable {
         public let provider: String
         public let task: String?
         public let message: String
+        /// The first request that took part and the latest ones...
         public let evidence: [Evidence]
+        /// ...of this many.
+        public let evidenceTotal: Int
     }
 
     public struct Evidence: Decodable, Sendable {

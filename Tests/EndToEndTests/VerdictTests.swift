@@ -199,6 +199,25 @@ struct VerdictTests {
         #expect(try client.finding("unbounded_polling")?["provider"] == "amux")
     }
 
+    @Test("an obedient client of a long render is not unbounded_polling, however many polls it takes")
+    func longRenderIsNotUnbounded() throws {
+        let server = try InProcessServer(["--time-scale", "0.01"])
+        let client = ScriptedClient(server: server, key: "sk-obedient")
+        _ = try load("version: 1\ndefaults: { queued: 0s, rendering: 200s }\n", into: server, key: "sk-obedient")
+        let id = try #require(try client.create().json["id"]?.string)
+        var polls = 0
+        while true {
+            let reply = try client.read(id)
+            polls += 1
+            if reply.json["status"] == "completed" { break }
+            let advised = try #require(reply.header("openai-poll-after-ms").flatMap(Double.init))
+            Thread.sleep(forTimeInterval: advised / 1000 * 1.1)
+        }
+        #expect(polls > 101)
+        #expect(try client.download(id).status == 200)
+        #expect(try client.verdict()["findings"] == [])
+    }
+
     @Test("download_after_expiry: the video asked for after its link expired")
     func downloadAfterExpiry() throws {
         let server = try InProcessServer(["--clock", "manual"])
@@ -321,7 +340,10 @@ struct VerdictCommandTests {
         #expect(warned.output.contains("WARNING polled_after_terminal [sk-cli aihubmix \(id)]"))
         #expect(warned.output.contains("INFO never_downloaded"))
         #expect(try run(["verdict", "--url", url]).status == 0)
-        #expect(try run(["verdict", "--url", url, "--api-key", "sk-nobody", "--fail-on", "info"]).status == 0)
+        let nobody = try run(["verdict", "--url", url, "--api-key", "sk-nobody", "--fail-on", "info"])
+        #expect(nobody.status == 2)
+        #expect(nobody.output.contains("received no requests for the key sk-nobody; nothing was judged"))
+        #expect(try run(["verdict", "--url", url, "--api-key", "sk-nobody", "--allow-empty"]).status == 0)
         let unreachable = try run(["verdict", "--url", "http://127.0.0.1:1"])
         #expect(unreachable.status == 2)
         #expect(unreachable.output.contains("cannot reach http://127.0.0.1:1"))

@@ -193,3 +193,84 @@ def test_retries_a_bad_request(videomock):
     result.assert_outcomes(passed=1)
     assert result.ret == 1
     result.stdout.fnmatch_lines(["*videomock verdict*", "*test_retries_a_bad_request*", "*ERROR retried_non_retryable*"])
+
+
+TIGHT_AND_GOOD = """
+import json, time, urllib.request
+
+def post(videomock, body):
+    request = urllib.request.Request(videomock.base_url() + "/videos", data=json.dumps(body).encode(), method="POST",
+                                     headers={"Content-Type": "application/json", **videomock.headers})
+    return json.loads(urllib.request.urlopen(request).read())
+
+def read(videomock, video):
+    request = urllib.request.Request(videomock.base_url() + "/videos/" + video, headers=videomock.headers)
+    with urllib.request.urlopen(request) as reply:
+        return json.loads(reply.read()), float(reply.headers.get("openai-poll-after-ms", "0")) / 1000
+
+def poll(videomock, wait_as_advised):
+    video = post(videomock, {"model": "sora-2", "prompt": "p"})["id"]
+    while True:
+        shown, advised = read(videomock, video)
+        if shown["status"] == "completed":
+            break
+        time.sleep(advised * 1.1 if wait_as_advised else 0.001)
+    request = urllib.request.Request(videomock.base_url() + "/videos/" + video + "/content", headers=videomock.headers)
+    urllib.request.urlopen(request).read()
+
+def test_patient_1(videomock):
+    poll(videomock, True)
+
+def test_patient_2(videomock):
+    poll(videomock, True)
+
+def test_patient_3(videomock):
+    poll(videomock, True)
+"""
+
+
+@pytest.mark.parametrize("workers", [[], ["-n", "2", "-p", "xdist"]], ids=["serial", "xdist"])
+def test_the_verdict_gate_fires_with_and_without_xdist(pytester, workers, tmp_path):
+    """A tight-loop poller fails the session (naming its test), serially and under -n 2; the
+    report file has every test's findings, each with its test."""
+    pytester.makepyfile(test_gate=TIGHT_AND_GOOD + "\ndef test_impatient(videomock):\n    poll(videomock, False)\n")
+    report = tmp_path / "verdict.json"
+    with Server(time_scale=0.05) as shared:
+        result = pytester.runpytest_subprocess(*workers, f"--videomock-url={shared.url}", "--videomock-verdict=warning",
+                                               f"--videomock-verdict-report={report}")
+        result.assert_outcomes(passed=4)
+        assert result.ret == 1
+        result.stdout.fnmatch_lines(["*videomock verdict: clients with findings at or above warning*",
+                                     "*test_gate.py::test_impatient", "*WARNING poll_too_fast*"])
+        assert "verdict: fail" in result.stdout.lines[-1] and "4 passed" in result.stdout.lines[-1]
+        written = json.loads(report.read_text())
+        assert written["verdict"] == "warn"
+        assert {finding["test"] for finding in written["findings"]} == {"test_gate.py::test_impatient"}
+        assert sorted(test["test"] for test in written["tests"]) == [
+            "test_gate.py::test_impatient", "test_gate.py::test_patient_1", "test_gate.py::test_patient_2",
+            "test_gate.py::test_patient_3"]
+        # Each test's key was reset, yet the session's verdict is still there for the CI step.
+        session = shared.admin().verdict()
+        assert session["counts"].get("poll_too_fast") == 1
+        assert session["requests"] > 10
+        cli = subprocess.run([os.environ["VIDEOMOCK_BINARY"], "verdict", "--url", shared.url, "--fail-on", "warning"],
+                             capture_output=True, text=True)
+        assert cli.returncode == 1 and "WARNING poll_too_fast" in cli.stdout
+
+
+@pytest.mark.parametrize("workers", [[], ["-n", "2", "-p", "xdist"]], ids=["serial", "xdist"])
+def test_well_behaved_clients_pass_the_gate_with_and_without_xdist(pytester, workers):
+    pytester.makepyfile(test_gate=TIGHT_AND_GOOD)
+    with Server(time_scale=0.05) as shared:
+        result = pytester.runpytest_subprocess(*workers, f"--videomock-url={shared.url}", "--videomock-verdict=warning")
+    result.assert_outcomes(passed=3)
+    assert result.ret == 0
+    assert "verdict: fail" not in result.stdout.str()
+
+
+def test_a_server_that_cannot_start_shows_its_output():
+    with pytest.raises(RuntimeError) as failure:
+        Server(args=["--threads", "0"]).start()
+    message = str(failure.value)
+    assert "--threads must be from 1 to 256" in message
+    assert "videomock did not start" in message and ".log" in message

@@ -1,5 +1,6 @@
 """The pytest plugin: a VideoMock server for the session, and for each test its own API key, clock
 and verdict. Registered through the `pytest11` entry point when the package is installed."""
+import json
 import os
 import uuid
 
@@ -8,7 +9,10 @@ import pytest
 from .server import Server
 from .verdict import SEVERITIES, assert_client_behaved, describe, failing
 
-_session_findings = []
+# The name under which each test's verdict travels on its teardown report: reports reach the
+# controller under pytest-xdist, where the session is judged; module state would not.
+_PROPERTY = "videomock_verdict"
+_STATS_KEY = "verdict: fail"
 
 
 def pytest_addoption(parser):
@@ -17,13 +21,83 @@ def pytest_addoption(parser):
     group.addoption("--videomock-url", help="use the server running at this URL (default: $VIDEOMOCK_URL) instead of starting one")
     group.addoption("--videomock-verdict", choices=SEVERITIES,
                     help="fail the session when any test's client had a finding at or above this severity")
+    group.addoption("--videomock-verdict-report", metavar="FILE",
+                    help="write every test's verdict findings, with the test each belongs to, to FILE as JSON")
     parser.addini("videomock_scenario", "scenario files for the session's server", type="args", default=[])
     parser.addini("videomock_clock", "wall or manual", default=None)
     parser.addini("videomock_time_scale", "multiplies lifecycle durations", default=None)
     parser.addini("videomock_args", "extra videomock serve flags", type="args", default=[])
 
 
+class SessionVerdict:
+    """The verdicts of the session's tests, gathered from their reports (in the controller, under
+    pytest-xdist)."""
+
+    def __init__(self, threshold, report_path):
+        self.threshold = threshold
+        self.report_path = report_path
+        self.tests = []
+
+    def failing(self):
+        """(test, findings at or above the threshold) for each test that has any."""
+        if not self.threshold:
+            return []
+        found = [(test["test"], failing(test, self.threshold)) for test in self.tests]
+        return [(nodeid, findings) for nodeid, findings in found if findings]
+
+    # Hooks: this object is registered as a plugin of the session.
+
+    def pytest_runtest_logreport(self, report):
+        """Gathers each test's verdict from its teardown report, wherever the test ran."""
+        if report.when == "teardown":
+            self.tests += [{"test": report.nodeid, **verdict} for name, verdict in report.user_properties if name == _PROPERTY]
+
+    def pytest_sessionfinish(self, session, exitstatus):
+        if hasattr(session.config, "workerinput"):
+            return  # an xdist worker: the controller judges the session
+        if self.report_path:
+            self.write_report()
+        if self.failing() and exitstatus == 0:
+            session.exitstatus = 1
+
+    def pytest_terminal_summary(self, terminalreporter):
+        bad = self.failing()
+        if not bad:
+            return
+        terminalreporter.section(f"videomock verdict: clients with findings at or above {self.threshold}")
+        tests = {test["test"]: test for test in self.tests}
+        for nodeid, findings in bad:
+            terminalreporter.write_line(nodeid)
+            for line in describe(tests[nodeid], findings).splitlines():
+                terminalreporter.write_line("    " + line)
+        # The closing line counts the tests whose client failed the verdict beside the passed ones.
+        terminalreporter.stats.setdefault(_STATS_KEY, []).extend(nodeid for nodeid, _ in bad)
+
+    def write_report(self):
+        counts = {}
+        for test in self.tests:
+            for code, count in test["counts"].items():
+                counts[code] = counts.get(code, 0) + count
+        worst = max((SEVERITIES.index(f["severity"]) for t in self.tests for f in t["findings"]), default=-1)
+        report = {
+            "verdict": {2: "fail", 1: "warn"}.get(worst, "pass"),
+            "fail_on": self.threshold,
+            "counts": counts,
+            "findings": [{"test": t["test"], **finding} for t in self.tests for finding in t["findings"]],
+            "tests": self.tests,
+        }
+        with open(self.report_path, "w", encoding="utf-8") as file:
+            json.dump(report, file, indent=2)
+            file.write("\n")
+
+
+_session_key = pytest.StashKey[SessionVerdict]()
+
+
 def pytest_configure(config):
+    judged = SessionVerdict(config.getoption("--videomock-verdict"), config.getoption("--videomock-verdict-report"))
+    config.stash[_session_key] = judged
+    config.pluginmanager.register(judged, "videomock-session-verdict")
     config.addinivalue_line(
         "markers",
         "videomock(scenario=None, clock=None, time_scale=None, seed=None, provider=None, args=()): "
@@ -91,30 +165,13 @@ def videomock(request, pytestconfig):
     mock = VideoMockForTest(server, f"sk-test-{uuid.uuid4().hex[:16]}")
     try:
         yield mock
-        threshold = pytestconfig.getoption("--videomock-verdict")
-        if threshold:
+        judged = pytestconfig.stash[_session_key]
+        if judged.threshold or judged.report_path:
             verdict = mock.verdict()
-            bad = failing(verdict, threshold)
-            if bad:
-                _session_findings.append((request.node.nodeid, describe(verdict, bad)))
+            request.node.user_properties.append((_PROPERTY, {
+                name: verdict[name] for name in ("verdict", "findings", "counts", "tasks", "requests")}))
     finally:
         if own:
             own.stop()
         else:
             mock.admin.reset()
-
-
-def pytest_sessionfinish(session, exitstatus):
-    if _session_findings and exitstatus == 0:
-        session.exitstatus = 1
-
-
-def pytest_terminal_summary(terminalreporter):
-    if not _session_findings:
-        return
-    threshold = terminalreporter.config.getoption("--videomock-verdict")
-    terminalreporter.section(f"videomock verdict: clients with findings at or above {threshold}")
-    for nodeid, text in _session_findings:
-        terminalreporter.write_line(nodeid)
-        for line in text.splitlines():
-            terminalreporter.write_line("    " + line)

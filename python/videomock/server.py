@@ -1,7 +1,6 @@
 """Starting and stopping the `videomock` binary, or attaching to a server already running."""
 import atexit
 import os
-import select
 import shutil
 import signal
 import subprocess
@@ -50,6 +49,8 @@ class Server:
         self.admin_token = admin_token
         self.url = None
         self.process = None
+        #: Where the server's output goes (a file, so that a full pipe never stalls the server).
+        self.log_path = None
         self._files = []
 
     @classmethod
@@ -81,29 +82,36 @@ class Server:
         return path
 
     def start(self, timeout=10):
-        """Starts the binary and waits for its `listening on` line."""
+        """Starts the binary, its output going to `log_path`, and waits for its `listening on` line."""
         if self.url:
             return self
-        self.process = subprocess.Popen(self.command(), stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        command = self.command()
+        handle, self.log_path = tempfile.mkstemp(prefix="videomock-", suffix=".log")
+        with os.fdopen(handle, "wb") as log:
+            self.process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT)
         atexit.register(self.stop)
         deadline = time.monotonic() + timeout
-        line = b""
-        while time.monotonic() < deadline and not line.endswith(b"\n"):
-            ready, _, _ = select.select([self.process.stdout], [], [], max(0.0, deadline - time.monotonic()))
-            if not ready:
+        while time.monotonic() < deadline:
+            for line in self.log().splitlines():
+                if line.startswith("listening on "):
+                    self.url = line[len("listening on "):].strip()
+                    return self
+            if self.process.poll() is not None:
                 break
-            chunk = os.read(self.process.stdout.fileno(), 1)
-            if not chunk:
-                break
-            line += chunk
-        text = line.decode().strip()
-        if not text.startswith("listening on "):
-            self.process.kill()
-            error = self.process.stderr.read().decode().strip()
-            self.process = None
-            raise RuntimeError(f"videomock did not start: {error or text or 'no output'}")
-        self.url = text[len("listening on "):]
-        return self
+            time.sleep(0.005)
+        self.process.kill()
+        self.process.wait()
+        self.process = None
+        tail = "\n".join(self.log().splitlines()[-20:])
+        raise RuntimeError(f"videomock did not start ({' '.join(command)}); its output ({self.log_path}):\n{tail or '(none)'}")
+
+    def log(self):
+        """What the server wrote so far."""
+        try:
+            with open(self.log_path, encoding="utf-8", errors="replace") as file:
+                return file.read()
+        except (OSError, TypeError):
+            return ""
 
     def stop(self, timeout=10):
         """Stops a server this object started: replies in flight finish, then it exits."""
@@ -117,6 +125,9 @@ class Server:
                     process.kill()
                     process.wait()
             self.url = None
+            # The log stays behind only when the server did not exit cleanly.
+            if process.returncode == 0 and self.log_path:
+                self._files.append(self.log_path)
         for path in self._files:
             try:
                 os.remove(path)

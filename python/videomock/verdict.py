@@ -14,6 +14,9 @@ def describe(verdict, findings=None):
     for finding in findings:
         subject = " ".join(part for part in (finding.get("provider"), finding.get("task")) if part)
         lines.append(f"{finding['severity'].upper()} {finding['code']} [{subject}]: {finding['message']}")
+        shown, total = len(finding.get("evidence", [])), finding.get("evidence_total", 0)
+        if total > shown:
+            lines.append(f"    ({shown} of {total} requests shown: the first and the latest)")
         for evidence in finding.get("evidence", []):
             lines.append(f"    {evidence['method']} {evidence['path']} -> {evidence['status']}")
     return "\n".join(lines)

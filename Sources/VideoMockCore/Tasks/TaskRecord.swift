@@ -74,7 +74,7 @@ package struct TaskRecord: Sendable {
     private var stepIndex: Int32 = 0
     private var readsInStep: Int32 = 0
     /// What the client was last shown of it (by a status read or a content request), for the verdict.
-    package private(set) var shown: (phase: TaskPhase, isExpired: Bool)?
+    package private(set) var shown: (phase: TaskPhase, isExpired: Bool, isStuck: Bool)?
 
     package init(
         id: String, provider: ProviderID, owner: String, sequence: Int, spec: TaskSpec, createdAt: Double,
@@ -98,7 +98,8 @@ package struct TaskRecord: Sendable {
 
     /// Remembers what a reply showed of the task.
     package mutating func show(_ snapshot: TaskSnapshot) {
-        shown = (snapshot.phase, snapshot.isExpired)
+        let isLast = Int(stepIndex) == timeline.steps.count - 1
+        shown = (snapshot.phase, snapshot.isExpired, isLast && !snapshot.phase.isFinal)
     }
 
     /// The task as it stands at `now`. A status read (`isPoll`) counts towards poll-held steps.

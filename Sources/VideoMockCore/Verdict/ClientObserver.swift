@@ -12,65 +12,103 @@ package final class ClientObserver: Sendable {
     /// Requests kept as evidence of one chain or task.
     static let keptEvidence = 6
 
-    private let clock: Clock
-    private let keys = Mutex<[String: KeyRecord]>([:])
+    /// The time a key's requests are judged by, in seconds.
+    package typealias JudgedTime = @Sendable (_ key: String) -> Double
 
-    package init(clock: Clock) {
-        self.clock = clock
+    private let clock: Clock
+    private let judgedTime: JudgedTime
+    private let keys = Mutex<Keys>(Keys())
+
+    private struct Keys {
+        var live: [String: KeyRecord] = [:]
+        /// What the keys reset since the last full reset did: the session's total.
+        var retired = Verdict(findings: [], counts: [:], tasks: 0, requests: 0)
     }
 
-    /// The time rules are judged by: the key's clock; on a manual clock, which moves only when a
-    /// test moves it, real time instead, since that is what a client's waiting takes.
-    private func judgedTime(for key: String) -> Double {
-        clock.mode == .manual ? monotonicSeconds() : clock.now(for: key)
+    /// `judgedTime` defaults to the key's clock; on a manual clock, which moves only when a test
+    /// moves it, to real time instead, since that is what a client's waiting takes. Tests pass
+    /// their own to feed requests at exact instants.
+    package init(clock: Clock, judgedTime: JudgedTime? = nil) {
+        self.clock = clock
+        self.judgedTime = judgedTime ?? { key in clock.mode == .manual ? monotonicSeconds() : clock.now(for: key) }
     }
 
     /// Records one request and makes the findings it completes; returns their codes, each with
     /// the journal numbers of the requests that took part.
     @discardableResult
     package func observe(_ request: ObservedRequest, settings: VerdictSettings) -> [(code: FindingCode, journalIDs: [Int])] {
-        let at = judgedTime(for: request.key)
+        let at = judgedTime(request.key)
         let evidence = Evidence(
             time: clock.now(for: request.key), method: request.method, path: request.path, status: request.status,
             journalID: request.journalID)
         return keys.withLock { keys in
             var judge = Judge(request: request, at: at, evidence: evidence, settings: settings, scale: clock.timeScale)
             // In place: a copy of the record would copy its tables on every request.
-            judge.run(on: &keys[request.key, default: KeyRecord()])
+            judge.run(on: &keys.live[request.key, default: KeyRecord()])
             return judge.found
         }
     }
 
-    /// The findings so far for `key` (nil: every key), with those only the end of a run can
-    /// show (tasks never downloaded or abandoned) judged against `tasks`, the key's tasks now.
+    /// The findings so far for `key` (nil: every key, and the keys reset since the last full
+    /// reset), with those only a task's state now can show (polled without end, never downloaded,
+    /// abandoned) judged against `tasks`, the key's tasks now.
     package func verdict(for key: String?, tasks: [TaskSnapshot], settings: (String) -> VerdictSettings) -> Verdict {
         keys.withLock { keys in
-            var verdict = Verdict(findings: [], counts: [:], tasks: tasks.count, requests: 0)
-            for (owner, record) in keys where key == nil || owner == key {
-                verdict.requests += record.requests
-                verdict.findings += record.findings
-                for (code, count) in record.counts { verdict.counts[code, default: 0] += count }
+            var verdict = key == nil ? keys.retired : Verdict(findings: [], counts: [:], tasks: 0, requests: 0)
+            for (owner, record) in keys.live where key == nil || owner == key {
+                verdict.add(requests: record.requests, findings: record.findings, counts: record.counts)
             }
-            for task in tasks {
-                let ignored = settings(task.record.owner).ignored
-                let seen = keys[task.record.owner]?.tasks[task.record.sequence]
-                let end = Judge.endOfRun(task, seen: seen)
-                guard let code = end, !ignored.contains(code) else { continue }
-                verdict.counts[code, default: 0] += 1
-                verdict.findings.append(
-                    Finding(
-                        code: code, apiKey: task.record.owner, provider: task.record.provider, task: task.id,
-                        message: Judge.endOfRunMessage(code, task: task.id), evidence: seen?.evidence ?? []))
-            }
+            verdict.add(ClientObserver.endOfRun(tasks, live: keys.live, settings: settings))
             return verdict
         }
     }
 
-    /// Forgets what `key` (nil: every key) did.
-    package func reset(key: String?) {
-        keys.withLock { keys in
-            if let key { keys[key] = nil } else { keys = [:] }
+    /// The findings of the tasks' states now.
+    private static func endOfRun(_ tasks: [TaskSnapshot], live: [String: KeyRecord], settings: (String) -> VerdictSettings) -> Verdict {
+        var verdict = Verdict(findings: [], counts: [:], tasks: tasks.count, requests: 0)
+        for task in tasks {
+            let owner = task.record.owner
+            let settings = settings(owner)
+            let seen = live[owner]?.tasks[task.record.sequence]
+            guard let (code, message) = Judge.endOfRun(task, seen: seen, settings: settings), !settings.ignored.contains(code) else {
+                continue
+            }
+            verdict.counts[code, default: 0] += 1
+            guard verdict.findings.count < keptFindings else { continue }
+            verdict.findings.append(
+                Finding(
+                    code: code, apiKey: owner, provider: task.record.provider, task: task.id, message: message,
+                    evidence: seen?.evidence ?? EvidenceList()))
         }
+        return verdict
+    }
+
+    /// Forgets what `key` did, keeping its findings (judged against `tasks`, its last tasks) in
+    /// the session's total; without a key, forgets everything.
+    package func reset(key: String?, tasks: [TaskSnapshot] = [], settings: (String) -> VerdictSettings = { _ in VerdictSettings() }) {
+        keys.withLock { keys in
+            guard let key else {
+                keys = Keys()
+                return
+            }
+            guard let record = keys.live.removeValue(forKey: key) else { return }
+            keys.retired.add(requests: record.requests, findings: record.findings, counts: record.counts)
+            keys.retired.add(ClientObserver.endOfRun(tasks, live: [key: record], settings: settings))
+        }
+    }
+}
+
+extension Verdict {
+    /// Adds another part's findings, keeping at most a thousand with their evidence.
+    mutating func add(requests: Int, findings: [Finding], counts: [FindingCode: Int]) {
+        self.requests += requests
+        self.findings += findings.prefix(max(0, ClientObserver.keptFindings - self.findings.count))
+        for (code, count) in counts { self.counts[code, default: 0] += count }
+    }
+
+    mutating func add(_ other: Verdict) {
+        tasks += other.tasks
+        add(requests: other.requests, findings: other.findings, counts: other.counts)
     }
 }
 
@@ -102,7 +140,7 @@ struct RetryChain {
     var onlyRetryable = true
     /// The last three waits between attempts.
     var intervals: [Double] = []
-    var evidence: [Evidence] = []
+    var evidence = EvidenceList()
     var reported: Set<FindingCode> = []
 }
 
@@ -114,10 +152,12 @@ struct TaskSeen {
     var finalShown = false
     var readsAfterFinal = 0
     var completedShown = false
-    var runningReads = 0
-    var firstRunningReadAt: Double?
+    /// Reads while it sat in the last step of a timeline that ends short of an end.
+    var stuckReads = 0
+    var firstStuckReadAt: Double?
+    var lastStuckReadAt: Double?
     var downloaded = false
     var inline = false
-    var evidence: [Evidence] = []
+    var evidence = EvidenceList()
     var reported: Set<FindingCode> = []
 }

@@ -72,10 +72,11 @@ struct Judge {
                     "\(subject) was retried \(retry.attempts - 1) times after \(retry.lastStatus) answers with waits that did not grow "
                         + "(\(waits)); back off, for instance by doubling the wait.")
             }
-            if retry.attempts > settings.retryStorm, firstReport(.retryStorm, &retry.reported) {
+            let storm = settings.retryStorm
+            if retry.attempts > storm, firstReport(.retryStorm, &retry.reported) {
                 report(
                     .retryStorm, task: request.task?.id, evidence: retry.evidence, into: &record,
-                    "\(subject) was attempted \(retry.attempts) times in a row without success (more than \(settings.retryStorm)).")
+                    "\(subject) was attempted \(retry.attempts) times in a row without success (more than \(storm)).")
             }
             chain = retry
         }
@@ -83,7 +84,7 @@ struct Judge {
             record.chains[fingerprint] = nil
             return
         }
-        var failing = chain ?? RetryChain(attempts: 1, evidence: [evidence])
+        var failing = chain ?? RetryChain(attempts: 1, evidence: EvidenceList([evidence]))
         failing.lastAt = at
         failing.lastStatus = request.status
         failing.notBefore = request.retryAfter.map { at + $0 }
@@ -103,9 +104,10 @@ struct Judge {
             record.sweptAt = at
         }
         if let earlier = record.creates[fingerprint], at - earlier.at <= settings.duplicateWindow {
+            let apart = at - earlier.at
             report(
-                .duplicateCreate, task: nil, evidence: [earlier.evidence, evidence], into: &record,
-                "The same create was accepted twice within \(Self.seconds(at - earlier.at)): each is a paid job. "
+                .duplicateCreate, task: nil, evidence: EvidenceList([earlier.evidence, evidence]), into: &record,
+                "The same create was accepted twice within \(Self.seconds(apart)): each is a paid job. "
                     + "After a timeout, look for the first job (list, or an idempotency key) before submitting again.")
         }
         record.creates[fingerprint] = (at, evidence)
@@ -120,9 +122,10 @@ struct Judge {
         if let last = seen.lastReadAt, let wait = seen.advisedWait, at - last < wait * 0.95,
             firstReport(.pollTooFast, &seen.reported)
         {
+            let gap = at - last
             report(
-                .pollTooFast, task: task.id, evidence: [previousRead, evidence].compactMap { $0 }, into: &record,
-                "Task \(task.id) was read again \(Self.seconds(at - last)) after the last read, which advised waiting "
+                .pollTooFast, task: task.id, evidence: EvidenceList([previousRead, evidence].compactMap { $0 }), into: &record,
+                "Task \(task.id) was read again \(Self.seconds(gap)) after the last read, which advised waiting "
                     + "\(Self.seconds(wait)).")
         }
         if seen.finalShown {
@@ -133,18 +136,11 @@ struct Judge {
                     "Task \(task.id) was read \(seen.readsAfterFinal) more times after the client was shown it had ended; "
                         + "stop polling at completed or failed.")
             }
-        } else if !task.phase.isFinal {
-            seen.runningReads += 1
-            let first = seen.firstRunningReadAt ?? at
-            seen.firstRunningReadAt = first
-            let tooMany = seen.runningReads > settings.unboundedPolls
-            let tooLong = at - first > settings.unboundedSeconds
-            if tooMany || tooLong, firstReport(.unboundedPolling, &seen.reported) {
-                let how = tooMany ? "\(seen.runningReads) times" : "for \(Self.seconds(at - first))"
-                report(
-                    .unboundedPolling, task: task.id, evidence: seen.evidence, into: &record,
-                    "Task \(task.id) never finished and was polled \(how): the client has no timeout.")
-            }
+        } else if task.isStuck {
+            // Counted from the moment it should have finished: its timeline ends short of an end.
+            seen.stuckReads += 1
+            seen.firstStuckReadAt = seen.firstStuckReadAt ?? at
+            seen.lastStuckReadAt = at
         }
         if task.phase.isFinal {
             seen.finalShown = true
@@ -159,13 +155,13 @@ struct Judge {
         if task.isExpired {
             if firstReport(.downloadAfterExpiry, &seen.reported) {
                 report(
-                    .downloadAfterExpiry, task: task.id, evidence: [evidence], into: &record,
+                    .downloadAfterExpiry, task: task.id, evidence: EvidenceList([evidence]), into: &record,
                     "Task \(task.id)'s video was asked for after its link expired; download within the validity period.")
             }
         } else if task.phase != .completed {
             if firstReport(.contentBeforeCompleted, &seen.reported) {
                 report(
-                    .contentBeforeCompleted, task: task.id, evidence: [evidence], into: &record,
+                    .contentBeforeCompleted, task: task.id, evidence: EvidenceList([evidence]), into: &record,
                     "Task \(task.id)'s video was asked for while its status was \(task.phase.rawValue); wait for completed.")
             }
         } else if request.fetchesVideo, (200..<300).contains(request.status) {
@@ -175,19 +171,27 @@ struct Judge {
 
     // MARK: End of a run
 
-    /// What a task's end says of the client: never fetched although shown completed, or left
-    /// before the client saw its end.
-    static func endOfRun(_ task: TaskSnapshot, seen: TaskSeen?) -> FindingCode? {
-        guard let seen, seen.finalShown else { return .abandoned }
-        if seen.completedShown, !seen.downloaded, !seen.inline { return .neverDownloaded }
-        return nil
-    }
-
-    static func endOfRunMessage(_ code: FindingCode, task: String) -> String {
-        switch code {
-        case .neverDownloaded: "Task \(task) completed and the client was shown so, but its video was never downloaded."
-        default: "The client stopped reading task \(task) before it was shown its final state."
+    /// What a task's state now says of the client: polled on and on although it will not
+    /// finish, never fetched although shown completed, or left before the client saw its end.
+    /// A task that finished is never judged to have been polled without bound.
+    static func endOfRun(_ task: TaskSnapshot, seen: TaskSeen?, settings: VerdictSettings) -> (code: FindingCode, message: String)? {
+        let id = task.id
+        guard let seen, seen.finalShown else {
+            if let seen, !task.phase.isFinal, let first = seen.firstStuckReadAt, let last = seen.lastStuckReadAt,
+                seen.stuckReads > settings.unboundedPolls || last - first > settings.unboundedSeconds
+            {
+                return (
+                    .unboundedPolling,
+                    "Task \(id) was polled \(seen.stuckReads) times over \(seconds(last - first)) after it should have finished; "
+                        + "it is still \(task.phase.rawValue) and will not finish. The client has no timeout."
+                )
+            }
+            return (.abandoned, "The client stopped reading task \(id) before it was shown its final state.")
         }
+        if seen.completedShown, !seen.downloaded, !seen.inline {
+            return (.neverDownloaded, "Task \(id) completed and the client was shown so, but its video was never downloaded.")
+        }
+        return nil
     }
 
     // MARK: Helpers
@@ -198,14 +202,15 @@ struct Judge {
     }
 
     private mutating func report(
-        _ code: FindingCode, task: String?, evidence: [Evidence], into record: inout KeyRecord, _ message: String
+        _ code: FindingCode, task: String?, evidence: EvidenceList, into record: inout KeyRecord, _ message: @autoclosure () -> String
     ) {
         guard !settings.ignored.contains(code) else { return }
-        found.append((code, evidence.compactMap(\.journalID)))
+        found.append((code, evidence.kept.compactMap(\.journalID)))
         record.counts[code, default: 0] += 1
+        // The message is made only for a finding that is kept.
         guard record.findings.count < ClientObserver.keptFindings else { return }
         record.findings.append(
-            Finding(code: code, apiKey: request.key, provider: request.provider, task: task, message: message, evidence: evidence))
+            Finding(code: code, apiKey: request.key, provider: request.provider, task: task, message: message(), evidence: evidence))
     }
 
     /// `2.5 s`, `120 ms`.
@@ -213,13 +218,5 @@ struct Judge {
         if abs(value) < 1 { return "\(Int((value * 1000).rounded())) ms" }
         let rounded = (value * 10).rounded() / 10
         return rounded == rounded.rounded() ? "\(Int(rounded)) s" : "\(rounded) s"
-    }
-}
-
-extension Array where Element == Evidence {
-    /// Adds `evidence`, keeping the first request and the latest ones.
-    mutating func keep(_ evidence: Evidence) {
-        if count >= ClientObserver.keptEvidence { remove(at: 1) }
-        append(evidence)
     }
 }

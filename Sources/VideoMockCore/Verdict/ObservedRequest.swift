@@ -61,6 +61,9 @@ package struct TaskView: Sendable {
     /// Whether its result reaches the client inline (a `data:` URL), so that there is nothing
     /// to download.
     package var deliversInline: Bool
+    /// Whether it sat in the last step of a timeline that ends short of an end: from then on it
+    /// should have finished, and never will.
+    package var isStuck = false
 
     package init(id: String, sequence: Int, owner: String, phase: TaskPhase, isExpired: Bool, deliversInline: Bool) {
         self.id = id

@@ -18,6 +18,26 @@ package struct Evidence: Sendable, Equatable {
     }
 }
 
+/// The requests that took part in something: the first and the latest few, and how many in all.
+package struct EvidenceList: Sendable {
+    package private(set) var kept: [Evidence] = []
+    package private(set) var total = 0
+
+    package init(_ evidence: [Evidence] = []) {
+        kept = evidence
+        total = evidence.count
+    }
+
+    /// Adds `evidence`, keeping the first request and the latest ones.
+    mutating func keep(_ evidence: Evidence) {
+        if kept.count >= ClientObserver.keptEvidence { kept.remove(at: 1) }
+        kept.append(evidence)
+        total += 1
+    }
+
+    var last: Evidence? { kept.last }
+}
+
 /// Something the client did that a well-behaved client does not.
 package struct Finding: Sendable {
     package var code: FindingCode
@@ -26,20 +46,21 @@ package struct Finding: Sendable {
     /// The task it is about, when there is one.
     package var task: String?
     package var message: String
-    package var evidence: [Evidence]
+    package var evidence: EvidenceList
 
     package var json: JSON {
         [
             "code": .string(code.rawValue), "severity": .string(code.severity.rawValue), "api_key": .string(apiKey),
             "provider": .string(provider.rawValue), "task": JSON(task), "message": .string(message),
-            "evidence": .array(evidence.map(\.json)),
+            "evidence": .array(evidence.kept.map(\.json)), "evidence_total": .int(evidence.total),
         ]
     }
 }
 
 /// The judgement of a client: `fail` when any error was found, `warn` when any warning, else `pass`.
 package struct Verdict: Sendable {
-    /// The findings with their evidence (at most a thousand a key are kept).
+    /// The findings with their evidence (at most a thousand a key, and a thousand of the keys
+    /// reset since the last full reset, are kept).
     package var findings: [Finding]
     /// How many findings of each code there were, exactly.
     package var counts: [FindingCode: Int]
