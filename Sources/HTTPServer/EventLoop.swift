@@ -1,5 +1,6 @@
 import CLibevent
 import Glibc
+import Synchronization
 
 /// One thread's libevent `event_base`, accepting from its own copy of the listening socket.
 /// Everything it owns is used only on its thread, except `stopHandle`, which other threads use
@@ -25,6 +26,10 @@ final class EventLoop {
     private var stopEvent: OpaquePointer?
     /// How long a drain waits for replies in progress; set by `Handle.requestStop`.
     private var grace = 0.0
+    /// While out of descriptors, accepting pauses this long before it tries again.
+    static let acceptPause = 100
+    /// Shared by every loop, so that a server out of descriptors says so once, not once a loop.
+    private static let acceptFailures = Mutex(RateLimitedLog(interval: 10))
 
     init(listeningSocket: Int32, handler: any HTTPHandler, configuration: HTTPServerConfiguration) {
         // A precise clock: libevent's default coarse one can fire a scripted delay a few ms early.
@@ -39,6 +44,7 @@ final class EventLoop {
         listener = evconnlistener_new(
             base, acceptConnection, context, UInt32(LEV_OPT_CLOSE_ON_FREE | LEV_OPT_CLOSE_ON_EXEC), -1, listeningSocket)
         guard listener != nil else { fatalError("evconnlistener_new failed: errno \(errno)") }
+        evconnlistener_set_error_cb(listener, acceptError)
         stopEvent = event_new(base, -1, 0, stopRequested, context)
     }
 
@@ -62,6 +68,23 @@ final class EventLoop {
         let connection = Connection(bev: bev, loop: self)
         connections[ObjectIdentifier(connection)] = connection
         connection.start()
+    }
+
+    /// `accept` failed. Out of descriptors, accepting pauses for a moment (the connections
+    /// already open are still served, and closing them frees descriptors); any failure is told
+    /// in one line every ten seconds at most.
+    func acceptFailed(errno error: Int32) {
+        guard !isDraining, let listener else { return }
+        let outOfDescriptors = [EMFILE, ENFILE, ENOBUFS, ENOMEM].contains(error)
+        let pause = outOfDescriptors ? " accepting paused for \(EventLoop.acceptPause) ms at a time until descriptors are free" : ""
+        EventLoop.acceptFailures.withLock {
+            $0.write("videomock: accept failed: \(String(cString: strerror(error)));\(pause)", now: monotonicSeconds())
+        }
+        guard outOfDescriptors else { return }
+        evconnlistener_disable(listener)
+        after(milliseconds: EventLoop.acceptPause) { [self] in
+            if let listener = self.listener, !isDraining { evconnlistener_enable(listener) }
+        }
     }
 
     /// A connection closed: forget it, and end the loop if it was the last one of a drain.
@@ -179,6 +202,11 @@ private let runTimerAction: event_callback_fn = { _, _, context in
 
 private let acceptConnection: evconnlistener_cb = { _, fd, _, _, context in
     Unmanaged<EventLoop>.fromOpaque(context!).takeUnretainedValue().accept(fd)
+}
+
+private let acceptError: evconnlistener_errorcb = { _, context in
+    let error = errno
+    Unmanaged<EventLoop>.fromOpaque(context!).takeUnretainedValue().acceptFailed(errno: error)
 }
 
 private let stopRequested: event_callback_fn = { _, _, context in

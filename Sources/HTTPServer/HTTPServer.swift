@@ -23,6 +23,7 @@ package final class HTTPServer: Sendable {
         guard (0...65535).contains(port) else { throw HTTPServerError(description: "port \(port) is not in 0...65535") }
         signal(SIGPIPE, SIG_IGN)
         _ = HTTPServer.libeventThreads
+        _ = Diagnostics.routeLibeventLog
         (socket, self.port) = try HTTPServer.listen(host: host, port: port)
         self.host = host
         self.handler = handler
@@ -43,18 +44,21 @@ package final class HTTPServer: Sendable {
         }
     }
 
-    /// Stops accepting, closes idle connections, lets requests already read get their replies
-    /// (scripted delays included) for up to `grace` seconds, closes what is left, waits for every
-    /// loop thread to end and closes the listening socket. Later calls do nothing.
+    /// Stops listening (new connections are refused, not reset), closes idle connections, lets
+    /// requests already read get their replies (scripted delays included) for up to `grace`
+    /// seconds, closes what is left and waits for every loop thread to end. Later calls do nothing.
     package func shutdown(grace: Double) {
         let (loops, wasOpen) = state.withLock { state in
             defer { state = ([], false) }
             return (state.loops, state.isOpen)
         }
         guard wasOpen else { return }
+        // Every loop listens on a copy of the socket: shutting it down stops them all at once,
+        // where closing this copy would leave the others listening through the grace period.
+        Glibc.shutdown(socket, Int32(SHUT_RD))
         for entry in loops { entry.loop.requestStop(grace: grace) }
-        for entry in loops { pthread_join(entry.thread, nil) }
         Glibc.close(socket)
+        for entry in loops { pthread_join(entry.thread, nil) }
     }
 
     private static func listen(host: String, port: Int) throws -> (Int32, Int) {

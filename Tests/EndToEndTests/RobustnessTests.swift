@@ -116,6 +116,28 @@ struct LimitTests {
         #expect(waited >= 0.9 && waited < 5, "closed after \(waited) s")
     }
 
+    @Test("out of descriptors, the server keeps its open connections, says so once, and serves again once they close")
+    func outOfDescriptors() throws {
+        // Standard error is a pipe nobody reads, as a harness that forgets it leaves it.
+        let server = try ServerProcess(descriptors: 64)
+        var held: [HTTPConnection] = []
+        for _ in 0..<100 { held.append(try HTTPConnection(port: server.port)) }
+        // A connection accepted before the limit was reached is still served.
+        #expect(try held[0].send("GET", "/__admin/health").status == 200)
+        held.removeAll()
+        let deadline = Date().addingTimeInterval(3)
+        var answered = false
+        while !answered, Date() < deadline { answered = (try? server.get("/__admin/health", key: nil).status) == 200 }
+        #expect(answered)
+        for _ in 0..<3 { #expect(try server.get("/__admin/health", key: nil).status == 200) }
+        kill(server.process.processIdentifier, SIGTERM)
+        server.process.waitUntilExit()
+        let said = String(decoding: server.errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        let lines = said.split(separator: "\n")
+        #expect(lines.allSatisfy { $0.hasPrefix("videomock: accept failed: Too many open files; accepting paused") }, "\(said)")
+        #expect(lines.count == 1, "one line, not one per attempt: \(said)")
+    }
+
     @Test("a client that sends its headers a byte at a time is dropped after --idle-timeout")
     func slowHeaders() throws {
         let server = try ServerProcess(["--idle-timeout", "1", "--threads", "1"], defaultArguments: [])

@@ -7,6 +7,8 @@ final class ServerProcess: MockServer {
     let port: Int
     let process: Process
     private let output: Pipe
+    /// The server's standard error, which nobody reads unless a test does.
+    let errors = Pipe()
 
     /// `$VIDEOMOCK_BINARY` (`make test` sets it to the release build users run), else the debug
     /// build beside this test bundle.
@@ -18,15 +20,25 @@ final class ServerProcess: MockServer {
         return exe.deletingLastPathComponent().appendingPathComponent("videomock")
     }
 
-    /// Starts `videomock serve --port 0 ARGUMENTS` and waits for its ready line.
-    init(_ arguments: [String] = [], defaultArguments: [String] = ["--threads", "2"], environment: [String: String] = [:]) throws {
+    /// Starts `videomock serve --port 0 ARGUMENTS` and waits for its ready line; with
+    /// `descriptors`, under that limit of open files (by `prlimit`).
+    init(
+        _ arguments: [String] = [], defaultArguments: [String] = ["--threads", "2"], environment: [String: String] = [:],
+        descriptors: Int? = nil
+    ) throws {
         process = Process()
-        process.executableURL = ServerProcess.binary
+        let command = [ServerProcess.binary.path, "serve", "--port", "0"] + defaultArguments + arguments
+        if let descriptors {
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/prlimit")
+            process.arguments = ["--nofile=\(descriptors):\(descriptors)"] + command
+        } else {
+            process.executableURL = ServerProcess.binary
+            process.arguments = Array(command.dropFirst())
+        }
         if !environment.isEmpty { process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 } }
-        process.arguments = ["serve", "--port", "0"] + defaultArguments + arguments
         output = Pipe()
         process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
+        process.standardError = errors
         try process.run()
         let line = ServerProcess.readLine(output.fileHandleForReading, timeout: 10)
         guard let line, line.hasPrefix("listening on http://"), let port = Int(line.split(separator: ":").last ?? "") else {

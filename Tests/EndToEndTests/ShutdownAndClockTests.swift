@@ -40,6 +40,19 @@ struct LifecycleOfTheServerTests {
         #expect(server.process.terminationStatus == 0)
     }
 
+    @Test("during the shutdown grace, new connections are refused rather than reset")
+    func refusedDuringGrace() throws {
+        let server = try ServerProcess(["--scenario", "\(root)/scenarios/slow-upstream.yaml"])
+        let reply = inBackground(server, "/v1/videos/video_nothing")
+        usleep(300_000)  // the request is in, its 2 s delay running
+        kill(server.process.processIdentifier, SIGTERM)
+        usleep(100_000)
+        let refused = #expect(throws: TestFailure.self) { try HTTPConnection(port: server.port) }
+        #expect(refused?.description == "connect failed: \(ECONNREFUSED)")
+        #expect(try reply().get().status == 404)
+        #expect(waitForExit(server, within: 3))
+    }
+
     @Test("a reply that would outlast --shutdown-grace is cut when the grace ends")
     func graceEnds() throws {
         let server = try ServerProcess(["--scenario", "\(root)/scenarios/slow-upstream.yaml", "--shutdown-grace", "0.3"])

@@ -1,0 +1,46 @@
+import CLibevent
+import Glibc
+import Synchronization
+
+/// Lines the server writes to stderr about itself (accept failures, libevent's warnings). A
+/// write never blocks: when nobody reads stderr and its pipe is full, the line is dropped rather
+/// than stalling an event loop.
+package enum Diagnostics {
+    /// Writes `line` to stderr if it can be written at once.
+    package static func write(_ line: String) {
+        var descriptor = pollfd(fd: STDERR_FILENO, events: Int16(POLLOUT), revents: 0)
+        guard poll(&descriptor, 1, 0) == 1, descriptor.revents & Int16(POLLOUT) != 0 else { return }
+        // At most PIPE_BUF bytes, which a pipe that polled writable takes whole.
+        let bytes = Array((line + "\n").utf8.prefix(Int(PIPE_BUF)))
+        _ = bytes.withUnsafeBytes { Glibc.write(STDERR_FILENO, $0.baseAddress, $0.count) }
+    }
+
+    /// Routes libevent's own warnings through `write`, once per process.
+    static let routeLibeventLog: Void = {
+        event_set_log_callback { severity, message in
+            guard severity >= EVENT_LOG_WARN, let message else { return }
+            Diagnostics.write("videomock: libevent: \(String(cString: message))")
+        }
+    }()
+}
+
+/// At most one line per `interval` seconds about a recurring condition, counting the times it
+/// was not written.
+struct RateLimitedLog {
+    let interval: Double
+    private var lastWritten = -Double.infinity
+    private var suppressed = 0
+
+    init(interval: Double) { self.interval = interval }
+
+    mutating func write(_ line: @autoclosure () -> String, now: Double) {
+        guard now - lastWritten >= interval else {
+            suppressed += 1
+            return
+        }
+        let more = suppressed > 0 ? " (\(suppressed) more since the last such line)" : ""
+        Diagnostics.write(line() + more)
+        lastWritten = now
+        suppressed = 0
+    }
+}
