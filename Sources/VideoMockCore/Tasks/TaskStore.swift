@@ -2,12 +2,18 @@ import Synchronization
 
 /// Every task, shared by all event loops. Each call holds the lock briefly and does no I/O.
 ///
-/// Records sit in one array in creation order (a task's slot never changes); an index maps ids
-/// to slots, and each provider-and-key keeps its slots in order for listing. This keeps a task's
-/// bookkeeping to a few bytes and makes list cursors a binary search.
+/// Records sit in one array (a task's slot never changes while it lives); an index maps ids to
+/// slots, and each provider-and-key keeps its slots in creation order for listing. This keeps a
+/// task's bookkeeping to a few bytes and makes list cursors a binary search. The slots of a key
+/// that is reset are taken again by later tasks, so a server shared by a long suite, each test
+/// with a key of its own, holds only the tasks that live.
 package final class TaskStore: Sendable {
     private struct State {
-        var records: [TaskRecord]
+        var records: [TaskRecord?]
+        /// Slots whose tasks were forgotten, to be taken before the array grows.
+        var free: [Int32] = []
+        /// The last creation number given.
+        var sequence = 0
         /// Slot by a 64-bit hash of the id: compact buckets compared without following a pointer
         /// to the id's text. A lookup confirms the record's id; two ids with one hash are refused
         /// like a taken id (creation then draws another).
@@ -28,8 +34,8 @@ package final class TaskStore: Sendable {
         /// The slot of a task that exists and is not deleted, and belongs to the given provider
         /// and owner (nil: any).
         func live(_ id: String, provider: ProviderID?, owner: String?) -> Int? {
-            guard let slot = slots[TaskStore.key(id)].map(Int.init), records[slot].deletedAt == nil else { return nil }
-            let identity = records[slot].identity
+            guard let slot = slots[TaskStore.key(id)].map(Int.init), let record = records[slot], record.deletedAt == nil else { return nil }
+            let identity = record.identity
             guard identity.id == id else { return nil }
             guard provider == nil || identity.provider == provider, owner == nil || identity.owner == owner else { return nil }
             return slot
@@ -59,9 +65,16 @@ package final class TaskStore: Sendable {
         let key = TaskStore.key(id)
         return state.withLock { state in
             guard state.slots[key] == nil else { return nil }
-            let slot = Int32(state.records.count)
-            let record = make(state.records.count + 1)
-            state.records.append(record)
+            state.sequence += 1
+            let record = make(state.sequence)
+            let slot: Int32
+            if let reused = state.free.popLast() {
+                slot = reused
+                state.records[Int(slot)] = record
+            } else {
+                slot = Int32(state.records.count)
+                state.records.append(record)
+            }
             state.slots[key] = slot
             state.byOwner[TaskStore.ownerKey(record.provider, record.owner), default: []].append(slot)
             return record
@@ -72,7 +85,7 @@ package final class TaskStore: Sendable {
     package func update<Result>(id: String, provider: ProviderID?, owner: String?, _ body: (inout TaskRecord) -> Result) -> Result? {
         state.withLock { state in
             guard let slot = state.live(id, provider: provider, owner: owner) else { return nil }
-            return body(&state.records[slot])
+            return body(&state.records[slot]!)
         }
     }
 
@@ -87,8 +100,8 @@ package final class TaskStore: Sendable {
             var position = ascending ? 0 : slots.count - 1
             let step = ascending ? 1 : -1
             if let after {
-                guard let afterSlot = state.slots[TaskStore.key(after)], state.records[Int(afterSlot)].id == after,
-                    let found = TaskStore.position(of: afterSlot, in: slots)
+                guard let afterSlot = state.slots[TaskStore.key(after)], let afterRecord = state.records[Int(afterSlot)],
+                    afterRecord.id == after, let found = TaskStore.position(of: afterRecord.sequence, in: slots, records: state.records)
                 else { return nil }
                 position = found + step
             }
@@ -96,21 +109,22 @@ package final class TaskStore: Sendable {
             while position >= 0, position < slots.count {
                 let slot = Int(slots[position])
                 position += step
-                guard state.records[slot].deletedAt == nil else { continue }
+                guard state.records[slot]?.deletedAt == nil else { continue }
                 if page.count == limit { return (page, true) }
-                page.append(observe(&state.records[slot]))
+                page.append(observe(&state.records[slot]!))
             }
             return (page, false)
         }
     }
 
-    /// Where `slot` is in an ascending list of slots.
-    private static func position(of slot: Int32, in slots: [Int32]) -> Int? {
+    /// Where the task created `sequence`th is in a list of slots in creation order.
+    private static func position(of sequence: Int, in slots: [Int32], records: [TaskRecord?]) -> Int? {
         var low = 0, high = slots.count - 1
         while low <= high {
             let middle = (low + high) / 2
-            if slots[middle] == slot { return middle }
-            if slots[middle] < slot { low = middle + 1 } else { high = middle - 1 }
+            let found = records[Int(slots[middle])]!.sequence
+            if found == sequence { return middle }
+            if found < sequence { low = middle + 1 } else { high = middle - 1 }
         }
         return nil
     }
@@ -118,13 +132,12 @@ package final class TaskStore: Sendable {
     /// Every live task of `owner` (nil: everyone's) in creation order, observed by `observe`.
     package func all(owner: String?, _ observe: (inout TaskRecord) -> TaskSnapshot) -> [TaskSnapshot] {
         state.withLock { state in
-            var result: [TaskSnapshot] = []
-            for slot in state.records.indices where state.records[slot].deletedAt == nil {
-                let identity = state.records[slot].identity
-                guard owner == nil || identity.owner == owner, state.slots[TaskStore.key(identity.id)] != nil else { continue }
-                result.append(observe(&state.records[slot]))
+            var slots: [Int32] = []
+            for (key, owned) in state.byOwner where owner == nil || key.owner == owner { slots += owned }
+            slots.sort { state.records[Int($0)]!.sequence < state.records[Int($1)]!.sequence }
+            return slots.compactMap { slot in
+                state.records[Int(slot)]!.deletedAt == nil ? observe(&state.records[Int(slot)]!) : nil
             }
-            return result
         }
     }
 
@@ -135,9 +148,12 @@ package final class TaskStore: Sendable {
                 state = State()
                 return
             }
-            // Their records stay in the array, unreachable, until the next full reset.
             for (key, slots) in state.byOwner where key.owner == owner {
-                for slot in slots { state.slots[TaskStore.key(state.records[Int(slot)].id)] = nil }
+                for slot in slots {
+                    state.slots[TaskStore.key(state.records[Int(slot)]!.id)] = nil
+                    state.records[Int(slot)] = nil
+                }
+                state.free += slots
                 state.byOwner[key] = nil
             }
         }
@@ -148,7 +164,7 @@ package final class TaskStore: Sendable {
         state.withLock { state in
             state.byOwner.reduce(0) { total, entry in
                 guard owner == nil || entry.key.owner == owner else { return total }
-                return total + entry.value.reduce(0) { $0 + (state.records[Int($1)].deletedAt == nil ? 1 : 0) }
+                return total + entry.value.reduce(0) { $0 + (state.records[Int($1)]!.deletedAt == nil ? 1 : 0) }
             }
         }
     }
