@@ -25,7 +25,7 @@ let package = Package(
         .target(name: "Providers", dependencies: ["VideoMockCore", "HTTPServer", "JSON"]),
         .target(name: "Admin", dependencies: ["VideoMockCore", "HTTPServer", "JSON"]),
         .target(name: "VideoMock", dependencies: ["Providers", "Admin", "HTTPServer", "VideoMockCore"]),
-        .target(name: "VideoMockTesting", dependencies: ["VideoMock"]),
+        .target(name: "VideoMockTesting", dependencies: ["VideoMock", "HTTPServer"]),
         .executableTarget(
             name: "VideoMockCLI",
             dependencies: ["VideoMock", "VideoMockCore", "JSON", .product(name: "ArgumentParser", package: "swift-argument-parser")]
@@ -38,7 +38,7 @@ let package = Package(
         .testTarget(name: "AdminTests", dependencies: ["Admin", "VideoMockCore", "HTTPServer", "JSON"]),
         .testTarget(name: "VideoMockTestingTests", dependencies: ["VideoMockTesting"]),
         .testTarget(name: "VideoMockTests", dependencies: ["VideoMock", "HTTPServer", "JSON", "VideoMockCore"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["JSON", "VideoMockCLI", "VideoMock", "VideoMockCore"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["JSON", "VideoMockCLI", "VideoMock", "VideoMockCore", "VideoMockTesting"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -181,22 +181,12 @@ final class Connection {
 
     private func beginBody(of head: RequestHead) {
         let framing: RequestHead.BodyFraming
-        do { framing = try head.bodyFraming() } catch {
+        do { framing = try head.checkedFraming(maxBodyBytes: configuration.maxBodyBytes) } catch {
             fail(error.status, error.reason)
             return
         }
-        if case .length(let length) = framing, length > configuration.maxBodyBytes {
-            fail(413, "request body of \(length) bytes exceeds the limit of \(configuration.maxBodyBytes) bytes")
-            return
-        }
-        if framing != .none, let expectation = head.headers["Expect"] {
-            guard expectation.trimmingHTTPWhitespace().equalsIgnoringASCIICase("100-continue") else {
-                fail(417, "unsupported expectation '\(expectation)'")
-                return
-            }
-            if head.version == .http11, evbuffer_get_length(input) == 0 {
-                write(Array("HTTP/1.1 100 Continue\r\n\r\n".utf8))
-            }
+        if framing != .none, head.headers["Expect"] != nil, head.version == .http11, evbuffer_get_length(input) == 0 {
+            write(Array("HTTP/1.1 100 Continue\r\n\r\n".utf8))
         }
         switch framing {
         case .none: dispatch(head, body: [])

@@ -75,6 +75,21 @@ struct RequestHead: Equatable {
         case chunked
     }
 
+    /// How the body is framed, refused when it is larger than `maxBodyBytes` says or expects
+    /// anything but `100-continue`.
+    func checkedFraming(maxBodyBytes: Int) throws(Failure) -> BodyFraming {
+        let framing = try bodyFraming()
+        if case .length(let length) = framing, length > maxBodyBytes {
+            throw Failure(status: 413, reason: "request body of \(length) bytes exceeds the limit of \(maxBodyBytes) bytes")
+        }
+        if framing != .none, let expectation = headers["Expect"],
+            !expectation.trimmingHTTPWhitespace().equalsIgnoringASCIICase("100-continue")
+        {
+            throw Failure(status: 417, reason: "unsupported expectation '\(expectation)'")
+        }
+        return framing
+    }
+
     func bodyFraming() throws(Failure) -> BodyFraming {
         if let encoding = headers["Transfer-Encoding"] {
             guard encoding.trimmingHTTPWhitespace().lowercased().hasSuffix("chunked") else {

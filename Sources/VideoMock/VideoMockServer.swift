@@ -19,13 +19,23 @@ public final class VideoMockServer: Sendable {
         pipeline = RequestPipeline(startup, configuration: configuration)
         do {
             http = try HTTPServer(
-                host: configuration.host, port: configuration.port,
-                configuration: HTTPServerConfiguration(
-                    maxBodyBytes: configuration.maxBodyBytes, idleTimeoutSeconds: configuration.idleTimeoutSeconds,
-                    errorResponse: RequestPipeline.protocolError),
-                handler: pipeline)
+                host: configuration.host, port: configuration.port, configuration: VideoMockServer.http(configuration), handler: pipeline)
         } catch { throw StartupError(description: "\(error)") }
         http.start(threads: configuration.threads ?? availableCores())
+    }
+
+    /// The HTTP layer's settings.
+    static func http(_ configuration: Configuration) -> HTTPServerConfiguration {
+        HTTPServerConfiguration(
+            maxBodyBytes: configuration.maxBodyBytes, idleTimeoutSeconds: configuration.idleTimeoutSeconds,
+            errorResponse: RequestPipeline.protocolError)
+    }
+
+    /// Everything a server loads, answering request bytes directly, with no socket or thread;
+    /// and a way to let go of the videos it made.
+    package static func direct(configuration: Configuration) throws(StartupError) -> (DirectExchange, cleanUp: @Sendable () -> Void) {
+        let pipeline = RequestPipeline(try Startup(configuration), configuration: configuration)
+        return (DirectExchange(configuration: http(configuration), handler: pipeline), { pipeline.engine.media.removeMade() })
     }
 
     /// The verdict on the client of `apiKey` (nil: every key), as JSON: what

@@ -40,7 +40,19 @@ public final class VideoMockTestServer: Sendable {
     public func baseURL(_ provider: Configuration.Provider) -> URL { URL(string: server.baseURL(provider))! }
 
     /// Finishes replies in progress (up to the shutdown grace) and stops; safe to call twice.
+    /// Blocks the calling thread meanwhile: from async code, `await stop()`.
     public func stop() { server.stop() }
+
+    /// Finishes replies in progress (up to the shutdown grace) and stops, waiting on a thread of
+    /// its own so that no thread of the cooperative pool is blocked; safe to call twice.
+    public func stop() async {
+        await withCheckedContinuation { (stopped: CheckedContinuation<Void, Never>) in
+            Thread {
+                self.server.stop()
+                stopped.resume()
+            }.start()
+        }
+    }
 
     /// The `Fixtures/` directory of the VideoMock checkout this library was built from, when it
     /// is there (a package dependency's checkout is); nil lets the server look for itself.
@@ -64,6 +76,12 @@ public func withVideoMock<Result>(
     _ configure: (inout Configuration) -> Void = { _ in }, _ body: (VideoMockTestServer) async throws -> Result
 ) async throws -> Result {
     let mock = try VideoMockTestServer(configure)
-    defer { mock.stop() }
-    return try await body(mock)
+    do {
+        let result = try await body(mock)
+        await mock.stop()
+        return result
+    } catch {
+        await mock.stop()
+        throw error
+    }
 }

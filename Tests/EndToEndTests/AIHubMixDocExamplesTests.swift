@@ -64,7 +64,7 @@ struct AIHubMixDocExamplesTests {
     @Test("each example is accepted, completes and its video downloads", arguments: 0..<examples.count)
     func example(_ index: Int) throws {
         let example = Self.examples[index]
-        let server = try InProcessServer(["--time-scale", "0"])
+        let server = try RoutedServer(["--time-scale", "0"])
         let created = try server.request(
             "POST", "/v1/videos", headers: [("Content-Type", "application/json")], body: Array(example.body.utf8))
         #expect(created.status == 200, "\(example.name): \(created.text)")
@@ -91,7 +91,7 @@ struct AIHubMixDocExamplesTests {
 
     @Test("the documented Seedance 2.0 example, which is not valid JSON, gets a 400 naming the parse error")
     func seedanceExampleAsWritten() throws {
-        let server = try InProcessServer()
+        let server = try RoutedServer()
         let body = Example.body("aihubmix-doc-seedance-2.0-as-documented.txt")
         let result = try server.request("POST", "/v1/videos", headers: [("Content-Type", "application/json")], body: Array(body.utf8))
         #expect(result.status == 400)

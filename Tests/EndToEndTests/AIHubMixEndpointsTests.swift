@@ -7,7 +7,7 @@ import Testing
 struct AIHubMixEndpointsTests {
     @Test("the OpenAI SDK's multipart create, with input_reference as a file part, is accepted")
     func multipartCreate() throws {
-        let server = try InProcessServer(["--time-scale", "0"])
+        let server = try RoutedServer(["--time-scale", "0"])
         let png: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A] + Array(repeating: 7, count: 100)
         let body = multipartBody(
             boundary: "b0undary", fields: [("model", "sora-2"), ("prompt", "A calm lake"), ("seconds", "12"), ("size", "1792x1024")],
@@ -22,7 +22,7 @@ struct AIHubMixEndpointsTests {
 
     @Test("list pages through a key's videos newest first, with first_id, last_id and has_more")
     func list() throws {
-        let server = try InProcessServer()
+        let server = try RoutedServer()
         var ids: [String] = []
         for n in 0..<5 { ids.append(try server.create(["model": "sora-2", "prompt": .string("video \(n)")])) }
         _ = try server.create(["model": "sora-2", "prompt": "someone else's"], key: "sk-other")
@@ -50,7 +50,7 @@ struct AIHubMixEndpointsTests {
 
     @Test("delete answers video.deleted, then the video is gone from retrieve, content and list")
     func delete() throws {
-        let server = try InProcessServer(["--time-scale", "0"])
+        let server = try RoutedServer(["--time-scale", "0"])
         let id = try server.create(["model": "sora-2", "prompt": "p"])
         let deleted = try server.request("DELETE", "/v1/videos/\(id)")
         #expect(deleted.status == 200)
@@ -63,7 +63,7 @@ struct AIHubMixEndpointsTests {
 
     @Test("deleting a Kling video answers 501 not_supported and keeps it")
     func klingDelete() throws {
-        let server = try InProcessServer()
+        let server = try RoutedServer()
         let id = try server.create(["model": "kling-v1-6", "prompt": "cat", "mode": "std", "duration": "5"])
         let result = try server.request("DELETE", "/v1/videos/\(id)")
         #expect(result.status == 501)
@@ -74,7 +74,7 @@ struct AIHubMixEndpointsTests {
 
     @Test("remix makes a new Sora video that names its source")
     func remix() throws {
-        let server = try InProcessServer(["--time-scale", "0"])
+        let server = try RoutedServer(["--time-scale", "0"])
         let id = try server.create(["model": "sora-2-pro", "prompt": "a lake", "seconds": "8", "size": "1024x1792"])
         _ = try server.get("/v1/videos/\(id)")
         let remixed = try server.post("/v1/videos/\(id)/remix", json: ["prompt": "the lake at night"])
@@ -95,7 +95,7 @@ struct AIHubMixEndpointsTests {
 
     @Test("remixing a video that is not completed is refused")
     func remixNotReady() throws {
-        let server = try InProcessServer(["--clock", "manual"])
+        let server = try RoutedServer(["--clock", "manual"])
         let id = try server.create(["model": "sora-2", "prompt": "p"])
         let refused = try server.post("/v1/videos/\(id)/remix", json: ["prompt": "x"])
         #expect(refused.status == 400)
@@ -104,7 +104,7 @@ struct AIHubMixEndpointsTests {
 
     @Test("content serves each variant with its type and length, matching the task's size, length and sound")
     func contentVariants() throws {
-        let server = try InProcessServer(["--time-scale", "0"])
+        let server = try RoutedServer(["--time-scale", "0"])
         let portrait = try server.create(["model": "sora-2", "prompt": "p", "size": "720x1280"])
         let video = try server.get("/v1/videos/\(portrait)/content?variant=video")
         #expect(video.header("Content-Type") == "video/mp4")
@@ -157,7 +157,7 @@ struct AIHubMixEndpointsTests {
 
     @Test("a video belongs to the key that created it: another key gets 404 everywhere")
     func perKeyIsolation() throws {
-        let server = try InProcessServer(["--time-scale", "0"])
+        let server = try RoutedServer(["--time-scale", "0"])
         let id = try server.create(["model": "sora-2", "prompt": "p"], key: "sk-alice")
         #expect(try server.get("/v1/videos/\(id)", key: "sk-alice").status == 200)
         for result in [

@@ -121,7 +121,7 @@ struct AIHubMixErrorTests {
 
     @Test("each bad create gets a 400 naming the parameter and what is allowed", arguments: cases)
     func badCreate(_ example: Case) throws {
-        let server = try InProcessServer()
+        let server = try RoutedServer()
         let result = try server.request(
             "POST", "/v1/videos", headers: [("Content-Type", "application/json")], body: Array(example.body.utf8))
         #expect(result.status == 400)
@@ -137,7 +137,7 @@ struct AIHubMixErrorTests {
 
     @Test("a bad request loses nothing: tasks created before are still there")
     func nothingLost() throws {
-        let server = try InProcessServer()
+        let server = try RoutedServer()
         let id = try server.create(["model": "sora-2", "prompt": "keep me"])
         for body in ["{", "null", #"{"model": "x"}"#, String(repeating: "[", count: 5000)] {
             #expect(
@@ -149,7 +149,7 @@ struct AIHubMixErrorTests {
 
     @Test("without a bearer token, or with one not given by --api-key, answers 401")
     func authentication() throws {
-        let server = try InProcessServer(["--api-key", "sk-good", "--api-key", "sk-also-good"])
+        let server = try RoutedServer(["--api-key", "sk-good", "--api-key", "sk-also-good"])
         let missing = try server.get("/v1/videos", key: nil)
         #expect(missing.status == 401)
         #expect(missing.error["code"] == "invalid_api_key")
@@ -180,7 +180,7 @@ struct AIHubMixErrorTests {
 
     @Test("an unsupported Content-Type gets 415")
     func unsupportedMediaType() throws {
-        let server = try InProcessServer()
+        let server = try RoutedServer()
         let result = try server.request("POST", "/v1/videos", headers: [("Content-Type", "application/xml")], body: Array("<video/>".utf8))
         #expect(result.status == 415)
         #expect(result.error["message"]?.string?.contains("application/json or multipart/form-data") == true)
@@ -188,7 +188,7 @@ struct AIHubMixErrorTests {
 
     @Test("broken multipart bodies get a 400 that says what is broken")
     func brokenMultipart() throws {
-        let server = try InProcessServer()
+        let server = try RoutedServer()
         let noBoundary = try server.request("POST", "/v1/videos", headers: [("Content-Type", "multipart/form-data")], body: Array("x".utf8))
         #expect(noBoundary.status == 400)
         #expect(noBoundary.error["message"]?.string?.contains("no valid boundary") == true)
@@ -202,7 +202,7 @@ struct AIHubMixErrorTests {
 
     @Test("unknown paths get a 404 naming the known prefixes; known paths with the wrong method get 405 and Allow")
     func routing() throws {
-        let server = try InProcessServer()
+        let server = try RoutedServer()
         let unknown = try server.get("/v2/videos")
         #expect(unknown.status == 404)
         #expect(

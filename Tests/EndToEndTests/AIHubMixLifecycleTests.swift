@@ -5,7 +5,7 @@ import Testing
 struct AIHubMixLifecycleTests {
     @Test("a Sora video goes queued, in_progress with rising progress, then completed, and expires 24 h later")
     func soraLifecycle() throws {
-        let server = try InProcessServer(["--clock", "manual"])
+        let server = try RoutedServer(["--clock", "manual"])
         let created = try server.post("/v1/videos", json: ["model": "sora-2", "prompt": "drone shot", "seconds": "8", "size": "1280x720"])
         #expect(created.json["status"] == "queued")
         #expect(created.json["progress"] == 0)
@@ -49,7 +49,7 @@ struct AIHubMixLifecycleTests {
 
     @Test("non-Sora models report in_progress from the start, never queued")
     func genericHasNoQueued() throws {
-        let server = try InProcessServer(["--clock", "manual"])
+        let server = try RoutedServer(["--clock", "manual"])
         let created = try server.post("/v1/videos", json: ["model": "wan2.6-t2v", "prompt": "p"])
         #expect(created.json["status"] == "in_progress")
         #expect(created.json["url"] == .null)
@@ -64,7 +64,7 @@ struct AIHubMixLifecycleTests {
 
     @Test("Kling videos stay downloadable for 30 days, not 24 hours")
     func klingExpiry() throws {
-        let server = try InProcessServer(["--clock", "manual"])
+        let server = try RoutedServer(["--clock", "manual"])
         let id = try server.create(["model": "kling-v2-6", "prompt": "cat"])
         try server.advance(seconds: 5 + 86400 * 2)
         #expect(try server.get("/v1/videos/\(id)/content").status == 200)
@@ -74,7 +74,7 @@ struct AIHubMixLifecycleTests {
 
     @Test("--time-scale stretches the lifecycle: at 2 a task is still rendering after the usual 5 s")
     func timeScale() throws {
-        let server = try InProcessServer(["--clock", "manual", "--time-scale", "2"])
+        let server = try RoutedServer(["--clock", "manual", "--time-scale", "2"])
         let id = try server.create(["model": "sora-2", "prompt": "p"])
         try server.advance(seconds: 5)
         #expect(try server.get("/v1/videos/\(id)").json["status"] == "in_progress")
@@ -84,7 +84,7 @@ struct AIHubMixLifecycleTests {
 
     @Test("--time-scale 0 finishes a task on its first read, even on a manual clock")
     func timeScaleZero() throws {
-        let server = try InProcessServer(["--clock", "manual", "--time-scale", "0"])
+        let server = try RoutedServer(["--clock", "manual", "--time-scale", "0"])
         let created = try server.post("/v1/videos", json: ["model": "sora-2", "prompt": "p"])
         #expect(created.json["status"] == "queued")
         let id = try #require(created.json["id"]?.string)
@@ -93,7 +93,7 @@ struct AIHubMixLifecycleTests {
 
     @Test("admin reset forgets every task")
     func reset() throws {
-        let server = try InProcessServer()
+        let server = try RoutedServer()
         let id = try server.create(["model": "sora-2", "prompt": "p"])
         let reset = try server.request("POST", "/__admin/reset", key: nil)
         #expect(reset.status == 200)

@@ -6,7 +6,7 @@ import Testing
 struct AdminTests {
     @Test("scenarios load, show and clear over HTTP; a bad one gets 400 with line and column and the old rules stay")
     func scenarios() throws {
-        let server = try InProcessServer()
+        let server = try RoutedServer()
         let loaded = try load("version: 1\nrules:\n  - { name: busy, when: { endpoint: list }, respond: { status: 503 } }\n", into: server)
         #expect(loaded.json["rules"] == 1)
         #expect(try server.get("/v1/videos").status == 503)
@@ -29,7 +29,7 @@ struct AdminTests {
 
     @Test("a scenario scoped to one key affects only that key; rules, tasks, journal and reset stay apart")
     func scoping() throws {
-        let server = try InProcessServer()
+        let server = try RoutedServer()
         try load("version: 1\nrules:\n  - { when: { endpoint: create }, respond: { status: 429 } }\n", into: server, key: "sk-worker-1")
         #expect(try server.post("/v1/videos", json: ["model": "sora-2", "prompt": "p"], key: "sk-worker-1").status == 429)
         let other = try server.create(["model": "sora-2", "prompt": "p"], key: "sk-worker-2")
@@ -47,7 +47,7 @@ struct AdminTests {
 
     @Test("the journal records each request and filters by method, path, provider, endpoint, key and time")
     func journal() throws {
-        let server = try InProcessServer(["--clock", "manual"])
+        let server = try RoutedServer(["--clock", "manual"])
         let id = try server.create(["model": "sora-2", "prompt": "journal me"], key: "sk-a")
         _ = try server.get("/v1/videos/\(id)", key: "sk-a")
         try server.advance(seconds: 100)
@@ -82,7 +82,7 @@ struct AdminTests {
 
     @Test("the journal is bounded by --journal-size: the oldest entries go first")
     func journalBound() throws {
-        let server = try InProcessServer(["--journal-size", "5"])
+        let server = try RoutedServer(["--journal-size", "5"])
         for n in 0..<12 { _ = try server.get("/v1/videos?limit=\(n + 1)") }
         let entries = try server.get("/__admin/requests", key: nil).json["requests"]?.array ?? []
         #expect(entries.count == 5)
@@ -91,7 +91,7 @@ struct AdminTests {
 
     @Test("tasks can be listed, read, completed and failed by force")
     func forcing() throws {
-        let server = try InProcessServer(["--clock", "manual"])
+        let server = try RoutedServer(["--clock", "manual"])
         let a = try server.create(["model": "sora-2", "prompt": "a"])
         let b = try server.create(["model": "wan2.6-t2v", "prompt": "b"])
         let tasks = try server.get("/__admin/tasks", key: nil).json["tasks"]?.array ?? []
@@ -120,7 +120,7 @@ struct AdminTests {
     @Test("the clock reads, advances and sets; reset puts it back and clears tasks, journal and counters, keeping command-line scenarios")
     func clockAndReset() throws {
         let file = try scenarioFile("version: 1\nrules:\n  - { when: { endpoint: list, nth: 2 }, respond: { status: 503 } }\n")
-        let server = try InProcessServer(["--clock", "manual", "--scenario", file])
+        let server = try RoutedServer(["--clock", "manual", "--scenario", file])
         let start = try #require(try server.get("/__admin/clock", key: nil).json["now"]?.number)
         #expect(try server.get("/__admin/clock", key: nil).json["mode"] == "manual")
         try server.advance(seconds: 90)
@@ -148,7 +148,7 @@ struct AdminTests {
 
     @Test("--admin-token protects /__admin")
     func adminToken() throws {
-        let server = try InProcessServer(["--admin-token", "s3cret"])
+        let server = try RoutedServer(["--admin-token", "s3cret"])
         let refused = try server.get("/__admin/health", key: nil)
         #expect(refused.status == 401)
         #expect(refused.error["type"] == "admin_error")

@@ -21,7 +21,7 @@ struct AmuxTests {
             (textToVideo, "/amux/v1/videos"), (imageToVideo, "/amux/v1/videos"),
         ])
     func examples(_ body: JSON, _ path: String) throws {
-        let server = try InProcessServer(["--time-scale", "0"])
+        let server = try RoutedServer(["--time-scale", "0"])
         let created = try server.post(path, json: body)
         #expect(created.status == 200)
         let id = try #require(created.json["task_id"]?.string)
@@ -44,7 +44,7 @@ struct AmuxTests {
 
     @Test("status goes queued, in_progress with progress, completed")
     func lifecycle() throws {
-        let server = try InProcessServer(["--clock", "manual"])
+        let server = try RoutedServer(["--clock", "manual"])
         let id = try server.create(Self.textToVideo, path: "/amux/v1/video/generations")
         let queued = try server.get("/amux/v1/video/generations/\(id)")
         #expect(queued.json["status"] == "queued")
@@ -79,7 +79,7 @@ struct AmuxTests {
             (#"{"model": "jimeng-3.0-pro", "prompt": "p", "width": 10000}"#, 400, "width", "invalid_value"),
         ])
     func errors(_ body: String, _ status: Int, _ param: String, _ code: String) throws {
-        let server = try InProcessServer()
+        let server = try RoutedServer()
         let result = try server.request(
             "POST", "/amux/v1/video/generations", headers: [("Content-Type", "application/json")], body: Array(body.utf8))
         #expect(result.status == status)
@@ -91,7 +91,7 @@ struct AmuxTests {
 
     @Test("a missing or refused key gets 401 in the same envelope")
     func unauthorized() throws {
-        let server = try InProcessServer(["--api-key", "sk-amux"])
+        let server = try RoutedServer(["--api-key", "sk-amux"])
         let result = try server.post("/amux/v1/video/generations", json: Self.textToVideo, key: "sk-other")
         #expect(result.status == 401)
         #expect(result.error.object?.keys == ["message", "type", "param", "code"])
@@ -103,7 +103,7 @@ struct AmuxTests {
 struct BarePathTests {
     @Test("--provider picks who serves /v1; the others' bare paths answer 404 naming their prefix")
     func provider() throws {
-        let aihubmix = try InProcessServer()
+        let aihubmix = try RoutedServer()
         let pointer = try aihubmix.post("/v1/video/generations", json: AmuxTests.textToVideo)
         #expect(pointer.status == 404)
         #expect(
@@ -111,7 +111,7 @@ struct BarePathTests {
                 == true)
         #expect(try aihubmix.post("/v1/videos", json: ["model": "sora-2", "prompt": "p"]).json["object"] == "video")
 
-        let mixroute = try InProcessServer(["--provider", "mixroute"])
+        let mixroute = try RoutedServer(["--provider", "mixroute"])
         let created = try mixroute.post("/v1/video/generations", json: ["model": "sora-2", "prompt": "p"])
         #expect(created.json["status"] == "submitted")
         let id = try #require(created.json["task_id"]?.string)
@@ -120,13 +120,13 @@ struct BarePathTests {
             try mixroute.post("/v1/videos", json: ["model": "sora-2", "prompt": "p"]).error["message"]?.string?.contains(
                 "/aihubmix/v1/videos (aihubmix)") == true)
 
-        let amux = try InProcessServer(["--provider", "amux"])
+        let amux = try RoutedServer(["--provider", "amux"])
         #expect(try amux.post("/v1/videos", json: AmuxTests.textToVideo).json["status"] == "queued")
     }
 
     @Test("tasks are kept apart by provider: an AIHubMix id is not a Mixroute task")
     func providersApart() throws {
-        let server = try InProcessServer()
+        let server = try RoutedServer()
         let id = try server.create(["model": "sora-2", "prompt": "p"])
         #expect(try server.get("/mixroute/v1/video/generations/\(id)").status == 404)
         #expect(try server.get("/amux/v1/videos/\(id)").status == 404)

@@ -8,7 +8,7 @@ import Testing
 struct DocumentationAuditTests {
     @Test("AIHubMix Seedance takes the FAQ's ratio-format size, as one setting with ratio")
     func seedanceSize() throws {
-        let server = try InProcessServer(["--time-scale", "0"])
+        let server = try RoutedServer(["--time-scale", "0"])
         let model = "doubao-seedance-2-0-260128"
         let id = try server.create(["model": .string(model), "prompt": "x", "size": "9:16"])
         let task = try server.get("/v1/videos/\(id)").json
@@ -25,7 +25,7 @@ struct DocumentationAuditTests {
 
     @Test("a failed Sora task's error carries code, message and the FAQ's type")
     func soraFailureType() throws {
-        let server = try InProcessServer(["--time-scale", "0"])
+        let server = try RoutedServer(["--time-scale", "0"])
         let id = try server.create(["model": "sora-2", "prompt": "p"])
         _ = try server.request("POST", "/__admin/tasks/\(id)/fail", body: Array(#"{"code": "moderation", "message": "no"}"#.utf8), key: nil)
         #expect(
@@ -34,7 +34,7 @@ struct DocumentationAuditTests {
 
     @Test("expires_at is created_at + 86400, as the completed Sora example shows")
     func expiryFromCreation() throws {
-        let server = try InProcessServer(["--clock", "manual"])
+        let server = try RoutedServer(["--clock", "manual"])
         let id = try server.create(["model": "sora-2", "prompt": "p"])
         try server.advance(seconds: 30)
         let task = try server.get("/v1/videos/\(id)").json
@@ -52,7 +52,7 @@ struct DocumentationAuditTests {
             (#"[{"video_url": "https://a.test/v.mp4", "speed": 2}]"#, "video_list[0].speed", "unknown_parameter"),
         ])
     func klingVideoList(_ list: String, _ param: String, _ code: String) throws {
-        let server = try InProcessServer()
+        let server = try RoutedServer()
         let body = #"{"model": "kling-v3-omni", "prompt": "p", "video_list": "# + list + "}"
         let refused = try server.request("POST", "/v1/videos", headers: [("Content-Type", "application/json")], body: Array(body.utf8))
         #expect(refused.status == 400)
@@ -62,7 +62,7 @@ struct DocumentationAuditTests {
 
     @Test("a well-formed video_list is accepted, with refer_type defaulting to feature")
     func klingVideoListAccepted() throws {
-        let server = try InProcessServer()
+        let server = try RoutedServer()
         let id = try server.create(["model": "kling-v3-omni", "prompt": "p", "video_list": [["video_url": "https://a.test/v.mp4"]]])
         let task = try server.get("/__admin/tasks/\(id)", key: nil).json
         #expect(task["parameters"]?["video_list"] == [["video_url": "https://a.test/v.mp4", "refer_type": "feature"]])
@@ -70,7 +70,7 @@ struct DocumentationAuditTests {
 
     @Test("Sora 2 has sound on AIHubMix and none on Mixroute, each as its own documentation says")
     func soraAudio() throws {
-        let server = try InProcessServer(["--time-scale", "0"])
+        let server = try RoutedServer(["--time-scale", "0"])
         let hub = try server.create(["model": "sora-2", "prompt": "p"])
         #expect(try server.get("/__admin/tasks/\(hub)", key: nil).json["has_audio"] == true)
         #expect(try server.get("/v1/videos/\(hub)/content").body.containsSequence(Array("soun".utf8)))
@@ -83,7 +83,7 @@ struct DocumentationAuditTests {
 
     @Test("Veo on Mixroute: submitted as pending, and still pending until it starts")
     func veoWords() throws {
-        let server = try InProcessServer(["--clock", "manual"])
+        let server = try RoutedServer(["--clock", "manual"])
         let created = try server.post("/mixroute/v1/video/generations", json: ["model": "veo-3.1-generate-preview", "prompt": "p"])
         #expect(created.json["status"] == "pending")
         let id = try #require(created.json["task_id"]?.string)
@@ -96,7 +96,7 @@ struct DocumentationAuditTests {
 
     @Test("--journal-size 0 keeps no requests, and the server serves as usual")
     func journalOff() throws {
-        let server = try InProcessServer(["--journal-size", "0", "--time-scale", "0"])
+        let server = try RoutedServer(["--journal-size", "0", "--time-scale", "0"])
         let id = try server.create(["model": "sora-2", "prompt": "p"])
         #expect(try server.get("/v1/videos/\(id)").json["status"] == "completed")
         #expect(try server.get("/__admin/requests/count", key: nil).json == ["count": 0])
@@ -104,7 +104,7 @@ struct DocumentationAuditTests {
 
     @Test("a scenario's unknown key is reported at the key's column")
     func unknownKeyColumn() throws {
-        let server = try InProcessServer()
+        let server = try RoutedServer()
         let line = "  - { when: { endpoint: create }, respnd: { status: 500 } }"
         let refused = try load("version: 1\nrules:\n\(line)\n", into: server)
         #expect(refused.status == 400)

@@ -41,9 +41,23 @@ final class HTTPConnection {
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
     }
 
+    /// Replies already received whole (from a server in router mode): reading them needs no socket.
+    init(replies: [UInt8]) {
+        fd = -1
+        buffer = replies
+    }
+
     deinit {
-        close(fd)
+        if fd >= 0 { close(fd) }
         scratch.deallocate()
+    }
+
+    /// A request as `send` writes it: Host and Content-Length added.
+    static func request(_ method: String, _ path: String, headers: [(String, String)] = [], body: [UInt8] = []) -> [UInt8] {
+        var head = "\(method) \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+        for (name, value) in headers { head += "\(name): \(value)\r\n" }
+        if !body.isEmpty || method == "POST" { head += "Content-Length: \(body.count)\r\n" }
+        return Array((head + "\r\n").utf8) + body
     }
 
     func write(_ bytes: [UInt8]) throws {
@@ -59,17 +73,14 @@ final class HTTPConnection {
 
     /// Sends a request (Host and Content-Length added) and reads its reply.
     func send(_ method: String, _ path: String, headers: [(String, String)] = [], body: [UInt8] = []) throws -> HTTPResult {
-        var head = "\(method) \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-        for (name, value) in headers { head += "\(name): \(value)\r\n" }
-        if !body.isEmpty || method == "POST" { head += "Content-Length: \(body.count)\r\n" }
-        head += "\r\n"
-        try write(Array(head.utf8) + body)
+        try write(HTTPConnection.request(method, path, headers: headers, body: body))
         return try readResponse(isHead: method == "HEAD")
     }
 
     /// Reads more bytes; false at end of stream.
     @discardableResult
     func fill() throws -> Bool {
+        guard fd >= 0 else { return false }
         if start > 65536 {
             buffer.removeFirst(start)
             start = 0

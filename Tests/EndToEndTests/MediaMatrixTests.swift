@@ -17,9 +17,12 @@ struct MediaMatrixTests {
         var testDescription: String { "\(provider.rawValue) \(model) \(parameters.sorted { $0.key < $1.key })" }
     }
 
+    static let catalogs = try? CatalogSet.load(files: ProviderID.allCases.map { "\(root)/Fixtures/catalog/\($0.rawValue).yaml" })
+    /// One server for every case: each makes a task of its own.
+    static let server = try? RoutedServer(["--time-scale", "0"])
+
     static let cases: [Case] = {
-        guard let catalogs = try? CatalogSet.load(files: ProviderID.allCases.map { "\(root)/Fixtures/catalog/\($0.rawValue).yaml" })
-        else { return [] }
+        guard let catalogs else { return [] }
         var cases: [Case] = []
         for provider in ProviderID.allCases {
             for model in catalogs[provider].models {
@@ -74,8 +77,8 @@ struct MediaMatrixTests {
 
     @Test("the video served is the one the status reports", arguments: cases)
     func matches(_ item: Case) throws {
-        let server = try InProcessServer(["--time-scale", "0"])
-        let catalogs = try CatalogSet.load(files: ProviderID.allCases.map { "\(root)/Fixtures/catalog/\($0.rawValue).yaml" })
+        let server = try #require(Self.server)
+        let catalogs = try #require(Self.catalogs)
         let model = try #require(catalogs[item.provider].model(item.model))
         let created = try server.post(Self.createPaths[item.provider]!, json: Self.body(item, model: model))
         #expect(created.status == 200, "\(created.text)")

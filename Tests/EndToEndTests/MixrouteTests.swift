@@ -9,7 +9,7 @@ struct MixrouteTests {
 
     @Test("each documented request is accepted, succeeds, and its result can be fetched", arguments: 0..<examples.count)
     func example(_ index: Int) throws {
-        let server = try InProcessServer(["--time-scale", "0"])
+        let server = try RoutedServer(["--time-scale", "0"])
         let created = try server.request(
             "POST", "/mixroute/v1/video/generations", headers: [("Content-Type", "application/json")],
             body: Array(Self.examples[index].utf8))
@@ -41,7 +41,7 @@ struct MixrouteTests {
 
     @Test("submit replies: the Veo page's pending with created_at, the generic page's submitted with format")
     func submitReplies() throws {
-        let server = try InProcessServer()
+        let server = try RoutedServer()
         let veo = try server.post(
             "/mixroute/v1/video/generations",
             json: ["model": "veo-3.1-fast-generate-preview", "prompt": "p", "durationSeconds": 6, "aspectRatio": "16:9"])
@@ -57,7 +57,7 @@ struct MixrouteTests {
 
     @Test("status goes submitted, processing, succeeded, in the new-api shape with metadata")
     func lifecycle() throws {
-        let server = try InProcessServer(["--clock", "manual"])
+        let server = try RoutedServer(["--clock", "manual"])
         let id = try server.create(
             ["model": "wanx-video-v1", "prompt": "dragon", "duration": 10, "size": "720x1280", "seed": 99],
             path: "/mixroute/v1/video/generations")
@@ -77,7 +77,7 @@ struct MixrouteTests {
 
     @Test("a signed link works without the API key until it expires, then answers 403 expired; altered links are refused")
     func signedLinkExpiry() throws {
-        let server = try InProcessServer(["--clock", "manual", "--api-key", "sk-only"])
+        let server = try RoutedServer(["--clock", "manual", "--api-key", "sk-only"])
         let id = try server.create(["model": "sora-2", "prompt": "p"], path: "/mixroute/v1/video/generations", key: "sk-only")
         try server.advance(seconds: 5)
         let url = try #require(try server.get("/mixroute/v1/video/generations/\(id)", key: "sk-only").json["url"]?.string)
@@ -102,7 +102,7 @@ struct MixrouteTests {
 
     @Test("the Sora 2 download endpoint serves Sora tasks and refuses others")
     func soraDownload() throws {
-        let server = try InProcessServer(["--time-scale", "0"])
+        let server = try RoutedServer(["--time-scale", "0"])
         let sora = try server.create(["model": "sora-2", "prompt": "p", "size": "720x1280"], path: "/mixroute/v1/video/generations")
         _ = try server.get("/mixroute/v1/video/generations/\(sora)")
         let video = try server.get("/mixroute/v1/videos/\(sora)/content")
@@ -114,7 +114,7 @@ struct MixrouteTests {
 
     @Test("Veo gives data URLs of a real MP4, with sound when the model makes it")
     func veoDataURL() throws {
-        let server = try InProcessServer(["--time-scale", "0"])
+        let server = try RoutedServer(["--time-scale", "0"])
         for (model, audio, expected) in [
             ("veo-3.0-generate-preview", false, false), ("veo-3.0-generate-preview", true, true),
             ("veo-3.0-fast-generate-001", false, true),
@@ -204,7 +204,7 @@ struct MixrouteTests {
 
     @Test("each documented limit is enforced with a 400 naming the parameter", arguments: limits)
     func limit(_ limit: Limit) throws {
-        let server = try InProcessServer()
+        let server = try RoutedServer()
         let result = try server.request(
             "POST", "/mixroute/v1/video/generations", headers: [("Content-Type", "application/json")], body: Array(limit.body.utf8))
         #expect(result.status == 400)

@@ -1,20 +1,33 @@
 import Foundation
 import JSON
 
-/// A VideoMock server a test talks to over HTTP, wherever it runs.
+/// A VideoMock server a test talks to in HTTP, wherever it runs.
 protocol MockServer: AnyObject {
+    /// Sends one request's bytes and reads its reply.
+    func exchange(_ request: [UInt8], isHead: Bool) throws -> HTTPResult
+}
+
+/// A server listening on a port, which each request reaches on a new connection.
+protocol ListeningServer: MockServer {
     var port: Int { get }
 }
 
+extension ListeningServer {
+    func exchange(_ request: [UInt8], isHead: Bool) throws -> HTTPResult {
+        let connection = try HTTPConnection(port: port)
+        try connection.write(request)
+        return try connection.readResponse(isHead: isHead)
+    }
+}
+
 extension MockServer {
-    /// Sends one request on a new connection.
+    /// Sends one request (on a new connection, for a server that listens).
     func request(
         _ method: String, _ path: String, headers: [(String, String)] = [], body: [UInt8] = [], key: String? = "sk-test"
     ) throws -> HTTPResult {
-        let connection = try HTTPConnection(port: port)
         var all = headers
         if let key { all.append(("Authorization", "Bearer \(key)")) }
-        return try connection.send(method, path, headers: all, body: body)
+        return try exchange(HTTPConnection.request(method, path, headers: all, body: body), isHead: method == "HEAD")
     }
 
     /// POSTs a JSON body.

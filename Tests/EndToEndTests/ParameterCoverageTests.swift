@@ -12,7 +12,7 @@ struct ParameterCoverageTests {
             Example.body("coverage-kling-v3-omni.json"),
         ])
     func kling(_ body: String) throws {
-        let server = try InProcessServer(["--time-scale", "0"])
+        let server = try RoutedServer(["--time-scale", "0"])
         let created = try server.request("POST", "/v1/videos", headers: [("Content-Type", "application/json")], body: Array(body.utf8))
         #expect(created.status == 200, "\(created.text)")
         let id = try #require(created.json["id"]?.string)
@@ -26,7 +26,7 @@ struct ParameterCoverageTests {
 
     @Test("AIHubMix Seedance 2.0: duration -1, resolution, ratio, watermark and generate_audio; silent when asked")
     func seedance() throws {
-        let server = try InProcessServer(["--time-scale", "0"])
+        let server = try RoutedServer(["--time-scale", "0"])
         let id = try server.create([
             "model": "doubao-seedance-2-0-fast-260128", "prompt": "p", "duration": -1, "resolution": "480p", "ratio": "9:16",
             "watermark": true, "generate_audio": false,
@@ -41,7 +41,7 @@ struct ParameterCoverageTests {
 
     @Test("AIHubMix Wan: sizes written W*H are accepted as WxH")
     func starSizes() throws {
-        let server = try InProcessServer(["--time-scale", "0"])
+        let server = try RoutedServer(["--time-scale", "0"])
         let id = try server.create(["model": "wan2.6-t2v", "prompt": "p", "size": "1080*1920", "duration": 12])
         let task = try server.get("/v1/videos/\(id)").json
         #expect(task["width"] == 1080)
@@ -58,7 +58,7 @@ struct ParameterCoverageTests {
             Example.body("coverage-wan2.6-i2v.json"),
         ])
     func amuxMetadata(_ body: String) throws {
-        let server = try InProcessServer(["--time-scale", "0"])
+        let server = try RoutedServer(["--time-scale", "0"])
         let created = try server.request(
             "POST", "/amux/v1/video/generations", headers: [("Content-Type", "application/json")], body: Array(body.utf8))
         #expect(created.status == 200, "\(created.text)")
@@ -76,7 +76,7 @@ struct ParameterCoverageTests {
               - { name: shadowed, when: { endpoint: list }, respond: { status: 500 } }
               - { name: second, when: { endpoint: create }, respond: { status: 429 } }
             """)
-        let server = try InProcessServer(["--scenario", first, "--scenario", second])
+        let server = try RoutedServer(["--scenario", first, "--scenario", second])
         #expect(try server.get("/v1/videos").status == 503)
         #expect(try server.post("/v1/videos", json: ["model": "sora-2", "prompt": "p"]).status == 429)
         #expect(try server.get("/__admin/scenarios", key: nil).json["scenarios"]?.array?.count == 2)

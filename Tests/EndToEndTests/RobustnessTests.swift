@@ -216,19 +216,18 @@ struct DisconnectTests {
             }
         }
         func descriptors() -> Int { (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/fd").count) ?? -1 }
-        func rss() -> Int {
-            let status = (try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8)) ?? ""
-            let line = status.split(separator: "\n").first { $0.hasPrefix("VmRSS:") } ?? ""
-            return Int(line.split(separator: " ").dropFirst().first ?? "") ?? -1
-        }
         try cut(500)  // warm up: allocators and caches settle
-        usleep(300_000)
-        let (fdsBefore, rssBefore) = (descriptors(), rss())
+        let (fdsBefore, rssBefore) = (settled(descriptors), residentKilobytes(of: pid))
         try cut(10_000)
-        usleep(500_000)
-        let (fdsAfter, rssAfter) = (descriptors(), rss())
+        let (fdsAfter, rssAfter) = (settled(descriptors), residentKilobytes(of: pid))
         #expect(fdsAfter <= fdsBefore + 2, "descriptors \(fdsBefore) → \(fdsAfter)")
-        #expect(rssAfter <= rssBefore + 8 * 1024, "RSS \(rssBefore) kB → \(rssAfter) kB")
+        // A sanitizer's shadow memory and quarantine grow with the work done, not with what the
+        // server keeps: under one, only the descriptors are measured.
+        if sanitizer == nil {
+            #expect(rssAfter <= rssBefore + 8 * 1024, "RSS \(rssBefore) kB → \(rssAfter) kB")
+        } else {
+            print("under \(sanitizer!)Sanitizer the RSS bound is not checked (RSS \(rssBefore) kB → \(rssAfter) kB)")
+        }
         // Still serving whole files.
         #expect(try server.get("/v1/videos/\(id)/content").body.count == 8 << 20)
     }

@@ -12,7 +12,7 @@ let providerCreates: [(provider: String, path: String, body: JSON)] = [
 ]
 
 /// Sends `count` creates from `threads` threads at once; returns their statuses.
-func concurrentCreates(_ server: some MockServer, path: String, body: JSON, count: Int, threads: Int = 8) -> [Int] {
+func concurrentCreates(_ server: some ListeningServer, path: String, body: JSON, count: Int, threads: Int = 8) -> [Int] {
     let statuses = Mutex<[Int]>([])
     let port = server.port, bytes = body.bytes
     DispatchQueue.concurrentPerform(iterations: threads) { thread in
@@ -51,7 +51,7 @@ struct RulesV2Tests {
 
     @Test("after and every combine as written: skip two, then every third")
     func afterWithEvery() throws {
-        let server = try InProcessServer()
+        let server = try RoutedServer()
         _ = try load("version: 1\nrules:\n  - { when: { endpoint: create, after: 2, every: 3 }, respond: { status: 503 } }\n", into: server)
         let statuses = try (1...11).map { _ in try server.post("/v1/videos", json: ["model": "sora-2", "prompt": "p"]).status }
         #expect(statuses == [200, 200, 200, 200, 503, 200, 200, 503, 200, 200, 503])
@@ -59,7 +59,7 @@ struct RulesV2Tests {
 
     /// The statuses of `count` sequential creates under a `chance` rule seeded as given.
     func draws(seed: String, inFile: Bool, count: Int = 60) throws -> [Int] {
-        let server = try InProcessServer(inFile ? [] : ["--seed", seed])
+        let server = try RoutedServer(inFile ? [] : ["--seed", seed])
         let header = inFile ? "version: 1\nseed: \(seed)\n" : "version: 1\n"
         _ = try load(header + "rules:\n  - { when: { endpoint: create, chance: 0.3 }, respond: { status: 503 } }\n", into: server)
         let statuses = try (0..<count).map { _ in try server.post("/v1/videos", json: ["model": "sora-2", "prompt": "p"]).status }
@@ -83,7 +83,7 @@ struct RulesV2Tests {
 
     @Test("times with chance: the first N requests that win the draw")
     func timesWithChance() throws {
-        let server = try InProcessServer(["--seed", "7"])
+        let server = try RoutedServer(["--seed", "7"])
         _ = try load(
             "version: 1\nrules:\n  - { when: { endpoint: create, chance: 0.5, times: 3 }, respond: { status: 503 } }\n", into: server)
         let statuses = try (0..<40).map { _ in try server.post("/v1/videos", json: ["model": "sora-2", "prompt": "p"]).status }
@@ -92,7 +92,7 @@ struct RulesV2Tests {
 
     @Test("body matches JSON and multipart creates on nested fields; query matches parameters")
     func bodyAndQuery() throws {
-        let server = try InProcessServer()
+        let server = try RoutedServer()
         let loaded = try load(
             """
             version: 1
@@ -148,7 +148,7 @@ struct RulesV2Tests {
     @Test("a quota answers 429 with Retry-After and retry-after-ms, per key, until the window passes", arguments: 0..<3)
     func quota(_ index: Int) throws {
         let (_, path, body) = providerCreates[index]
-        let server = try InProcessServer(["--clock", "manual"])
+        let server = try RoutedServer(["--clock", "manual"])
         _ = try load(
             "version: 1\nrules:\n  - { name: three a minute, when: { endpoint: create }, quota: { requests: 3, per: 1m } }\n", into: server)
         for _ in 0..<3 { #expect(try server.post(path, json: body).status == 200) }
@@ -221,7 +221,7 @@ struct RulesV2Tests {
 
     @Test("--no-header-overrides ignores the headers")
     func headerOverridesOff() throws {
-        let server = try InProcessServer(["--no-header-overrides"])
+        let server = try RoutedServer(["--no-header-overrides"])
         let created = try server.request(
             "POST", "/v1/videos", headers: [("Content-Type", "application/json"), ("X-VideoMock-Status", "503")],
             body: Array(#"{"model": "sora-2", "prompt": "p"}"#.utf8))
@@ -268,21 +268,21 @@ struct RulesV2Tests {
 
     @Test("the ready-made chaos, quota and fail-first-two scenarios do what they say")
     func readyMade() throws {
-        let failFirst = try InProcessServer(["--scenario", "\(root)/scenarios/fail-first-two.yaml"])
+        let failFirst = try RoutedServer(["--scenario", "\(root)/scenarios/fail-first-two.yaml"])
         let statuses = try (0..<3).map { _ in try failFirst.post("/v1/videos", json: ["model": "sora-2", "prompt": "p"]).status }
         #expect(statuses == [503, 503, 200])
 
-        let quota = try InProcessServer(["--clock", "manual", "--scenario", "\(root)/scenarios/quota.yaml"])
+        let quota = try RoutedServer(["--clock", "manual", "--scenario", "\(root)/scenarios/quota.yaml"])
         let creates = try (0..<11).map { _ in try quota.post("/v1/videos", json: ["model": "sora-2", "prompt": "p"]).status }
         #expect(creates.filter { $0 == 200 }.count == 10)
         #expect(creates.last == 429)
 
-        let chaos = try InProcessServer(["--time-scale", "0", "--scenario", "\(root)/scenarios/chaos.yaml"])
+        let chaos = try RoutedServer(["--time-scale", "0", "--scenario", "\(root)/scenarios/chaos.yaml"])
         let id = try chaos.create(["model": "sora-2", "prompt": "p"])
         let polls = try (0..<200).map { _ in try chaos.get("/v1/videos/\(id)").status }
         let flakes = polls.filter { $0 == 503 }.count
         #expect((8...35).contains(flakes), "about 10% of 200 polls, got \(flakes)")
-        let again = try InProcessServer(["--time-scale", "0", "--scenario", "\(root)/scenarios/chaos.yaml"])
+        let again = try RoutedServer(["--time-scale", "0", "--scenario", "\(root)/scenarios/chaos.yaml"])
         let other = try again.create(["model": "sora-2", "prompt": "p"])
         #expect(try (0..<200).map { _ in try again.get("/v1/videos/\(other)").status } == polls, "seeded: the same run twice")
     }

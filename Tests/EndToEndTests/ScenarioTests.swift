@@ -19,7 +19,7 @@ func load(_ text: String, into server: some MockServer, key: String? = nil) thro
 struct ScenarioRuleTests {
     @Test("provider, endpoint and model (glob) select requests")
     func providerEndpointModel() throws {
-        let server = try InProcessServer()
+        let server = try RoutedServer()
         try load(
             """
             version: 1
@@ -37,7 +37,7 @@ struct ScenarioRuleTests {
 
     @Test("prompt_contains and prompt_matches read the create body, and the task's prompt on later requests")
     func prompts() throws {
-        let server = try InProcessServer(["--time-scale", "0"])
+        let server = try RoutedServer(["--time-scale", "0"])
         try load(
             """
             version: 1
@@ -56,7 +56,7 @@ struct ScenarioRuleTests {
 
     @Test("api_key and header conditions")
     func keyAndHeader() throws {
-        let server = try InProcessServer()
+        let server = try RoutedServer()
         try load(
             """
             version: 1
@@ -102,7 +102,7 @@ struct ScenarioRuleTests {
 
     @Test("the first matching rule wins, but every rule whose conditions hold counts the request")
     func precedence() throws {
-        let server = try InProcessServer()
+        let server = try RoutedServer()
         try load(
             """
             version: 1
@@ -121,7 +121,7 @@ struct ScenarioRuleTests {
 struct ScenarioTimelineTests {
     @Test("states held for seconds, with scripted progress")
     func seconds() throws {
-        let server = try InProcessServer(["--clock", "manual"])
+        let server = try RoutedServer(["--clock", "manual"])
         try load(
             """
             version: 1
@@ -144,7 +144,7 @@ struct ScenarioTimelineTests {
 
     @Test("states held for a number of polls, whatever the time")
     func polls() throws {
-        let server = try InProcessServer(["--clock", "manual", "--scenario", "\(root)/scenarios/poll-driven-completion.yaml"])
+        let server = try RoutedServer(["--clock", "manual", "--scenario", "\(root)/scenarios/poll-driven-completion.yaml"])
         let id = try server.create(["model": "sora-2", "prompt": "p"])
         let seen = try (0..<5).map { _ in try server.get("/v1/videos/\(id)").json }
         #expect(seen.map { $0["status"]?.string ?? "" } == ["queued", "in_progress", "in_progress", "in_progress", "completed"])
@@ -157,7 +157,7 @@ struct ScenarioTimelineTests {
 
     @Test("a job that never finishes stays in progress")
     func neverFinishes() throws {
-        let server = try InProcessServer(["--clock", "manual", "--scenario", "\(root)/scenarios/never-finishes.yaml"])
+        let server = try RoutedServer(["--clock", "manual", "--scenario", "\(root)/scenarios/never-finishes.yaml"])
         let id = try server.create(["model": "wan2.6-t2v", "prompt": "p"])
         try server.advance(seconds: 86400 * 7)
         let task = try server.get("/v1/videos/\(id)")
@@ -167,7 +167,7 @@ struct ScenarioTimelineTests {
 
     @Test("Amux reports a scripted unknown status; the others their nearest word")
     func unknownStatus() throws {
-        let server = try InProcessServer()
+        let server = try RoutedServer()
         try load("version: 1\nrules:\n  - timeline: [ { status: unknown } ]\n", into: server)
         let amux = try server.create(AmuxTests.textToVideo, path: "/amux/v1/video/generations")
         #expect(try server.get("/amux/v1/video/generations/\(amux)").json["status"] == "unknown")
@@ -179,7 +179,7 @@ struct ScenarioTimelineTests {
 
     @Test("a failing outcome is rendered in each provider's own shape")
     func failureShapes() throws {
-        let server = try InProcessServer(["--time-scale", "0", "--scenario", "\(root)/scenarios/content-policy-failure.yaml"])
+        let server = try RoutedServer(["--time-scale", "0", "--scenario", "\(root)/scenarios/content-policy-failure.yaml"])
         let message = "Video generation failed due to content policy violation"
         let sora = try server.create(["model": "sora-2", "prompt": "something FORBIDDEN"])
         let soraTask = try server.get("/v1/videos/\(sora)").json
@@ -205,7 +205,7 @@ struct ScenarioTimelineTests {
 
     @Test("result options: a short expiry, and Mixroute's data or link")
     func resultOptions() throws {
-        let server = try InProcessServer(["--clock", "manual", "--time-scale", "0"])
+        let server = try RoutedServer(["--clock", "manual", "--time-scale", "0"])
         try load(
             """
             version: 1
@@ -225,7 +225,7 @@ struct ScenarioTimelineTests {
 
     @Test("scenario defaults set the lifecycle and expiry of every task")
     func defaults() throws {
-        let server = try InProcessServer(["--clock", "manual", "--scenario", "\(root)/scenarios/expired-download-link.yaml"])
+        let server = try RoutedServer(["--clock", "manual", "--scenario", "\(root)/scenarios/expired-download-link.yaml"])
         let id = try server.create(["model": "kling-v2-6", "prompt": "p"])
         try server.advance(seconds: 1)
         #expect(try server.get("/v1/videos/\(id)/content").status == 200)

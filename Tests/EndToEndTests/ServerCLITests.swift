@@ -61,9 +61,7 @@ struct ServerCLITests {
             #expect(server.port > 0 && server.port != 8080)
             #expect(try server.get("/__admin/health", key: nil).status == 200)
             kill(server.process.processIdentifier, signal)
-            let deadline = Date().addingTimeInterval(1)
-            while server.process.isRunning && Date() < deadline { usleep(10_000) }
-            #expect(!server.process.isRunning)
+            #expect(eventually(within: 1) { !server.process.isRunning })
             #expect(server.process.terminationStatus == 0)
         }
     }

@@ -3,7 +3,7 @@ import JSON
 
 /// The built `videomock` binary, started on port 0 for one test and stopped when released: for
 /// tests of what only a process shows (flags, signals, exit codes, its descriptors and memory).
-final class ServerProcess: MockServer {
+final class ServerProcess: ListeningServer {
     let port: Int
     let process: Process
     private let output: Pipe

@@ -22,16 +22,20 @@ struct LifecycleOfTheServerTests {
     }
 
     func waitForExit(_ server: ServerProcess, within seconds: Double) -> Bool {
-        let deadline = Date().addingTimeInterval(seconds)
-        while server.process.isRunning && Date() < deadline { usleep(10_000) }
-        return !server.process.isRunning
+        eventually(within: seconds) { !server.process.isRunning }
+    }
+
+    /// Waits until the server has taken in `count` requests (it journals each as it reads it).
+    func waitForRequests(_ count: Int, at server: ServerProcess) throws {
+        let arrived = try eventually { try server.get("/__admin/requests/count", key: nil).json["count"]?.int == count }
+        guard arrived else { throw TestFailure("the server did not receive \(count) requests") }
     }
 
     @Test("SIGTERM lets a reply in flight arrive whole, then exits 0")
     func gracefulStop() throws {
         let server = try ServerProcess(["--scenario", "\(root)/scenarios/slow-upstream.yaml"])
         let reply = inBackground(server, "/v1/videos/video_nothing")
-        usleep(300_000)  // the request is in, its 2 s delay running
+        try waitForRequests(1, at: server)  // the request is in, its 2 s delay running
         kill(server.process.processIdentifier, SIGTERM)
         let answer = try reply().get()
         #expect(answer.status == 404)
@@ -44,11 +48,16 @@ struct LifecycleOfTheServerTests {
     func refusedDuringGrace() throws {
         let server = try ServerProcess(["--scenario", "\(root)/scenarios/slow-upstream.yaml"])
         let reply = inBackground(server, "/v1/videos/video_nothing")
-        usleep(300_000)  // the request is in, its 2 s delay running
+        try waitForRequests(1, at: server)  // the request is in, its 2 s delay running
         kill(server.process.processIdentifier, SIGTERM)
-        usleep(100_000)
-        let refused = #expect(throws: TestFailure.self) { try HTTPConnection(port: server.port) }
-        #expect(refused?.description == "connect failed: \(ECONNREFUSED)")
+        // Within moments of the signal, and from then on, connecting is refused.
+        var outcome = ""
+        #expect(
+            eventually(within: 1) {
+                do { _ = try HTTPConnection(port: server.port) } catch { outcome = "\(error)" }
+                return !outcome.isEmpty
+            })
+        #expect(outcome == "connect failed: \(ECONNREFUSED)")
         #expect(try reply().get().status == 404)
         #expect(waitForExit(server, within: 3))
     }
@@ -57,7 +66,7 @@ struct LifecycleOfTheServerTests {
     func graceEnds() throws {
         let server = try ServerProcess(["--scenario", "\(root)/scenarios/slow-upstream.yaml", "--shutdown-grace", "0.3"])
         let reply = inBackground(server, "/v1/videos/video_nothing")
-        usleep(200_000)
+        try waitForRequests(1, at: server)
         let stopped = Date()
         kill(server.process.processIdentifier, SIGTERM)
         #expect(throws: (any Error).self) { try reply().get() }

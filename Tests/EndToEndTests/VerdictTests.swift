@@ -44,7 +44,7 @@ struct ScriptedClient {
 struct VerdictTests {
     @Test("a client that waits as advised, stops at completed and downloads once passes")
     func wellBehaved() throws {
-        let server = try InProcessServer(["--time-scale", "0.05"])
+        let server = try RoutedServer(["--time-scale", "0.05"])
         let client = ScriptedClient(server: server, key: "sk-good")
         let id = try #require(try client.create().json["id"]?.string)
         try client.pollToEnd(id)
@@ -59,7 +59,7 @@ struct VerdictTests {
 
     @Test("poll_too_fast: a second read sooner than openai-poll-after-ms advised")
     func pollTooFast() throws {
-        let server = try InProcessServer(["--time-scale", "0.2"])
+        let server = try RoutedServer(["--time-scale", "0.2"])
         let client = ScriptedClient(server: server, key: "sk-fast")
         let id = try #require(try client.create().json["id"]?.string)
         _ = try client.read(id)
@@ -77,7 +77,7 @@ struct VerdictTests {
 
     @Test("retry_after_ignored: a retry before the 429's Retry-After passed")
     func retryAfterIgnored() throws {
-        let server = try InProcessServer(["--time-scale", "0"])
+        let server = try RoutedServer(["--time-scale", "0"])
         let client = ScriptedClient(server: server, key: "sk-eager")
         _ = try load(
             """
@@ -98,7 +98,7 @@ struct VerdictTests {
 
     @Test("retried_non_retryable: the same refused request sent again")
     func retriedNonRetryable() throws {
-        let server = try InProcessServer()
+        let server = try RoutedServer()
         let client = ScriptedClient(server: server, key: "sk-stubborn")
         let bad: JSON = ["model": "sora-2", "prompt": "p", "seconds": "7"]
         #expect(try client.create(bad).status == 400)
@@ -109,7 +109,7 @@ struct VerdictTests {
 
     @Test("duplicate_create: the same paid job accepted twice, and the journal says so")
     func duplicateCreate() throws {
-        let server = try InProcessServer(["--time-scale", "0"])
+        let server = try RoutedServer(["--time-scale", "0"])
         let client = ScriptedClient(server: server, key: "sk-twice")
         for _ in 0..<2 {
             let id = try #require(try client.create().json["id"]?.string)
@@ -124,14 +124,14 @@ struct VerdictTests {
     }
 
     /// A key whose creates always answer 503.
-    func alwaysUnavailable(_ server: InProcessServer, key: String) throws {
+    func alwaysUnavailable(_ server: some MockServer, key: String) throws {
         _ = try load(
             "version: 1\nrules:\n  - { when: { endpoint: create }, respond: { status: 503 } }\n", into: server, key: key)
     }
 
     @Test("no_backoff: three retries after 503 whose waits do not grow")
     func noBackoff() throws {
-        let server = try InProcessServer()
+        let server = try RoutedServer()
         let client = ScriptedClient(server: server, key: "sk-hammer")
         try alwaysUnavailable(server, key: "sk-hammer")
         // Waits that shrink a little: a busy machine stretching one of them cannot make it look like a back-off.
@@ -145,7 +145,7 @@ struct VerdictTests {
 
     @Test("retry_storm: more than --verdict-retry-storm attempts of one failing request")
     func retryStorm() throws {
-        let server = try InProcessServer(["--verdict-retry-storm", "5"])
+        let server = try RoutedServer(["--verdict-retry-storm", "5"])
         let client = ScriptedClient(server: server, key: "sk-storm")
         try alwaysUnavailable(server, key: "sk-storm")
         for attempt in 1...6 {
@@ -159,7 +159,7 @@ struct VerdictTests {
 
     @Test("content_before_completed: the video asked for while the task still ran")
     func contentBeforeCompleted() throws {
-        let server = try InProcessServer(["--time-scale", "0.05"])
+        let server = try RoutedServer(["--time-scale", "0.05"])
         let client = ScriptedClient(server: server, key: "sk-early")
         let id = try #require(try client.create().json["id"]?.string)
         #expect(try client.download(id).status == 400)
@@ -171,7 +171,7 @@ struct VerdictTests {
 
     @Test("polled_after_terminal: reads go on after the client was shown completed")
     func polledAfterTerminal() throws {
-        let server = try InProcessServer(["--time-scale", "0"])
+        let server = try RoutedServer(["--time-scale", "0"])
         let client = ScriptedClient(server: server, key: "sk-lingering")
         let id = try #require(try client.create().json["id"]?.string)
         try client.pollToEnd(id)
@@ -184,7 +184,7 @@ struct VerdictTests {
 
     @Test("unbounded_polling: a task that never finishes polled past the limit")
     func unboundedPolling() throws {
-        let server = try InProcessServer([
+        let server = try RoutedServer([
             "--verdict-unbounded-polls", "5", "--verdict-poll-interval", "0.01", "--verdict-ignore", "abandoned",
         ])
         var client = ScriptedClient(server: server, key: "sk-forever")
@@ -201,7 +201,7 @@ struct VerdictTests {
 
     @Test("an obedient client of a long render is not unbounded_polling, however many polls it takes")
     func longRenderIsNotUnbounded() throws {
-        let server = try InProcessServer(["--time-scale", "0.01"])
+        let server = try RoutedServer(["--time-scale", "0.01"])
         let client = ScriptedClient(server: server, key: "sk-obedient")
         _ = try load("version: 1\ndefaults: { queued: 0s, rendering: 200s }\n", into: server, key: "sk-obedient")
         let id = try #require(try client.create().json["id"]?.string)
@@ -220,7 +220,7 @@ struct VerdictTests {
 
     @Test("download_after_expiry: the video asked for after its link expired")
     func downloadAfterExpiry() throws {
-        let server = try InProcessServer(["--clock", "manual"])
+        let server = try RoutedServer(["--clock", "manual"])
         let client = ScriptedClient(server: server, key: "sk-late")
         let id = try #require(try client.create().json["id"]?.string)
         _ = try server.post("/__admin/clock/advance?api_key=sk-late", json: ["seconds": 10], key: nil)
@@ -234,7 +234,7 @@ struct VerdictTests {
 
     @Test("never_downloaded: shown completed, never fetched; not judged for data: URL results")
     func neverDownloaded() throws {
-        let server = try InProcessServer(["--time-scale", "0"])
+        let server = try RoutedServer(["--time-scale", "0"])
         let client = ScriptedClient(server: server, key: "sk-forgetful")
         let id = try #require(try client.create().json["id"]?.string)
         try client.pollToEnd(id)
@@ -250,7 +250,7 @@ struct VerdictTests {
 
     @Test("abandoned: the client stopped reading before the task's end")
     func abandoned() throws {
-        let server = try InProcessServer(["--clock", "manual"])
+        let server = try RoutedServer(["--clock", "manual"])
         let client = ScriptedClient(server: server, key: "sk-gone")
         let id = try #require(try client.create().json["id"]?.string)
         #expect(try client.read(id).json["status"] == "queued")
@@ -260,7 +260,7 @@ struct VerdictTests {
 
     @Test("scripted failures met as a client should meet them leave the verdict clean")
     func scriptedFailures() throws {
-        let server = try InProcessServer(["--time-scale", "0.05"])
+        let server = try RoutedServer(["--time-scale", "0.05"])
         let client = ScriptedClient(server: server, key: "sk-patient")
         _ = try load(
             """
@@ -285,7 +285,7 @@ struct VerdictTests {
 
     @Test("a scenario's verdict section sets thresholds and leaves codes out; reset forgets")
     func settingsAndReset() throws {
-        let server = try InProcessServer()
+        let server = try RoutedServer()
         let client = ScriptedClient(server: server, key: "sk-config")
         let bad: JSON = ["model": "sora-2", "prompt": "p", "seconds": "7"]
         _ = try load("version: 1\nverdict: { ignore: [retried_non_retryable] }\n", into: server, key: "sk-config")
@@ -305,7 +305,7 @@ struct VerdictTests {
 
     @Test("the verdict of every key together, and of one key alone")
     func scopes() throws {
-        let server = try InProcessServer(["--clock", "manual"])
+        let server = try RoutedServer(["--clock", "manual"])
         let a = ScriptedClient(server: server, key: "sk-a"), b = ScriptedClient(server: server, key: "sk-b")
         let bad: JSON = ["model": "sora-2", "prompt": "p", "seconds": "7"]
         _ = try a.create(bad)

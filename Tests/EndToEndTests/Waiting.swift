@@ -1,0 +1,28 @@
+import Foundation
+
+/// Checks `condition` every 10 ms until it holds or `seconds` pass; whether it held. Tests wait
+/// on what they mean this way, never for a fixed time.
+func eventually(within seconds: Double = 5, _ condition: () throws -> Bool) rethrows -> Bool {
+    let deadline = Date().addingTimeInterval(seconds)
+    while true {
+        if try condition() { return true }
+        if Date() > deadline { return false }
+        usleep(10_000)
+    }
+}
+
+/// What `measure` gives once it gives the same twice in a row, 50 ms apart (or after `seconds`).
+func settled(within seconds: Double = 5, _ measure: () -> Int) -> Int {
+    var last = measure()
+    _ = eventually(within: seconds) {
+        usleep(40_000)
+        let now = measure()
+        defer { last = now }
+        return now == last
+    }
+    return last
+}
+
+/// The sanitizer the tests (and the server they start) were built with, if any
+/// (`make test-tsan` and `make test-asan` set `VIDEOMOCK_SANITIZER`).
+let sanitizer = ProcessInfo.processInfo.environment["VIDEOMOCK_SANITIZER"]
