@@ -33,16 +33,19 @@ install: build
 
 # Every test, from one debug build that gives both the tests and the binary they start, while the
 # Python packages install. Tests of everything above the wire run in router mode (no socket);
-# then the Python package and pytest plugin run their suite on two workers. The slow suites have
+# beside them, the Python package and pytest plugin run their suite on two workers. The slow suites have
 # targets of their own, which CI runs: test-load (100,000 creates, key churn), test-external (a
 # package outside this one), test-media, test-tsan/test-asan and fuzz.
 DEBUG_BINARY = $(CURDIR)/.build/debug/videomock
 test: deps
 	@$(MAKE) --no-print-directory python-env > .python-env.log 2>&1 & echo $$! > .python-env.pid
 	$(SWIFT) build --build-tests
-	VIDEOMOCK_BINARY=$(DEBUG_BINARY) $(SWIFT) test --skip-build --disable-xctest --skip 'LoadTests|ChurnTests'
 	@while kill -0 $$(cat .python-env.pid) 2>/dev/null; do sleep 0.2; done; cat .python-env.log; rm -f .python-env.pid .python-env.log
-	VIDEOMOCK_BINARY=$(DEBUG_BINARY) $(VENV)/bin/python -m pytest python/tests -q -p no:cacheprovider -n 2
+	@( VIDEOMOCK_BINARY=$(DEBUG_BINARY) $(VENV)/bin/python -m pytest python/tests -q -p no:cacheprovider -n 2 > .pytest.log 2>&1; \
+	  echo $$? > .pytest.status ) & echo $$! > .pytest.pid
+	VIDEOMOCK_BINARY=$(DEBUG_BINARY) VIDEOMOCK_CUTS=2000 $(SWIFT) test --skip-build --disable-xctest --skip 'LoadTests|ChurnTests'
+	@while kill -0 $$(cat .pytest.pid) 2>/dev/null; do sleep 0.2; done; echo "== pytest python/tests"; cat .pytest.log; \
+	  status=$$(cat .pytest.status); rm -f .pytest.pid .pytest.log .pytest.status; [ "$$status" = 0 ]
 
 # A package outside this one (Tests/ExternalPackage) builds and tests a client through
 # VideoMockTesting, as a user's package would.
@@ -55,7 +58,7 @@ test-external: deps
 test-load: build
 	$(SWIFT) build -c release --build-tests -Xswiftc -enable-testing --scratch-path .build-load
 	VIDEOMOCK_BINARY=$(CURDIR)/.build/release/videomock VIDEOMOCK_CHURN=1 $(SWIFT) test -c release --skip-build --disable-xctest \
-	  --scratch-path .build-load --filter 'LoadTests|ChurnTests'
+	  --scratch-path .build-load --filter 'LoadTests|ChurnTests|DisconnectTests'
 
 # The Python package and pytest plugin (python/), in a virtual environment with pytest,
 # pytest-xdist and the openai SDK from PyPI.
