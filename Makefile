@@ -37,9 +37,11 @@ install: build
 # targets of their own, which CI runs: test-load (100,000 creates, key churn), test-external (a
 # package outside this one), test-media, test-tsan/test-asan and fuzz.
 DEBUG_BINARY = $(CURDIR)/.build/debug/videomock
+# No index store (nothing here reads it) and line tables only: the debug build in a third less time.
+TEST_BUILD = $(SWIFT) build --build-tests --disable-index-store -Xswiftc -gline-tables-only
 test: deps
 	@$(MAKE) --no-print-directory python-env > .python-env.log 2>&1 & echo $$! > .python-env.pid
-	$(SWIFT) build --build-tests
+	$(TEST_BUILD)
 	@while kill -0 $$(cat .python-env.pid) 2>/dev/null; do sleep 0.2; done; cat .python-env.log; rm -f .python-env.pid .python-env.log
 	@( VIDEOMOCK_BINARY=$(DEBUG_BINARY) $(VENV)/bin/python -m pytest python/tests -q -p no:cacheprovider -n 2 > .pytest.log 2>&1; \
 	  echo $$? > .pytest.status ) & echo $$! > .pytest.pid
@@ -108,7 +110,7 @@ bench-instructions: deps
 # also through ffprobe and a full ffmpeg decode (installs ffmpeg when missing).
 test-media: deps
 	@command -v ffmpeg >/dev/null || { $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq ffmpeg >/dev/null; }
-	$(SWIFT) build --build-tests
+	$(TEST_BUILD)
 	VIDEOMOCK_MEDIA_CHECK=ffmpeg $(SWIFT) test --skip-build --disable-xctest --filter 'MediaMatrixTests|DownloadFaultTests'
 
 # Re-encodes Fixtures/media with ffmpeg: the frames of every size the catalogs list (only needed
