@@ -24,23 +24,26 @@ package enum Diagnostics {
     }()
 }
 
-/// At most one line per `interval` seconds about a recurring condition, counting the times it
-/// was not written.
-struct RateLimitedLog {
-    let interval: Double
-    private var lastWritten = -Double.infinity
-    private var suppressed = 0
+/// At most one line per `interval` seconds about a recurring condition, from any thread, counting
+/// the times it was not written. Lock-free: a line is claimed by moving the next allowed time.
+final class RateLimitedLog: Sendable {
+    private let interval: Double
+    /// Monotonic time, in nanoseconds, before which no line is written.
+    private let nextAllowed = Atomic<Int64>(Int64.min)
+    private let suppressed = Atomic<Int>(0)
 
     init(interval: Double) { self.interval = interval }
 
-    mutating func write(_ line: @autoclosure () -> String, now: Double) {
-        guard now - lastWritten >= interval else {
-            suppressed += 1
+    func write(_ line: @autoclosure () -> String) {
+        let now = Int64(monotonicSeconds() * 1e9)
+        let allowed = nextAllowed.load(ordering: .relaxed)
+        guard now >= allowed,
+            nextAllowed.compareExchange(expected: allowed, desired: now + Int64(interval * 1e9), ordering: .relaxed).exchanged
+        else {
+            suppressed.wrappingAdd(1, ordering: .relaxed)
             return
         }
-        let more = suppressed > 0 ? " (\(suppressed) more since the last such line)" : ""
-        Diagnostics.write(line() + more)
-        lastWritten = now
-        suppressed = 0
+        let more = suppressed.exchange(0, ordering: .relaxed)
+        Diagnostics.write(line() + (more > 0 ? " (\(more) more since the last such line)" : ""))
     }
 }

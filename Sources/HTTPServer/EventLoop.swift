@@ -1,6 +1,5 @@
 import CLibevent
 import Glibc
-import Synchronization
 
 /// One thread's libevent `event_base`, accepting from its own copy of the listening socket.
 /// Everything it owns is used only on its thread, except `stopHandle`, which other threads use
@@ -29,7 +28,7 @@ final class EventLoop {
     /// While out of descriptors, accepting pauses this long before it tries again.
     static let acceptPause = 100
     /// Shared by every loop, so that a server out of descriptors says so once, not once a loop.
-    private static let acceptFailures = Mutex(RateLimitedLog(interval: 10))
+    private static let acceptFailures = RateLimitedLog(interval: 10)
 
     init(listeningSocket: Int32, handler: any HTTPHandler, configuration: HTTPServerConfiguration) {
         // A precise clock: libevent's default coarse one can fire a scripted delay a few ms early.
@@ -75,11 +74,14 @@ final class EventLoop {
     /// in one line every ten seconds at most.
     func acceptFailed(errno error: Int32) {
         guard !isDraining, let listener else { return }
+        // The socket stopped listening: the server is shutting down, and this loop will drain.
+        if error == EINVAL {
+            evconnlistener_disable(listener)
+            return
+        }
         let outOfDescriptors = [EMFILE, ENFILE, ENOBUFS, ENOMEM].contains(error)
         let pause = outOfDescriptors ? " accepting paused for \(EventLoop.acceptPause) ms at a time until descriptors are free" : ""
-        EventLoop.acceptFailures.withLock {
-            $0.write("videomock: accept failed: \(String(cString: strerror(error)));\(pause)", now: monotonicSeconds())
-        }
+        EventLoop.acceptFailures.write("videomock: accept failed: \(String(cString: strerror(error)));\(pause)")
         guard outOfDescriptors else { return }
         evconnlistener_disable(listener)
         after(milliseconds: EventLoop.acceptPause) { [self] in
