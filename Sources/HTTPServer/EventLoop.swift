@@ -74,11 +74,9 @@ final class EventLoop {
     /// in one line every ten seconds at most.
     func acceptFailed(errno error: Int32) {
         guard !isDraining, let listener else { return }
-        // The socket stopped listening: the server is shutting down, and this loop will drain.
-        if error == EINVAL {
-            evconnlistener_disable(listener)
-            return
-        }
+        // The socket stopped listening: the server is shutting down, and this loop's stop is
+        // already on its way (its listener goes when it drains).
+        if error == EINVAL { return }
         let outOfDescriptors = [EMFILE, ENFILE, ENOBUFS, ENOMEM].contains(error)
         let pause = outOfDescriptors ? " accepting paused for \(EventLoop.acceptPause) ms at a time until descriptors are free" : ""
         EventLoop.acceptFailures.write("videomock: accept failed: \(String(cString: strerror(error)));\(pause)")

@@ -53,10 +53,10 @@ package final class HTTPServer: Sendable {
             return (state.loops, state.isOpen)
         }
         guard wasOpen else { return }
+        for entry in loops { entry.loop.requestStop(grace: grace) }
         // Every loop listens on a copy of the socket: shutting it down stops them all at once,
         // where closing this copy would leave the others listening through the grace period.
         Glibc.shutdown(socket, Int32(SHUT_RD))
-        for entry in loops { entry.loop.requestStop(grace: grace) }
         Glibc.close(socket)
         for entry in loops { pthread_join(entry.thread, nil) }
     }

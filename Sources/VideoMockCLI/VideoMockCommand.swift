@@ -8,7 +8,7 @@ struct VideoMockCommand: ParsableCommand {
         commandName: "videomock",
         abstract: "A local test double for AI video-generation gateways (AIHubMix, Mixroute, Amux).",
         version: VideoMockServer.version,
-        subcommands: [Serve.self, VerdictCommand.self, SizesCommand.self],
+        subcommands: [Serve.self, VerdictCommand.self, HealthCommand.self, SizesCommand.self],
         defaultSubcommand: Serve.self)
 
     /// Parses and runs; bad flags exit 2 with one line, as the README promises.
@@ -184,6 +184,10 @@ struct Serve: ParsableCommand {
             Glibc.exit(2)
         }
         print("listening on \(server.url)")
+        if configuration.adminToken == nil, !Serve.isLoopback(configuration.host) {
+            printError(
+                "warning: the admin API is open to anyone who can reach \(configuration.host) (start with --admin-token to close it)")
+        }
         fflush(nil)
 
         var received: Int32 = 0
@@ -199,6 +203,13 @@ struct Serve: ParsableCommand {
         }
         fflush(nil)
         _exit(0)
+    }
+}
+
+extension Serve {
+    /// Whether `host` is reachable only from this machine.
+    static func isLoopback(_ host: String) -> Bool {
+        host == "localhost" || host == "::1" || host.hasPrefix("127.")
     }
 }
 

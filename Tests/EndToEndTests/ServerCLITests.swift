@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import VideoMock
 
 @Suite("The videomock command line")
 struct ServerCLITests {
@@ -64,6 +65,39 @@ struct ServerCLITests {
             #expect(eventually(within: 1) { !server.process.isRunning })
             #expect(server.process.terminationStatus == 0)
         }
+    }
+
+    @Test("videomock health exits 0 for a healthy server and 1 when none answers")
+    func health() throws {
+        let server = try ServerProcess(["--admin-token", "t0ken"])
+        let url = "http://127.0.0.1:\(server.port)"
+        let healthy = try runToEnd(ServerProcess.binary, ["health", "--url", url, "--admin-token", "t0ken"])
+        #expect(healthy.status == 0)
+        #expect(healthy.output == "healthy: VideoMock \(VideoMockServer.version) at \(url)\n")
+        let refused = try runToEnd(ServerProcess.binary, ["health", "--url", url])
+        #expect(refused.status == 1)
+        #expect(refused.output.contains("is not healthy: it answered 401"))
+        let gone = try runToEnd(ServerProcess.binary, ["health", "--url", "http://127.0.0.1:1"])
+        #expect(gone.status == 1)
+        #expect(gone.output.contains("is not healthy: connection refused"))
+    }
+
+    @Test("listening beyond loopback without --admin-token warns that the admin API is open")
+    func openAdminWarning() throws {
+        func warning(_ arguments: [String]) throws -> String {
+            let server = try ServerProcess(["--host", "0.0.0.0"] + arguments)
+            kill(server.process.processIdentifier, SIGTERM)
+            server.process.waitUntilExit()
+            return String(decoding: server.errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        }
+        #expect(
+            try warning([])
+                == "videomock: warning: the admin API is open to anyone who can reach 0.0.0.0 (start with --admin-token to close it)\n")
+        #expect(try warning(["--admin-token", "t0ken"]) == "")
+        let local = try ServerProcess()
+        kill(local.process.processIdentifier, SIGTERM)
+        local.process.waitUntilExit()
+        #expect(local.errors.fileHandleForReading.readDataToEndOfFile().isEmpty)
     }
 
     @Test("started from another directory, it still finds its fixtures")

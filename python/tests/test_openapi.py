@@ -10,7 +10,7 @@ from openapi_spec_validator import validate
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
-from videomock import Server
+from videomock import Server, types
 
 BASE = "urn:videomock:openapi"
 
@@ -144,3 +144,14 @@ def test_scenario_load_and_admin_errors_match_their_schemas(busy, document):
     status, answer = fetch("POST", busy.url + "/__admin/scenarios", b"version: 1\nrules: [ { when: { bogus: 1 } } ]\n")
     assert status == 400 and answer["error"]["type"] == "invalid_scenario" and answer["error"]["line"] == 2
     assert list(answer_schema(document, "/__admin/scenarios", "post", "default").iter_errors(answer)) == []
+
+
+@pytest.mark.parametrize("typed, schema", [
+    (types.Health, "Health"), (types.Clock, "Clock"), (types.Task, "AdminTask"), (types.JournalEntry, "JournalEntry"),
+    (types.Scenario, "Scenario"), (types.ScenarioRule, "ScenarioRule"), (types.Finding, "Finding"), (types.Verdict, "Verdict"),
+])
+def test_the_python_types_follow_the_document(document, typed, schema):
+    """videomock.types is the document in Python: the same fields, the same ones required."""
+    described = document["components"]["schemas"][schema]
+    assert set(typed.__annotations__) == set(described["properties"])
+    assert set(typed.__required_keys__) == set(described["required"])

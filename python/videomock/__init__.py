@@ -5,9 +5,11 @@
         admin = server.admin(api_key="sk-test")
         ...
 """
+from ._version import __version__
 from .admin import Admin, AdminError
-from .server import BinaryNotFound, Server
+from .binary import BinaryNotFound, bundled_binary, find_binary
+from .server import Server
 from .verdict import ClientMisbehaved, assert_client_behaved
 
-__all__ = ["Admin", "AdminError", "BinaryNotFound", "ClientMisbehaved", "Server", "assert_client_behaved"]
-__version__ = "1.1.0"
+__all__ = ["Admin", "AdminError", "BinaryNotFound", "ClientMisbehaved", "Server", "__version__", "assert_client_behaved",
+           "bundled_binary", "find_binary"]

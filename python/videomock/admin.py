@@ -4,13 +4,16 @@ import os
 import urllib.error
 import urllib.parse
 import urllib.request
+from typing import Any, Dict, List, Optional
+
+from .types import Clock, Health, JournalEntry, Scenario, Task, Verdict
 
 
 class AdminError(Exception):
     """A refusal of the admin API, with its status and message; for a bad scenario, the line and
     column of what is wrong."""
 
-    def __init__(self, status, message, line=None, column=None):
+    def __init__(self, status: int, message: str, line: Optional[int] = None, column: Optional[int] = None) -> None:
         super().__init__(f"admin API answered {status}: {message}")
         self.status = status
         self.message = message
@@ -22,44 +25,44 @@ class Admin:
     """The admin API of the server at `url`. With `api_key`, every call the API scopes (reset,
     clock, scenarios, journal, tasks, verdict) is about that key only."""
 
-    def __init__(self, url, api_key=None, token=None, timeout=30):
+    def __init__(self, url: str, api_key: Optional[str] = None, token: Optional[str] = None, timeout: float = 30) -> None:
         self.url = url.rstrip("/")
         self.api_key = api_key
         self.token = token
         self.timeout = timeout
 
-    def scoped(self, api_key):
+    def scoped(self, api_key: str) -> "Admin":
         """The same admin API, scoped to `api_key`."""
         return Admin(self.url, api_key=api_key, token=self.token, timeout=self.timeout)
 
     # Health, reset, clock
 
-    def health(self):
+    def health(self) -> Health:
         return self._call("GET", "health", scoped=False)
 
-    def reset(self):
+    def reset(self) -> None:
         """Tasks, journal, observations and scenarios loaded over the API go; the clock returns
         to the server's (scoped: only this key's)."""
         self._call("POST", "reset")
 
-    def clock(self):
+    def clock(self) -> Clock:
         return self._call("GET", "clock")
 
-    def now(self):
+    def now(self) -> float:
         """The clock's time, in seconds since the epoch."""
         return self.clock()["now"]
 
-    def advance(self, seconds):
+    def advance(self, seconds: float) -> Clock:
         """Moves the clock forward (scoped: only this key's clock)."""
         return self._call("POST", "clock/advance", body={"seconds": seconds})
 
-    def set_time(self, epoch):
+    def set_time(self, epoch: float) -> Clock:
         """Sets the clock (scoped: only this key's clock) to `epoch` seconds."""
         return self._call("POST", "clock/set", body={"now": epoch})
 
     # Scenarios
 
-    def load_scenario(self, yaml_text_or_path):
+    def load_scenario(self, yaml_text_or_path: str) -> int:
         """Loads a scenario given as YAML (or JSON) text or as a file path; returns how many rules
         it has. A bad one raises AdminError with its line and column."""
         text = yaml_text_or_path
@@ -68,49 +71,50 @@ class Admin:
                 text = file.read()
         return self._call("POST", "scenarios", raw=text.encode("utf-8"))["rules"]
 
-    def clear_scenarios(self):
+    def clear_scenarios(self) -> None:
         self._call("DELETE", "scenarios")
 
-    def scenarios(self):
+    def scenarios(self) -> List[Scenario]:
         return self._call("GET", "scenarios")["scenarios"]
 
     # Journal
 
-    def requests(self, **filters):
+    def requests(self, **filters: Any) -> List[JournalEntry]:
         """The requests received, oldest first. Filters: method, path (a glob), provider,
         endpoint, since."""
         return self._call("GET", "requests", query=filters)["requests"]
 
-    def count(self, **filters):
+    def count(self, **filters: Any) -> int:
         return self._call("GET", "requests/count", query=filters)["count"]
 
-    def clear_requests(self):
+    def clear_requests(self) -> None:
         self._call("DELETE", "requests")
 
     # Tasks
 
-    def tasks(self):
+    def tasks(self) -> List[Task]:
         return self._call("GET", "tasks")["tasks"]
 
-    def task(self, task_id):
+    def task(self, task_id: str) -> Task:
         return self._call("GET", f"tasks/{urllib.parse.quote(task_id, safe='')}", scoped=False)
 
-    def complete(self, task_id):
+    def complete(self, task_id: str) -> Task:
         return self._call("POST", f"tasks/{urllib.parse.quote(task_id, safe='')}/complete", scoped=False)
 
-    def fail(self, task_id, code="generation_failed", message="Video generation failed"):
+    def fail(self, task_id: str, code: str = "generation_failed", message: str = "Video generation failed") -> Task:
         path = f"tasks/{urllib.parse.quote(task_id, safe='')}/fail"
         return self._call("POST", path, body={"code": code, "message": message}, scoped=False)
 
     # Verdict
 
-    def verdict(self):
+    def verdict(self) -> Verdict:
         """How the client (of this key, when scoped) polled, retried and downloaded."""
         return self._call("GET", "verdict")
 
     # Transport
 
-    def _call(self, method, path, query=None, body=None, raw=None, scoped=True):
+    def _call(self, method: str, path: str, query: Optional[Dict[str, Any]] = None, body: Any = None,
+              raw: Optional[bytes] = None, scoped: bool = True) -> Any:
         parameters = {name: value for name, value in (query or {}).items() if value is not None}
         if scoped and self.api_key is not None:
             parameters["api_key"] = self.api_key

@@ -3,10 +3,13 @@ and verdict. Registered through the `pytest11` entry point when the package is i
 import json
 import os
 import uuid
+from typing import Any, Dict, Iterator, List, Optional, Tuple
 
 import pytest
 
+from .admin import Admin
 from .server import Server
+from .types import Finding, Verdict
 from .verdict import SEVERITIES, assert_client_behaved, describe, failing
 
 # The name under which each test's verdict travels on its teardown report: reports reach the
@@ -15,7 +18,7 @@ _PROPERTY = "videomock_verdict"
 _STATS_KEY = "verdict: fail"
 
 
-def pytest_addoption(parser):
+def pytest_addoption(parser: pytest.Parser) -> None:
     group = parser.getgroup("videomock")
     group.addoption("--videomock-binary", help="the videomock binary (default: $VIDEOMOCK_BINARY, else on PATH)")
     group.addoption("--videomock-url", help="use the server running at this URL (default: $VIDEOMOCK_URL) instead of starting one")
@@ -33,12 +36,12 @@ class SessionVerdict:
     """The verdicts of the session's tests, gathered from their reports (in the controller, under
     pytest-xdist)."""
 
-    def __init__(self, threshold, report_path):
+    def __init__(self, threshold: Optional[str], report_path: Optional[str]) -> None:
         self.threshold = threshold
         self.report_path = report_path
-        self.tests = []
+        self.tests: List[Dict[str, Any]] = []
 
-    def failing(self):
+    def failing(self) -> List[Tuple[str, List[Finding]]]:
         """(test, findings at or above the threshold) for each test that has any."""
         if not self.threshold:
             return []
@@ -47,12 +50,12 @@ class SessionVerdict:
 
     # Hooks: this object is registered as a plugin of the session.
 
-    def pytest_runtest_logreport(self, report):
+    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         """Gathers each test's verdict from its teardown report, wherever the test ran."""
         if report.when == "teardown":
             self.tests += [{"test": report.nodeid, **verdict} for name, verdict in report.user_properties if name == _PROPERTY]
 
-    def pytest_sessionfinish(self, session, exitstatus):
+    def pytest_sessionfinish(self, session: pytest.Session, exitstatus: int) -> None:
         if hasattr(session.config, "workerinput"):
             return  # an xdist worker: the controller judges the session
         if self.report_path:
@@ -60,7 +63,7 @@ class SessionVerdict:
         if self.failing() and exitstatus == 0:
             session.exitstatus = 1
 
-    def pytest_terminal_summary(self, terminalreporter):
+    def pytest_terminal_summary(self, terminalreporter: Any) -> None:
         bad = self.failing()
         if not bad:
             return
@@ -73,7 +76,7 @@ class SessionVerdict:
         # The closing line counts the tests whose client failed the verdict beside the passed ones.
         terminalreporter.stats.setdefault(_STATS_KEY, []).extend(nodeid for nodeid, _ in bad)
 
-    def write_report(self):
+    def write_report(self) -> None:
         counts = {}
         for test in self.tests:
             for code, count in test["counts"].items():
@@ -94,7 +97,7 @@ class SessionVerdict:
 _session_key = pytest.StashKey[SessionVerdict]()
 
 
-def pytest_configure(config):
+def pytest_configure(config: pytest.Config) -> None:
     judged = SessionVerdict(config.getoption("--videomock-verdict"), config.getoption("--videomock-verdict-report"))
     config.stash[_session_key] = judged
     config.pluginmanager.register(judged, "videomock-session-verdict")
@@ -104,13 +107,13 @@ def pytest_configure(config):
         "give this test a server of its own, started with these options")
 
 
-def _start(config, **options):
+def _start(config: pytest.Config, **options: Any) -> Server:
     binary = config.getoption("--videomock-binary")
     return Server(binary=binary, **options).start()
 
 
 @pytest.fixture(scope="session")
-def videomock_server(pytestconfig):
+def videomock_server(pytestconfig: pytest.Config) -> Iterator[Server]:
     """One VideoMock server for the session: the one at --videomock-url or $VIDEOMOCK_URL, or one
     started with the ini options (videomock_scenario, videomock_clock, videomock_time_scale,
     videomock_args)."""
@@ -132,31 +135,31 @@ class VideoMockForTest:
     """What a test gets from the `videomock` fixture: its own API key, its admin API (scoped to that
     key: its clock, tasks, journal, scenarios and verdict), and where to point its client."""
 
-    def __init__(self, server, api_key):
+    def __init__(self, server: Server, api_key: str) -> None:
         self.server = server
         self.api_key = api_key
         self.admin = server.admin(api_key=api_key)
 
     @property
-    def url(self):
+    def url(self) -> Optional[str]:
         return self.server.url
 
-    def base_url(self, provider="aihubmix"):
+    def base_url(self, provider: str = "aihubmix") -> str:
         return self.server.base_url(provider)
 
     @property
-    def headers(self):
+    def headers(self) -> Dict[str, str]:
         return {"Authorization": f"Bearer {self.api_key}"}
 
-    def verdict(self):
+    def verdict(self) -> Verdict:
         return self.admin.verdict()
 
-    def assert_client_behaved(self, fail_on="warning"):
+    def assert_client_behaved(self, fail_on: str = "warning") -> Verdict:
         return assert_client_behaved(self.admin, fail_on)
 
 
 @pytest.fixture
-def videomock(request, pytestconfig):
+def videomock(request: pytest.FixtureRequest, pytestconfig: pytest.Config) -> Iterator["VideoMockForTest"]:
     """A fresh API key for this test on the session's server (or, with @pytest.mark.videomock, on
     a server of its own); everything of that key is reset after the test."""
     marker = request.node.get_closest_marker("videomock")

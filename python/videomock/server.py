@@ -1,32 +1,16 @@
 """Starting and stopping the `videomock` binary, or attaching to a server already running."""
 import atexit
 import os
-import shutil
 import signal
 import subprocess
 import tempfile
 import time
+from typing import Iterable, List, Optional, Sequence, Union
 
 from .admin import Admin
+from .binary import find_binary
 
 PROVIDERS = ("aihubmix", "mixroute", "amux")
-
-
-class BinaryNotFound(RuntimeError):
-    """No `videomock` binary to start."""
-
-
-def find_binary(binary=None):
-    """`binary`, else $VIDEOMOCK_BINARY, else `videomock` on PATH."""
-    candidate = binary or os.environ.get("VIDEOMOCK_BINARY") or shutil.which("videomock")
-    if not candidate or not os.path.isfile(candidate) or not os.access(candidate, os.X_OK):
-        raise BinaryNotFound(
-            "cannot find the videomock binary"
-            + (f" at {candidate}" if candidate else "")
-            + ": set VIDEOMOCK_BINARY to its path, put it on PATH (make install in the VideoMock checkout), "
-            "or build it there with make build (it lands in .build/release/videomock); "
-            "or attach to a running server with VIDEOMOCK_URL")
-    return candidate
 
 
 class Server:
@@ -35,8 +19,10 @@ class Server:
 
     `scenario` is a file path, YAML text, or a list of either; `args` are extra flags."""
 
-    def __init__(self, binary=None, scenario=None, clock=None, time_scale=None, seed=None, provider=None, api_keys=(),
-                 args=(), host="127.0.0.1", admin_token=None):
+    def __init__(self, binary: Optional[str] = None, scenario: Union[str, Sequence[str], None] = None, clock: Optional[str] = None,
+                 time_scale: Optional[float] = None, seed: Optional[int] = None, provider: Optional[str] = None,
+                 api_keys: Iterable[str] = (), args: Iterable[object] = (), host: str = "127.0.0.1",
+                 admin_token: Optional[str] = None) -> None:
         self.binary = binary
         self.scenarios = [] if scenario is None else ([scenario] if isinstance(scenario, str) else list(scenario))
         self.clock = clock
@@ -47,20 +33,20 @@ class Server:
         self.args = list(args)
         self.host = host
         self.admin_token = admin_token
-        self.url = None
-        self.process = None
+        self.url: Optional[str] = None
+        self.process: Optional[subprocess.Popen] = None
         #: Where the server's output goes (a file, so that a full pipe never stalls the server).
-        self.log_path = None
-        self._files = []
+        self.log_path: Optional[str] = None
+        self._files: List[str] = []
 
     @classmethod
-    def attach(cls, url, admin_token=None):
+    def attach(cls, url: str, admin_token: Optional[str] = None) -> "Server":
         """A server already running at `url` (for instance $VIDEOMOCK_URL); `stop()` leaves it running."""
         server = cls(admin_token=admin_token)
         server.url = url.rstrip("/")
         return server
 
-    def command(self):
+    def command(self) -> List[str]:
         command = [find_binary(self.binary), "serve", "--host", self.host, "--port", "0"]
         for scenario in self.scenarios:
             command += ["--scenario", self._scenario_file(scenario)]
@@ -72,7 +58,7 @@ class Server:
             command += ["--api-key", key]
         return command + [str(arg) for arg in self.args]
 
-    def _scenario_file(self, scenario):
+    def _scenario_file(self, scenario: str) -> str:
         if "\n" not in scenario and os.path.isfile(scenario):
             return scenario
         handle, path = tempfile.mkstemp(prefix="videomock-scenario-", suffix=".yaml")
@@ -81,7 +67,7 @@ class Server:
         self._files.append(path)
         return path
 
-    def start(self, timeout=10):
+    def start(self, timeout: float = 10) -> "Server":
         """Starts the binary, its output going to `log_path`, and waits for its `listening on` line."""
         if self.url:
             return self
@@ -105,7 +91,7 @@ class Server:
         tail = "\n".join(self.log().splitlines()[-20:])
         raise RuntimeError(f"videomock did not start ({' '.join(command)}); its output ({self.log_path}):\n{tail or '(none)'}")
 
-    def log(self):
+    def log(self) -> str:
         """What the server wrote so far."""
         try:
             with open(self.log_path, encoding="utf-8", errors="replace") as file:
@@ -113,7 +99,7 @@ class Server:
         except (OSError, TypeError):
             return ""
 
-    def stop(self, timeout=10):
+    def stop(self, timeout: float = 10) -> None:
         """Stops a server this object started: replies in flight finish, then it exits."""
         process, self.process = self.process, None
         if process is not None:
@@ -135,18 +121,18 @@ class Server:
                 pass
         self._files = []
 
-    def base_url(self, provider="aihubmix"):
+    def base_url(self, provider: str = "aihubmix") -> str:
         """What a client of `provider` points at: `http://127.0.0.1:PORT/aihubmix/v1`."""
         if provider not in PROVIDERS:
             raise ValueError(f"provider must be one of {', '.join(PROVIDERS)}, got {provider!r}")
         return f"{self.url}/{provider}/v1"
 
-    def admin(self, api_key=None):
+    def admin(self, api_key: Optional[str] = None) -> Admin:
         """The admin API, scoped to `api_key` when given."""
         return Admin(self.url, api_key=api_key, token=self.admin_token)
 
-    def __enter__(self):
+    def __enter__(self) -> "Server":
         return self.start()
 
-    def __exit__(self, *exc):
+    def __exit__(self, *exc: object) -> None:
         self.stop()

@@ -1,4 +1,7 @@
 """Judging the client under test from VideoMock's verdict."""
+from typing import Any, List, Mapping, Optional
+
+from .types import Finding, Verdict
 
 SEVERITIES = ["info", "warning", "error"]
 
@@ -7,7 +10,7 @@ class ClientMisbehaved(AssertionError):
     """The client under test did something a well-behaved client does not."""
 
 
-def describe(verdict, findings=None):
+def describe(verdict: Mapping[str, Any], findings: Optional[List[Finding]] = None) -> str:
     """The verdict for a person: a summary line, then each finding with its evidence."""
     findings = verdict["findings"] if findings is None else findings
     lines = [f"verdict: {verdict['verdict']} ({verdict['requests']} requests, {verdict['tasks']} tasks)"]
@@ -22,7 +25,7 @@ def describe(verdict, findings=None):
     return "\n".join(lines)
 
 
-def failing(verdict, fail_on):
+def failing(verdict: Mapping[str, Any], fail_on: str) -> List[Finding]:
     """The findings at or above `fail_on` ('error', 'warning' or 'info')."""
     if fail_on not in SEVERITIES:
         raise ValueError(f"fail_on must be one of {', '.join(SEVERITIES)}, got {fail_on!r}")
@@ -30,7 +33,7 @@ def failing(verdict, fail_on):
     return [finding for finding in verdict["findings"] if SEVERITIES.index(finding["severity"]) >= threshold]
 
 
-def assert_client_behaved(admin, fail_on="warning"):
+def assert_client_behaved(admin: Any, fail_on: str = "warning") -> Verdict:
     """Raises ClientMisbehaved, listing the findings, when the verdict (of `admin`'s key, when it
     is scoped) has a finding at or above `fail_on`. Returns the verdict otherwise."""
     verdict = admin.verdict()
