@@ -11,13 +11,13 @@ struct HealthCommand: ParsableCommand {
     @Option(help: "The server (default: $VIDEOMOCK_URL, else http://127.0.0.1:8080).")
     var url: String?
 
-    @Option(name: .customLong("admin-token"), help: "The server's --admin-token, if it has one.")
+    @Option(name: .customLong("admin-token"), help: "The server's --admin-token, if it has one (default: $VIDEOMOCK_ADMIN_TOKEN).")
     var adminToken: String?
 
     func run() throws {
         let base = url ?? getenv("VIDEOMOCK_URL").map { String(cString: $0) } ?? "http://127.0.0.1:8080"
         do {
-            let answer = try HTTPGet.fetch(base + "/__admin/health", token: adminToken)
+            let answer = try HTTPGet.fetch(base + "/__admin/health", token: adminToken ?? environmentAdminToken)
             guard answer.status == 200, let health = try? JSON.parse(answer.body), health["status"] == "ok" else {
                 printError("\(base) is not healthy: it answered \(answer.status)")
                 throw ExitCode(1)

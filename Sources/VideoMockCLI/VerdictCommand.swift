@@ -21,7 +21,7 @@ struct VerdictCommand: ParsableCommand {
     @Option(name: .customLong("fail-on"), help: "The lowest severity that fails: error, warning or info.")
     var failOn = Threshold.error
 
-    @Option(name: .customLong("admin-token"), help: "The server's --admin-token, if it has one.")
+    @Option(name: .customLong("admin-token"), help: "The server's --admin-token, if it has one (default: $VIDEOMOCK_ADMIN_TOKEN).")
     var adminToken: String?
 
     @Flag(name: .customLong("allow-empty"), help: "Pass when the server saw no request for the scope asked about (else exit 2).")
@@ -32,7 +32,7 @@ struct VerdictCommand: ParsableCommand {
         let query = apiKey.map { "?api_key=" + ($0.addingPercentEscapes) } ?? ""
         let answer: (status: Int, body: [UInt8])
         do {
-            answer = try HTTPGet.fetch(base + "/__admin/verdict" + query, token: adminToken)
+            answer = try HTTPGet.fetch(base + "/__admin/verdict" + query, token: adminToken ?? environmentAdminToken)
         } catch {
             throw ValidationError("cannot reach \(base): \(error)")
         }

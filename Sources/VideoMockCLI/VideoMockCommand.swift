@@ -84,7 +84,7 @@ struct Serve: ParsableCommand {
     @Option(name: .customLong("journal-size"), parsing: .unconditional, help: "How many requests the journal keeps; 0 keeps none.")
     var journalSize = defaults.journalSize
 
-    @Option(name: .customLong("admin-token"), help: "Require this token (Authorization: Bearer or X-Admin-Token) on /__admin.")
+    @Option(name: .customLong("admin-token"), help: "Require this token (Authorization: Bearer or X-Admin-Token) on /__admin (default: $VIDEOMOCK_ADMIN_TOKEN).")
     var adminToken: String?
 
     @Option(
@@ -150,7 +150,7 @@ struct Serve: ParsableCommand {
         configuration.bareProvider = bareProvider
         configuration.scenarioFiles = scenarios
         configuration.journalSize = journalSize
-        configuration.adminToken = adminToken
+        configuration.adminToken = adminToken ?? environmentAdminToken
         configuration.shutdownGraceSeconds = shutdownGrace
         configuration.verdictReportFile = verdictReport
         configuration.headerOverrides = !noHeaderOverrides
@@ -211,6 +211,12 @@ extension Serve {
     static func isLoopback(_ host: String) -> Bool {
         host == "localhost" || host == "::1" || host.hasPrefix("127.")
     }
+}
+
+/// `$VIDEOMOCK_ADMIN_TOKEN`, which every subcommand reads when `--admin-token` is not given (a
+/// container's health check then needs no flags).
+var environmentAdminToken: String? {
+    getenv("VIDEOMOCK_ADMIN_TOKEN").map { String(cString: $0) }.flatMap { $0.isEmpty ? nil : $0 }
 }
 
 /// Writes `text` to `path`, replacing what was there.

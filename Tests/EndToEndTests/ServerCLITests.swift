@@ -88,7 +88,7 @@ struct ServerCLITests {
             let server = try ServerProcess(["--host", "0.0.0.0"] + arguments)
             kill(server.process.processIdentifier, SIGTERM)
             server.process.waitUntilExit()
-            return String(decoding: server.errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            return server.standardError()
         }
         #expect(
             try warning([])
@@ -97,7 +97,7 @@ struct ServerCLITests {
         let local = try ServerProcess()
         kill(local.process.processIdentifier, SIGTERM)
         local.process.waitUntilExit()
-        #expect(local.errors.fileHandleForReading.readDataToEndOfFile().isEmpty)
+        #expect(local.standardError() == "")
     }
 
     @Test("started from another directory, it still finds its fixtures")

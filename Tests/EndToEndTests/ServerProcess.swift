@@ -7,8 +7,10 @@ final class ServerProcess: ListeningServer {
     let port: Int
     let process: Process
     private let output: Pipe
-    /// The server's standard error, which nobody reads unless a test does.
-    let errors = Pipe()
+    /// Where the server's standard error goes: a file, or with `unreadStandardError` a pipe that
+    /// nobody reads (a sanitizer's report into a full pipe would stall the server).
+    private let errors: FileHandle
+    private let errorFile: URL?
 
     /// `$VIDEOMOCK_BINARY` (`make test` sets it to the release build users run), else the debug
     /// build beside this test bundle.
@@ -24,7 +26,7 @@ final class ServerProcess: ListeningServer {
     /// `descriptors`, under that limit of open files (by `prlimit`).
     init(
         _ arguments: [String] = [], defaultArguments: [String] = ["--threads", "2"], environment: [String: String] = [:],
-        descriptors: Int? = nil
+        descriptors: Int? = nil, unreadStandardError: Bool = false
     ) throws {
         process = Process()
         let command = [ServerProcess.binary.path, "serve", "--port", "0"] + defaultArguments + arguments
@@ -38,7 +40,16 @@ final class ServerProcess: ListeningServer {
         if !environment.isEmpty { process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 } }
         output = Pipe()
         process.standardOutput = output
-        process.standardError = errors
+        if unreadStandardError {
+            let pipe = Pipe()
+            (errors, errorFile) = (pipe.fileHandleForReading, nil)
+            process.standardError = pipe
+        } else {
+            let file = FileManager.default.temporaryDirectory.appendingPathComponent("videomock-stderr-\(UUID().uuidString)")
+            FileManager.default.createFile(atPath: file.path, contents: nil)
+            (errors, errorFile) = (try FileHandle(forReadingFrom: file), file)
+            process.standardError = try FileHandle(forWritingTo: file)
+        }
         try process.run()
         let line = ServerProcess.readLine(output.fileHandleForReading, timeout: 10)
         guard let line, line.hasPrefix("listening on http://"), let port = Int(line.split(separator: ":").last ?? "") else {
@@ -53,6 +64,12 @@ final class ServerProcess: ListeningServer {
             process.terminate()
             process.waitUntilExit()
         }
+        if let errorFile { try? FileManager.default.removeItem(at: errorFile) }
+    }
+
+    /// What the server wrote to standard error; once it has exited, all of it.
+    func standardError() -> String {
+        String(decoding: errors.readDataToEndOfFile(), as: UTF8.self)
     }
 
     static func readLine(_ handle: FileHandle, timeout: Double) -> String? {
