@@ -84,7 +84,9 @@ struct Serve: ParsableCommand {
     @Option(name: .customLong("journal-size"), parsing: .unconditional, help: "How many requests the journal keeps; 0 keeps none.")
     var journalSize = defaults.journalSize
 
-    @Option(name: .customLong("admin-token"), help: "Require this token (Authorization: Bearer or X-Admin-Token) on /__admin (default: $VIDEOMOCK_ADMIN_TOKEN).")
+    @Option(
+        name: .customLong("admin-token"),
+        help: "Require this token (Authorization: Bearer or X-Admin-Token) on /__admin (default: $VIDEOMOCK_ADMIN_TOKEN).")
     var adminToken: String?
 
     @Option(
