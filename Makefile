@@ -7,7 +7,7 @@ PORT ?= 8080
 SCENARIO ?= scenarios/happy-path.yaml
 ARGS ?=
 
-.PHONY: run install test test-external test-load test-media python-env python-test lint bench-instructions test-tsan test-asan fuzz build deps fixtures bench clean
+.PHONY: run install dist dist-env wheel test-dist image-rootfs image test-image test test-external test-load test-media python-env python-test lint bench-instructions test-tsan test-asan fuzz build deps fixtures bench clean
 
 # libevent (and pkg-config to find it) from the system's packages, when missing.
 deps:
@@ -17,20 +17,64 @@ deps:
 	fi
 
 # Release, self-contained: the Swift runtime and libevent linked in, so that the binary needs only
-# glibc, libstdc++ and libgcc_s. The package links libevent by name (-levent); a folder holding
-# only its static archives, searched first, makes that name the archive. The static Foundation
-# that Yams brings carries a linker warning about mktemp (in its atomic file-write helper, which
-# the server never uses); that one line is dropped, every other warning is shown.
+# glibc, libstdc++ and libgcc_s. The package links libevent by name (-levent) from the folder
+# pkg-config names; copies of libevent's .pc files name a folder that holds only its static
+# archives, so that the name is the archive; arc4random, which that libevent takes from glibc 2.36,
+# comes from Scripts/glibc-compat instead, keeping the glibc floor at 2.35. The static Foundation that Yams brings carries a
+# linker warning about mktemp (in its atomic file-write helper, which the server never uses);
+# that one line is dropped, every other warning is shown.
 STATIC_LIBS = $(CURDIR)/.build/static-libs
-LIBDIR = $(shell pkg-config --variable=libdir libevent 2>/dev/null)
 build: deps
-	@mkdir -p $(STATIC_LIBS)
-	@for lib in event event_pthreads; do ln -sf $(LIBDIR)/lib$$lib.a $(STATIC_LIBS)/lib$$lib.a; done
-	set -o pipefail; $(SWIFT) build -c release --product videomock --static-swift-stdlib -Xlinker -L$(STATIC_LIBS) 2>&1 \
-	  | grep -v "the use of \`mktemp' is dangerous"
+	@libdir=$$(pkg-config --variable=libdir libevent); mkdir -p $(STATIC_LIBS)/pkgconfig; \
+	  for lib in event event_pthreads; do \
+	    ln -sf $$libdir/lib$$lib.a $(STATIC_LIBS)/lib$$lib.a; \
+	    sed "s|^libdir=.*|libdir=$(STATIC_LIBS)|" $$(pkg-config --variable=pcfiledir lib$$lib)/lib$$lib.pc > $(STATIC_LIBS)/pkgconfig/lib$$lib.pc; \
+	  done
+	cc -O2 -c Scripts/glibc-compat/arc4random.c -o $(STATIC_LIBS)/arc4random.o
+	set -o pipefail; PKG_CONFIG_PATH=$(STATIC_LIBS)/pkgconfig $(SWIFT) build -c release --product videomock --static-swift-stdlib \
+	  -Xlinker $(STATIC_LIBS)/arc4random.o 2>&1 | grep -v "the use of \`mktemp' is dangerous"
 
 run: build
 	.build/release/videomock serve --host $(HOST) --port $(PORT) --scenario $(SCENARIO) $(ARGS)
+
+# The stripped binary and its share/ in dist/videomock-VERSION-linux-x86_64.tar.gz, its debug info
+# beside it, and dist/SHA256SUMS.
+dist: build
+	Scripts/dist.sh .build/release/videomock
+
+# The Python wheel carrying that binary (manylinux, the tag auditwheel confirms), and the pure one.
+DIST_VENV = .venv-dist
+dist-env:
+	@[ -x $(DIST_VENV)/bin/auditwheel ] || { echo "installing build, auditwheel and twine into $(DIST_VENV)"; \
+	  python3 -m venv $(DIST_VENV) && $(DIST_VENV)/bin/pip install -q build 'setuptools>=77' wheel auditwheel twine; }
+
+wheel: dist dist-env
+	Scripts/wheel.sh $(DIST_VENV)/bin/python .build/dist/videomock
+
+# The archive and the wheels where Swift and libevent are absent (see the script).
+test-dist: wheel
+	Scripts/test-dist.sh $(DIST_VENV)/bin/python
+
+# The container image's root file system, the image built from it by podman or buildah when one
+# works here, and the root file system run as the image would be, under chroot.
+IMAGE_ROOT = .build/image
+image-rootfs: dist
+	Scripts/image-rootfs.sh .build/dist/videomock $(IMAGE_ROOT)/rootfs
+
+image: image-rootfs
+	@cp Containerfile $(IMAGE_ROOT)/Containerfile; version=$$(.build/dist/videomock --version); \
+	if command -v podman >/dev/null && podman info >/dev/null 2>&1; then \
+	  podman build --format docker -t videomock:$$version -t videomock:latest $(IMAGE_ROOT); \
+	elif command -v buildah >/dev/null && buildah info >/dev/null 2>&1; then \
+	  buildah build --format docker -t videomock:$$version -t videomock:latest $(IMAGE_ROOT); \
+	elif command -v docker >/dev/null && docker info >/dev/null 2>&1; then \
+	  docker build -t videomock:$$version -t videomock:latest $(IMAGE_ROOT); \
+	else \
+	  echo "make image: no working podman, buildah or docker engine here (apt-get install podman)"; exit 1; \
+	fi
+
+test-image: image-rootfs
+	Scripts/test-image.sh $(IMAGE_ROOT)/rootfs
 
 # The binary and its fixtures under PREFIX (bin/ and share/videomock/), served from any directory.
 PREFIX ?= /usr/local

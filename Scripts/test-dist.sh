@@ -64,7 +64,7 @@ kill -TERM $pid && wait $pid
 
 [ "$("$tmp/venv/bin/videomock" --version)" = "$version" ] || { echo "test-dist: the console script ran no $version" >&2; exit 1; }
 cd "$tmp/example"
-"$tmp/venv/bin/python" -m pytest -q -p no:cacheprovider test_readme.py
+"$tmp/venv/bin/python" -m pytest -q -p no:cacheprovider -W ignore::DeprecationWarning test_readme.py
 
 if "$tmp/pure/bin/videomock" --version > "$tmp/pure.out" 2>&1; then echo "test-dist: the pure wheel ran a binary" >&2; exit 1; fi
 grep -q "videomock-$version-linux-x86_64.tar.gz" "$tmp/pure.out" || { cat "$tmp/pure.out" >&2; exit 1; }

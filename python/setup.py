@@ -2,21 +2,23 @@
 VIDEOMOCK_WHEEL_PLATFORM (e.g. manylinux_2_35_x86_64). Without it the wheel is pure."""
 import os
 
-from setuptools import setup
+from setuptools import Distribution, setup
 from setuptools.command.bdist_wheel import bdist_wheel
 
 PLATFORM = os.environ.get("VIDEOMOCK_WHEEL_PLATFORM")
 
 
-class BinaryWheel(bdist_wheel):
-    def finalize_options(self):
-        super().finalize_options()
-        if PLATFORM:
-            self.root_is_pure = False
+class BinaryDistribution(Distribution):
+    """A distribution whose files are platform-specific (platlib), as the binary is."""
 
+    def has_ext_modules(self):
+        return bool(PLATFORM)
+
+
+class BinaryWheel(bdist_wheel):
     def get_tag(self):
         # Any Python 3 runs it: the binary is a program, not an extension module.
         return ("py3", "none", PLATFORM) if PLATFORM else super().get_tag()
 
 
-setup(cmdclass={"bdist_wheel": BinaryWheel})
+setup(distclass=BinaryDistribution, cmdclass={"bdist_wheel": BinaryWheel})
