@@ -274,3 +274,32 @@ def test_a_server_that_cannot_start_shows_its_output():
     message = str(failure.value)
     assert "--threads must be from 1 to 256" in message
     assert "videomock did not start" in message and ".log" in message
+
+
+def test_the_package_and_the_binary_agree_on_the_version():
+    printed = subprocess.run([os.environ["VIDEOMOCK_BINARY"], "--version"], capture_output=True, text=True, check=True).stdout.strip()
+    assert printed == videomock.__version__
+    with Server() as server:
+        assert server.admin().health()["version"] == videomock.__version__
+
+
+def test_the_bundled_binary_comes_after_the_flag_and_the_environment(tmp_path, monkeypatch):
+    """--videomock-binary, then $VIDEOMOCK_BINARY, then the binary the wheel carries, then PATH."""
+    from videomock import binary
+    fake_bundle = tmp_path / "bundled"
+    fake_bundle.write_bytes(b"\x7fELF")
+    fake_bundle.chmod(0o755)
+    monkeypatch.setattr(binary, "_BUNDLED", fake_bundle)
+    assert binary.find_binary("/bin/true") == "/bin/true"
+    monkeypatch.setenv("VIDEOMOCK_BINARY", "/bin/false")
+    assert binary.find_binary() == "/bin/false"
+    monkeypatch.delenv("VIDEOMOCK_BINARY")
+    assert binary.find_binary() == str(fake_bundle)
+    monkeypatch.setattr(binary, "_BUNDLED", tmp_path / "absent")
+    on_path = tmp_path / "path"
+    on_path.mkdir()
+    (on_path / "videomock").write_bytes(b"#!/usr/bin/python\n")  # a console script, not the server
+    (on_path / "videomock").chmod(0o755)
+    monkeypatch.setenv("PATH", str(on_path))
+    with pytest.raises(videomock.BinaryNotFound, match="container image"):
+        binary.find_binary()
