@@ -46,7 +46,7 @@ final class ServerProcess: ListeningServer {
             process.standardError = pipe
         } else {
             let file = FileManager.default.temporaryDirectory.appendingPathComponent("videomock-stderr-\(UUID().uuidString)")
-            FileManager.default.createFile(atPath: file.path, contents: nil)
+            _ = FileManager.default.createFile(atPath: file.path, contents: nil)
             (errors, errorFile) = (try FileHandle(forReadingFrom: file), file)
             process.standardError = try FileHandle(forWritingTo: file)
         }
