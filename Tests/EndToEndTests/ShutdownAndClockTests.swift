@@ -5,21 +5,8 @@ import Testing
 
 @Suite("Stopping, versions and installing")
 struct LifecycleOfTheServerTests {
-    /// Sends `GET path` on its own thread and returns a way to wait for its result.
-    func inBackground(_ server: ServerProcess, _ path: String) -> () -> Result<HTTPResult, any Error> {
-        let result = Mutex<Result<HTTPResult, any Error>?>(nil)
-        let done = DispatchSemaphore(value: 0)
-        let port = server.port
-        Thread {
-            let answer = Result { try HTTPConnection(port: port).send("GET", path, headers: [("Authorization", "Bearer sk-test")]) }
-            result.withLock { $0 = answer }
-            done.signal()
-        }.start()
-        return {
-            done.wait()
-            return result.withLock { $0! }
-        }
-    }
+    /// Sends `GET path` at once, on a thread of its own; awaiting the reply holds no test thread.
+    func inBackground(_ server: ServerProcess, _ path: String) -> PendingReply { PendingReply(port: server.port, path: path) }
 
     func waitForExit(_ server: ServerProcess, within seconds: Double) -> Bool {
         eventually(within: seconds) { !server.process.isRunning }
@@ -32,12 +19,12 @@ struct LifecycleOfTheServerTests {
     }
 
     @Test("SIGTERM lets a reply in flight arrive whole, then exits 0")
-    func gracefulStop() throws {
+    func gracefulStop() async throws {
         let server = try ServerProcess(["--scenario", "\(root)/scenarios/slow-upstream.yaml"])
         let reply = inBackground(server, "/v1/videos/video_nothing")
         try waitForRequests(1, at: server)  // the request is in, its 2 s delay running
         kill(server.process.processIdentifier, SIGTERM)
-        let answer = try reply().get()
+        let answer = try await reply.value
         #expect(answer.status == 404)
         #expect(answer.error["code"] == "not_found")
         #expect(waitForExit(server, within: 3))
@@ -45,7 +32,7 @@ struct LifecycleOfTheServerTests {
     }
 
     @Test("during the shutdown grace, new connections are refused rather than reset")
-    func refusedDuringGrace() throws {
+    func refusedDuringGrace() async throws {
         let server = try ServerProcess(["--scenario", "\(root)/scenarios/slow-upstream.yaml"])
         let reply = inBackground(server, "/v1/videos/video_nothing")
         try waitForRequests(1, at: server)  // the request is in, its 2 s delay running
@@ -58,21 +45,26 @@ struct LifecycleOfTheServerTests {
                 return !outcome.isEmpty
             })
         #expect(outcome == "connect failed: \(ECONNREFUSED)")
-        #expect(try reply().get().status == 404)
+        #expect(try await reply.value.status == 404)
         #expect(waitForExit(server, within: 3))
     }
 
     @Test("a reply that would outlast --shutdown-grace is cut when the grace ends")
-    func graceEnds() throws {
+    func graceEnds() async throws {
         let server = try ServerProcess(["--scenario", "\(root)/scenarios/slow-upstream.yaml", "--shutdown-grace", "0.3"])
         let reply = inBackground(server, "/v1/videos/video_nothing")
         try waitForRequests(1, at: server)
+        let process = server.process
         let stopped = Date()
-        kill(server.process.processIdentifier, SIGTERM)
-        #expect(throws: (any Error).self) { try reply().get() }
-        #expect(waitForExit(server, within: 2))
-        #expect(Date().timeIntervalSince(stopped) < 1.5)
-        #expect(server.process.terminationStatus == 0)
+        kill(process.processIdentifier, SIGTERM)
+        // Stamped on a thread of its own the moment the process ends.
+        let exited = try await offTestThreads {
+            process.waitUntilExit()
+            return Date()
+        }
+        #expect(exited.timeIntervalSince(stopped) < 1.5)
+        #expect(process.terminationStatus == 0)
+        await #expect(throws: (any Error).self) { try await reply.value }
     }
 
     @Test("videomock --version prints the version the health check reports")
@@ -180,5 +172,28 @@ struct KeyClockTests {
         let created = try server.post("/v1/videos", json: ["model": "sora-2", "prompt": "p"])
         #expect(created.json["status"] == "queued")
         #expect(created.header("openai-poll-after-ms") == "0")
+    }
+}
+
+/// A request sent on a thread of its own, whose reply a test awaits.
+final class PendingReply: Sendable {
+    private let result = Mutex<Result<HTTPResult, any Error>?>(nil)
+    private let done = DispatchSemaphore(value: 0)
+
+    init(port: Int, path: String) {
+        Thread { [self] in
+            let answer = Result { try HTTPConnection(port: port).send("GET", path, headers: [("Authorization", "Bearer sk-test")]) }
+            result.withLock { $0 = answer }
+            done.signal()
+        }.start()
+    }
+
+    var value: HTTPResult {
+        get async throws {
+            try await offTestThreads { [self] in
+                done.wait()
+                return try result.withLock { $0! }.get()
+            }
+        }
     }
 }

@@ -26,3 +26,18 @@ func settled(within seconds: Double = 5, _ measure: () -> Int) -> Int {
 /// The sanitizer the tests (and the server they start) were built with, if any
 /// (`make test-tsan` and `make test-asan` set `VIDEOMOCK_SANITIZER`).
 let sanitizer = ProcessInfo.processInfo.environment["VIDEOMOCK_SANITIZER"]
+
+/// Waits `seconds` without holding a thread: Swift Testing runs tests on as few threads as there
+/// are cores, and a test asleep on one holds back the others.
+func pause(_ seconds: Double) async throws {
+    try await Task.sleep(nanoseconds: UInt64(seconds * 1e9))
+}
+
+/// Runs blocking I/O (a reply the server delays, a process's exit) on a thread of its own and
+/// waits for its result without holding one of the test threads. `body` makes no expectations:
+/// those belong to the test, which checks what it returns.
+func offTestThreads<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+    try await withCheckedThrowingContinuation { (finished: CheckedContinuation<T, any Error>) in
+        Thread { finished.resume(with: Result { try body() }) }.start()
+    }
+}
