@@ -46,7 +46,7 @@ extension AdminAPI {
     }
 
     /// A task, provider-neutral.
-    static func taskJSON(_ s: TaskSnapshot) -> JSON {
+    package static func taskJSON(_ s: TaskSnapshot) -> JSON {
         [
             "id": .string(s.id), "provider": .string(s.record.provider.rawValue), "api_key": .string(s.record.owner),
             "model": .string(s.spec.model), "prompt": .string(s.spec.prompt), "status": .string(s.phase.rawValue),

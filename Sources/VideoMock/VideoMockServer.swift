@@ -1,5 +1,7 @@
+import Admin
 import Glibc
 import HTTPServer
+import JSON
 import VideoMockCore
 
 /// A running VideoMock server: everything loaded, listening, and serving on its own threads
@@ -42,6 +44,11 @@ public final class VideoMockServer: Sendable {
     /// `GET /__admin/verdict` answers.
     public func verdictJSON(apiKey: String? = nil) -> String {
         String(decoding: pipeline.engine.verdict(for: apiKey).json.bytes, as: UTF8.self)
+    }
+
+    /// Every task of `apiKey` (nil: everyone's), as `GET /__admin/tasks` lists them: a JSON array.
+    public func tasksJSON(apiKey: String? = nil) -> String {
+        String(decoding: JSON.array(pipeline.engine.tasks(owner: apiKey).map(AdminAPI.taskJSON)).bytes, as: UTF8.self)
     }
 
     /// Stops accepting, lets requests already read get their replies for up to the shutdown

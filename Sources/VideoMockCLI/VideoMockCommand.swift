@@ -1,5 +1,6 @@
 import ArgumentParser
 import Glibc
+import JSON
 import VideoMock
 
 @main
@@ -99,7 +100,9 @@ struct Serve: ParsableCommand {
         help: "Ignore X-VideoMock-Status, X-VideoMock-Delay and X-VideoMock-Fault request headers.")
     var noHeaderOverrides = false
 
-    @Option(name: .customLong("verdict-report"), help: "Write the verdict on the client (JSON) to this file when stopped.")
+    @Option(
+        name: .customLong("verdict-report"),
+        help: "Write the verdict on the client to this file when stopped: .json, .xml (JUnit) or .html, by its name.")
     var verdictReport: String?
 
     @Option(
@@ -168,6 +171,9 @@ struct Serve: ParsableCommand {
 
     func validate() throws {
         _ = try makeConfiguration()
+        if let verdictReport, VerdictReport.Format(fileName: verdictReport) == nil {
+            throw ValidationError("--verdict-report must end in .json, .xml (JUnit) or .html, got '\(verdictReport)'")
+        }
     }
 
     func run() throws {
@@ -196,8 +202,10 @@ struct Serve: ParsableCommand {
         sigwait(&signals, &received)
         // Replies in progress finish (up to the grace); then nothing is left to release.
         server.stop()
-        if let file = configuration.verdictReportFile {
-            do { try writeFile(file, server.verdictJSON() + "\n") } catch {
+        if let file = configuration.verdictReportFile, let format = VerdictReport.Format(fileName: file) {
+            var report = VerdictReport(verdict: (try? JSON.parse(Array(server.verdictJSON().utf8))) ?? .null)
+            if format == .html { report.tasks = (try? JSON.parse(Array(server.tasksJSON().utf8)))?.array ?? [] }
+            do { try writeFile(file, report.render(format)) } catch {
                 printError("cannot write the verdict report to \(file): \(error)")
                 fflush(nil)
                 _exit(1)

@@ -213,7 +213,10 @@ package final class Engine: Sendable {
 
     /// How the client of `key` (nil: every key) behaved so far.
     package func verdict(for key: String?) -> Verdict {
-        observer.verdict(for: key, tasks: tasks(owner: key), settings: verdictSettings(for:))
+        var verdict = observer.verdict(for: key, tasks: tasks(owner: key), settings: verdictSettings(for:))
+        let ignored = key.map { verdictSettings(for: $0) }?.ignored ?? verdictSettings.ignored
+        verdict.judged = FindingCode.allCases.filter { !ignored.contains($0) }
+        return verdict
     }
 
     /// Back to a fresh start: tasks, journal, rule counters and scenarios loaded over the admin

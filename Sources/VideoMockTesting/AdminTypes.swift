@@ -172,6 +172,8 @@ public struct VerdictReport: Decodable, Sendable {
     public let counts: [String: Int]
     public let tasks: Int
     public let requests: Int
+    /// The codes the judge applied: all but those left out.
+    public let judged: [String]
 
     /// The codes found, each once, sorted.
     public var codes: [String] { Set(findings.map(\.code)).sorted() }

@@ -2,12 +2,15 @@
 and verdict. Registered through the `pytest11` entry point when the package is installed."""
 import json
 import os
+import subprocess
+import tempfile
 import uuid
 from typing import Any, Dict, Iterator, List, Optional, Tuple
 
 import pytest
 
 from .admin import Admin
+from .binary import find_binary
 from .server import Server
 from .types import Finding, Verdict
 from .verdict import SEVERITIES, assert_client_behaved, describe, failing
@@ -25,7 +28,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--videomock-verdict", choices=SEVERITIES,
                     help="fail the session when any test's client had a finding at or above this severity")
     group.addoption("--videomock-verdict-report", metavar="FILE",
-                    help="write every test's verdict findings, with the test each belongs to, to FILE as JSON")
+                    help="write every test's verdict findings, with the test each belongs to, to FILE: .json, .xml (JUnit) or .html")
     parser.addini("videomock_scenario", "scenario files for the session's server", type="args", default=[])
     parser.addini("videomock_clock", "wall or manual", default=None)
     parser.addini("videomock_time_scale", "multiplies lifecycle durations", default=None)
@@ -36,9 +39,11 @@ class SessionVerdict:
     """The verdicts of the session's tests, gathered from their reports (in the controller, under
     pytest-xdist)."""
 
-    def __init__(self, threshold: Optional[str], report_path: Optional[str]) -> None:
+    def __init__(self, threshold: Optional[str], report_path: Optional[str], binary: Optional[str] = None) -> None:
         self.threshold = threshold
         self.report_path = report_path
+        #: --videomock-binary, which renders the XML and HTML reports.
+        self.binary = binary
         self.tests: List[Dict[str, Any]] = []
 
     def failing(self) -> List[Tuple[str, List[Finding]]]:
@@ -77,28 +82,48 @@ class SessionVerdict:
         terminalreporter.stats.setdefault(_STATS_KEY, []).extend(nodeid for nodeid, _ in bad)
 
     def write_report(self) -> None:
-        counts = {}
+        """The session's verdict, each finding naming its test: JSON as it is; JUnit XML (.xml) or
+        HTML (.html) rendered by the videomock binary, which renders the server's own reports."""
+        counts: Dict[str, int] = {}
         for test in self.tests:
             for code, count in test["counts"].items():
                 counts[code] = counts.get(code, 0) + count
         worst = max((SEVERITIES.index(f["severity"]) for t in self.tests for f in t["findings"]), default=-1)
+        judged = sorted({code for test in self.tests for code in test.get("judged", [])})
         report = {
             "verdict": {2: "fail", 1: "warn"}.get(worst, "pass"),
-            "fail_on": self.threshold,
-            "counts": counts,
             "findings": [{"test": t["test"], **finding} for t in self.tests for finding in t["findings"]],
+            "counts": counts,
+            "tasks": sum(test["tasks"] for test in self.tests),
+            "requests": sum(test["requests"] for test in self.tests),
+            "judged": judged,
+            "fail_on": self.threshold,
             "tests": self.tests,
         }
-        with open(self.report_path, "w", encoding="utf-8") as file:
-            json.dump(report, file, indent=2)
-            file.write("\n")
+        path = str(self.report_path)
+        form = "junit" if path.endswith(".xml") else "html" if path.endswith((".html", ".htm")) else None
+        if form is None:
+            with open(path, "w", encoding="utf-8") as file:
+                json.dump(report, file, indent=2)
+                file.write("\n")
+            return
+        with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as file:
+            json.dump(report, file)
+        try:
+            subprocess.run([find_binary(self.binary), "verdict", "--input", file.name, "--format", form, "--output", path,
+                            "--fail-on", self.threshold or "error", "--allow-empty"], capture_output=True, check=False)
+        finally:
+            os.remove(file.name)
+        if not os.path.exists(path):
+            raise pytest.UsageError(f"--videomock-verdict-report: could not write {path}")
 
 
 _session_key = pytest.StashKey[SessionVerdict]()
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    judged = SessionVerdict(config.getoption("--videomock-verdict"), config.getoption("--videomock-verdict-report"))
+    judged = SessionVerdict(config.getoption("--videomock-verdict"), config.getoption("--videomock-verdict-report"),
+                            config.getoption("--videomock-binary"))
     config.stash[_session_key] = judged
     config.pluginmanager.register(judged, "videomock-session-verdict")
     config.addinivalue_line(
@@ -172,7 +197,7 @@ def videomock(request: pytest.FixtureRequest, pytestconfig: pytest.Config) -> It
         if judged.threshold or judged.report_path:
             verdict = mock.verdict()
             request.node.user_properties.append((_PROPERTY, {
-                name: verdict[name] for name in ("verdict", "findings", "counts", "tasks", "requests")}))
+                name: verdict[name] for name in ("verdict", "findings", "counts", "tasks", "requests", "judged")}))
     finally:
         if own:
             own.stop()

@@ -117,3 +117,4 @@ class Verdict(TypedDict):
     counts: Dict[str, int]
     tasks: int
     requests: int
+    judged: List[str]

@@ -66,6 +66,8 @@ package struct Verdict: Sendable {
     package var counts: [FindingCode: Int]
     package var tasks: Int
     package var requests: Int
+    /// The codes the judge applied (every code but those left out).
+    package var judged: [FindingCode] = FindingCode.allCases
 
     package var outcome: String {
         let worst = counts.keys.map(\.severity).max()
@@ -84,6 +86,7 @@ package struct Verdict: Sendable {
             "counts": .object(JSONObject(counts.keys.sorted().map { (key: $0.rawValue, value: JSON.int(counts[$0]!)) })),
             "tasks": .int(tasks),
             "requests": .int(requests),
+            "judged": .array(judged.map { .string($0.rawValue) }),
         ]
     }
 }
