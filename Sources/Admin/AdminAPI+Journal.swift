@@ -12,6 +12,7 @@ extension AdminAPI {
         filter.provider = try choice(ProviderID.self, "provider", in: query)
         filter.endpoint = try choice(Endpoint.self, "endpoint", in: query)
         filter.apiKey = query["api_key"]
+        filter.task = query["task"]
         if let since = query["since"] {
             guard let value = Double(since) else { throw AdminError(400, "'since' must be a Unix time in seconds, got '\(since)'.") }
             filter.since = value

@@ -6,7 +6,7 @@ extension AdminAPI {
     func tasks(_ request: HTTPRequest) -> HTTPResponse {
         let provider = request.query["provider"]
         let all = engine.tasks(owner: request.query["api_key"]).filter { provider == nil || $0.record.provider.rawValue == provider }
-        return .json(["tasks": .array(all.map(AdminAPI.taskJSON))])
+        return .json(["tasks": .array(all.map { AdminAPI.taskJSON($0, timeScale: engine.clock.timeScale) })])
     }
 
     func countTasks(_ request: HTTPRequest) -> HTTPResponse {
@@ -42,11 +42,13 @@ extension AdminAPI {
     }
 
     private func taskReply(_ body: () throws(TaskError) -> TaskSnapshot) throws(AdminError) -> HTTPResponse {
-        do { return .json(AdminAPI.taskJSON(try body())) } catch { throw AdminError(404, "No task with that id.") }
+        do { return .json(AdminAPI.taskJSON(try body(), timeScale: engine.clock.timeScale)) } catch {
+            throw AdminError(404, "No task with that id.")
+        }
     }
 
     /// A task, provider-neutral.
-    package static func taskJSON(_ s: TaskSnapshot) -> JSON {
+    package static func taskJSON(_ s: TaskSnapshot, timeScale: Double) -> JSON {
         [
             "id": .string(s.id), "provider": .string(s.record.provider.rawValue), "api_key": .string(s.record.owner),
             "model": .string(s.spec.model), "prompt": .string(s.spec.prompt), "status": .string(s.phase.rawValue),
@@ -55,6 +57,41 @@ extension AdminAPI {
             "error": s.failure.map { ["code": .string($0.code), "message": .string($0.message)] } ?? .null,
             "duration": .int(s.spec.duration), "width": .int(s.spec.dimensions.width), "height": .int(s.spec.dimensions.height),
             "has_audio": .bool(s.spec.hasAudio), "parameters": .object(s.spec.parameters), "remixed_from": JSON(s.spec.remixOf),
+            "states": .array(
+                states(s, timeScale: timeScale).map {
+                    ["status": .string($0.status), "from": .double($0.from), "to": $0.to.map(JSON.double) ?? .null]
+                }),
         ]
+    }
+
+    /// The task's states from its creation, with `expired` once its link has expired.
+    static func states(_ s: TaskSnapshot, timeScale: Double) -> [(status: String, from: Double, to: Double?)] {
+        var states = s.record.states(timeScale: timeScale).map { (status: $0.phase.rawValue, from: $0.from, to: $0.to) }
+        if let expiresAt = s.expiresAt, s.isExpired, let last = states.indices.last {
+            states[last].to = expiresAt
+            states.append(("expired", expiresAt, nil))
+        }
+        return states
+    }
+}
+
+extension AdminAPI {
+    /// A completed task's video (or `?variant=thumbnail`), for the dashboard's `<video>` and
+    /// `<img>`: any provider's task, Range and HEAD as for any file, not seen by the verdict.
+    func media(_ request: HTTPRequest) throws(AdminError) -> HTTPResponse {
+        let name = request.query["variant"] ?? "video"
+        guard let variant = MediaLibrary.Variant(rawValue: name) else {
+            throw AdminError(400, "'variant' must be video, thumbnail or spritesheet, got '\(name)'.")
+        }
+        do {
+            let file = try engine.adminMedia(id: request.pathParameters["id"] ?? "", variant: variant)
+            return .file(path: file.path, size: file.size, contentType: file.contentType, range: request.headers["Range"])
+        } catch {
+            switch error {
+            case .notFound: throw AdminError(404, "No task with that id.")
+            case .notReady(let phase): throw AdminError(409, "The task is \(phase.rawValue): it has no video until it completes.")
+            default: throw AdminError(500, "\(error)")
+            }
+        }
     }
 }

@@ -11,11 +11,18 @@ package struct AdminAPI: Sendable {
         /// The path after `/__admin`.
         package let path: String
         package let handler: @Sendable (HTTPRequest) -> HTTPResponse
+        /// Served without the admin token: the dashboard's page, which asks for it, and the
+        /// exchange of the token for a session cookie.
+        package let isPublic: Bool
 
         /// A route whose handler throws its refusals, rendered in the admin envelope.
-        init(_ method: String, _ path: String, _ handler: @escaping @Sendable (HTTPRequest) throws(AdminError) -> HTTPResponse) {
+        init(
+            _ method: String, _ path: String, isPublic: Bool = false,
+            _ handler: @escaping @Sendable (HTTPRequest) throws(AdminError) -> HTTPResponse
+        ) {
             self.method = method
             self.path = path
+            self.isPublic = isPublic
             self.handler = { request in
                 do throws(AdminError) { return try handler(request) } catch { return error.response }
             }
@@ -23,6 +30,9 @@ package struct AdminAPI: Sendable {
     }
 
     let engine: Engine
+    /// With a token, every route but the public ones needs it: as `Authorization: Bearer`,
+    /// `X-Admin-Token`, or the session cookie the dashboard gets for it.
+    let token: String?
     /// The OpenAPI document, read from the fixtures on first request.
     private let openAPI = Cache()
 
@@ -30,7 +40,40 @@ package struct AdminAPI: Sendable {
         let bytes = Mutex<[UInt8]?>(nil)
     }
 
-    package init(engine: Engine) { self.engine = engine }
+    package init(engine: Engine, token: String? = nil) {
+        self.engine = engine
+        self.token = token
+    }
+
+    static let cookieName = "videomock_admin"
+
+    /// Whether `request` may use `route`.
+    package func authorizes(_ request: HTTPRequest, for route: Route) -> Bool {
+        guard let token, !route.isPublic else { return true }
+        return request.bearerToken == token || request.headers["X-Admin-Token"] == token || request.cookie(Self.cookieName) == token
+    }
+
+    /// The refusal of a request without the token.
+    package static var unauthorized: HTTPResponse {
+        var response = AdminError(
+            401, "The admin API needs the admin token: send 'Authorization: Bearer TOKEN' or 'X-Admin-Token: TOKEN'."
+        ).response
+        response.headers.set("WWW-Authenticate", "Bearer")
+        return response
+    }
+
+    /// The dashboard trades the token for a session cookie, which its `<video>` elements and
+    /// polling send by themselves (they cannot send an `Authorization` header).
+    func session(_ request: HTTPRequest) throws(AdminError) -> HTTPResponse {
+        guard let token else { return .json(["status": "ok"]) }
+        guard let body = try? JSON.parse(request.body), let given = body["token"]?.string else {
+            throw AdminError(400, "The body must be JSON like {\"token\": \"...\"}.")
+        }
+        guard given == token else { throw AdminError(401, "That is not the admin token.") }
+        var response = HTTPResponse.json(["status": "ok"])
+        response.headers.set("Set-Cookie", "\(Self.cookieName)=\(token); Path=/__admin; HttpOnly; SameSite=Strict")
+        return response
+    }
 
     package var routes: [Route] {
         [
@@ -52,6 +95,9 @@ package struct AdminAPI: Sendable {
             Route("POST", "/tasks/{id}/complete", complete),
             Route("POST", "/tasks/{id}/fail", fail),
             Route("GET", "/verdict") { request in .json(engine.verdict(for: request.query["api_key"]).json) },
+            Route("GET", "/tasks/{id}/media", media),
+            Route("GET", "/ui", isPublic: true) { _ in Dashboard.page },
+            Route("POST", "/session", isPublic: true, session),
         ]
     }
 

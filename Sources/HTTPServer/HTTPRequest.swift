@@ -104,3 +104,15 @@ private func hexValue(_ byte: UInt8) -> UInt8? {
     default: nil
     }
 }
+
+extension HTTPRequest {
+    /// The value of cookie `name` in the `Cookie` header, if sent.
+    package func cookie(_ name: String) -> String? {
+        guard let header = headers["Cookie"] else { return nil }
+        for pair in header.split(separator: ";") {
+            let parts = pair.split(separator: "=", maxSplits: 1)
+            if parts.count == 2, parts[0].trimmingHTTPWhitespace() == name { return String(parts[1].trimmingHTTPWhitespace()) }
+        }
+        return nil
+    }
+}

@@ -9,18 +9,18 @@ import VideoMockCore
 final class RequestPipeline: HTTPHandler {
     let engine: Engine
     let routeTable: RouteTable
+    private let adminAPI: AdminAPI
     private let authenticator: Authenticator
     private let bareProvider: ProviderID
-    private let adminToken: String?
     /// Whether `X-VideoMock-*` request headers may shape replies.
     private let headerOverrides: Bool
 
     init(_ startup: Startup, configuration: Configuration) {
         engine = startup.engine
         bareProvider = configuration.bareProvider.id
-        routeTable = RouteTable(providers: startup.providers, bare: bareProvider, admin: AdminAPI(engine: engine))
+        adminAPI = AdminAPI(engine: engine, token: configuration.adminToken)
+        routeTable = RouteTable(providers: startup.providers, bare: bareProvider, admin: adminAPI)
         authenticator = Authenticator(keys: Set(configuration.apiKeys))
-        adminToken = configuration.adminToken
         headerOverrides = configuration.headerOverrides
     }
 
@@ -104,7 +104,9 @@ final class RequestPipeline: HTTPHandler {
             response.cut = reply.cut
         }
         let owner = route.isPublic ? nil : key
-        let journalID = record(request, response, provider: provider.name, endpoint: route.endpoint, apiKey: owner, rule: rule)
+        let journalID = record(
+            request, response, provider: provider.name, endpoint: route.endpoint, apiKey: owner, rule: rule,
+            task: Self.task(of: providerRequest, response, provider, route.endpoint))
         observe(providerRequest, response, provider, route, key: owner, journalID: journalID)
         return response
     }
@@ -142,6 +144,24 @@ final class RequestPipeline: HTTPHandler {
         engine.observe(observed)
     }
 
+    /// The task a request was about: the one a create or remix made, else the one its path names.
+    static func task(of request: ProviderRequest, _ response: HTTPResponse, _ provider: any Provider, _ endpoint: Endpoint) -> String? {
+        guard endpoint == .create || endpoint == .remix else { return endpoint == .list ? nil : provider.taskID(in: request) }
+        guard (200..<300).contains(response.status), case .bytes(let body) = response.body else { return nil }
+        return createdID(in: body)
+    }
+
+    /// The `task_id` (or else `id`) a creation reply starts with, found without parsing it whole.
+    static func createdID(in body: [UInt8]) -> String? {
+        for key in [#""task_id":""#, #""id":""#] {
+            guard let found = body.firstRange(of: Array(key.utf8)) else { continue }
+            let start = found.upperBound
+            guard let end = body[start...].firstIndex(of: UInt8(ascii: "\"")) else { return nil }
+            return String(decoding: body[start..<end], as: UTF8.self)
+        }
+        return nil
+    }
+
     /// Seconds a reply asks the client to wait: `retry-after-ms`, else `Retry-After` in seconds.
     static func retryAfter(_ headers: HTTPHeaders) -> Double? {
         if let milliseconds = headers["retry-after-ms"].flatMap(Double.init) { return milliseconds / 1000 }
@@ -173,14 +193,7 @@ final class RequestPipeline: HTTPHandler {
     }
 
     private func admin(_ route: AdminAPI.Route, _ request: HTTPRequest) -> HTTPResponse {
-        if let adminToken, request.bearerToken != adminToken, request.headers["X-Admin-Token"] != adminToken {
-            var response = AdminError(
-                401, "The admin API needs the admin token: send 'Authorization: Bearer TOKEN' or 'X-Admin-Token: TOKEN'."
-            ).response
-            response.headers.set("WWW-Authenticate", "Bearer")
-            return response
-        }
-        return route.handler(request)
+        adminAPI.authorizes(request, for: route) ? route.handler(request) : AdminAPI.unauthorized
     }
 
     /// Records the request and its reply status in the journal, and returns the reply.
@@ -194,7 +207,8 @@ final class RequestPipeline: HTTPHandler {
     /// Records the request and its reply status in the journal; returns the entry's number.
     @discardableResult
     private func record(
-        _ request: HTTPRequest, _ response: HTTPResponse, provider: ProviderID?, endpoint: Endpoint?, apiKey: String?, rule: String?
+        _ request: HTTPRequest, _ response: HTTPResponse, provider: ProviderID?, endpoint: Endpoint?, apiKey: String?, rule: String?,
+        task: String? = nil
     ) -> Int? {
         let key = apiKey ?? request.bearerToken
         return engine.journal.record(
@@ -202,7 +216,7 @@ final class RequestPipeline: HTTPHandler {
                 time: engine.clock.now(for: key), method: request.method, path: String(request.path),
                 query: request.queryString.map(String.init), provider: provider, endpoint: endpoint, apiKey: key,
                 headers: request.headers.fields, body: request.body, bodyLimit: engine.journal.bodyLimit, status: response.status,
-                rule: rule))
+                rule: rule, task: task, pollAfterMilliseconds: response.headers["openai-poll-after-ms"].flatMap { Int($0) }))
     }
 
     /// An error in the OpenAI-style envelope, for replies outside any provider.

@@ -48,7 +48,10 @@ public final class VideoMockServer: Sendable {
 
     /// Every task of `apiKey` (nil: everyone's), as `GET /__admin/tasks` lists them: a JSON array.
     public func tasksJSON(apiKey: String? = nil) -> String {
-        String(decoding: JSON.array(pipeline.engine.tasks(owner: apiKey).map(AdminAPI.taskJSON)).bytes, as: UTF8.self)
+        String(
+            decoding: JSON.array(
+                pipeline.engine.tasks(owner: apiKey).map { AdminAPI.taskJSON($0, timeScale: pipeline.engine.clock.timeScale) }
+            ).bytes, as: UTF8.self)
     }
 
     /// Stops accepting, lets requests already read get their replies for up to the shutdown

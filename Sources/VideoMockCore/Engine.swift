@@ -140,6 +140,17 @@ package final class Engine: Sendable {
         }
     }
 
+    /// A completed task's media for the admin API's viewers: whatever its provider and owner, and
+    /// without showing the task to the client (the verdict does not see it).
+    package func adminMedia(id: String, variant: MediaLibrary.Variant) throws(TaskError) -> MediaLibrary.File {
+        let snapshot = try task(id: id)
+        guard snapshot.phase == .completed else { throw .notReady(phase: snapshot.phase) }
+        let options = MediaLibrary.Options(paddedTo: snapshot.record.paddedTo, corrupt: false)
+        do { return try media.file(for: snapshot.spec, variant: variant, options: options) } catch {
+            throw .mediaUnavailable(error.description)
+        }
+    }
+
     /// The task's video inline, as a `data:video/mp4;base64,...` URL.
     package func dataURL(_ snapshot: TaskSnapshot) throws(TaskError) -> String {
         do { return try media.dataURL(for: snapshot.spec) } catch { throw .mediaUnavailable(error.description) }

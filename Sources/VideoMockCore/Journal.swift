@@ -18,10 +18,15 @@ package final class JournalEntry: Sendable {
     package let status: Int
     /// The scenario rule that applied.
     package let rule: String?
+    /// The task the request was about (the one it created, for a create).
+    package let task: String?
+    /// How long the reply advised waiting before the next status read (`openai-poll-after-ms`).
+    package let pollAfterMilliseconds: Int?
 
     package init(
         time: Double, method: String, path: String, query: String?, provider: ProviderID?, endpoint: Endpoint?, apiKey: String?,
-        headers: [(name: String, value: String)], body: [UInt8], bodyLimit: Int, status: Int, rule: String?
+        headers: [(name: String, value: String)], body: [UInt8], bodyLimit: Int, status: Int, rule: String?, task: String? = nil,
+        pollAfterMilliseconds: Int? = nil
     ) {
         self.time = time
         self.method = method
@@ -35,6 +40,8 @@ package final class JournalEntry: Sendable {
         self.bodySize = body.count
         self.status = status
         self.rule = rule
+        self.task = task
+        self.pollAfterMilliseconds = pollAfterMilliseconds
     }
 
     /// The entry as JSON, numbered `id`, with the codes of the verdict findings it took part
@@ -47,7 +54,8 @@ package final class JournalEntry: Sendable {
             "headers": .object(JSONObject(headers.map { (key: $0.name, value: JSON.string($0.value)) })),
             "body": .string(text ?? Base64.encode(body)), "body_encoding": .string(text == nil ? "base64" : "utf-8"),
             "body_size": .int(bodySize),
-            "status": .int(status), "rule": JSON(rule), "findings": .array(findings.map(JSON.string)),
+            "status": .int(status), "rule": JSON(rule), "findings": .array(findings.map(JSON.string)), "task": JSON(task),
+            "poll_after_ms": pollAfterMilliseconds.map(JSON.int) ?? .null,
         ]
     }
 }
@@ -60,6 +68,8 @@ package struct JournalFilter: Sendable {
     package var provider: ProviderID?
     package var endpoint: Endpoint?
     package var apiKey: String?
+    /// The task the requests were about.
+    package var task: String?
     /// Clock time: entries at or after it.
     package var since: Double?
 
@@ -71,6 +81,7 @@ package struct JournalFilter: Sendable {
         if let provider, provider != entry.provider { return false }
         if let endpoint, endpoint != entry.endpoint { return false }
         if let apiKey, apiKey != entry.apiKey { return false }
+        if let task, task != entry.task { return false }
         if let since, entry.time < since { return false }
         return true
     }

@@ -27,6 +27,9 @@ class TaskFailure(TypedDict):
     message: str
 
 
+TaskState = TypedDict("TaskState", {"status": str, "from": float, "to": Optional[float]})
+
+
 class Task(TypedDict):
     """A task, provider-neutral."""
     id: str
@@ -47,6 +50,7 @@ class Task(TypedDict):
     has_audio: bool
     parameters: Dict[str, object]
     remixed_from: Optional[str]
+    states: List[TaskState]
 
 
 class JournalEntry(TypedDict):
@@ -66,6 +70,8 @@ class JournalEntry(TypedDict):
     status: int
     rule: Optional[str]
     findings: List[str]
+    task: Optional[str]
+    poll_after_ms: Optional[int]
 
 
 class Quota(TypedDict):

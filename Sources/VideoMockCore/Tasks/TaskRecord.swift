@@ -164,6 +164,23 @@ package struct TaskRecord: Sendable {
         }
     }
 
+    /// The states it has been in, each from when to when (nil: still), on its owner's clock, up to
+    /// the one it is in now (after `observe`). Steps held for a number of reads end when the next
+    /// began; one that ended before that is shown with no length.
+    package func states(timeScale: Double) -> [(phase: TaskPhase, from: Double, to: Double?)] {
+        let steps = timeline.steps
+        let current = Int(stepIndex)
+        var states: [(phase: TaskPhase, from: Double, to: Double?)] = []
+        var start = forced == nil ? createdAt : stepStartedAt
+        for index in 0..<current where forced == nil {
+            let end = index == current - 1 ? stepStartedAt : min(stepStartedAt, start + (steps[index].seconds ?? 0) * timeScale)
+            states.append((steps[index].phase, start, end))
+            start = end
+        }
+        states.append((steps[current].phase, stepStartedAt, nil))
+        return states
+    }
+
     /// Ends the task now with `outcome`, whatever its timeline said.
     package mutating func force(_ outcome: Outcome, now: Double) {
         forced = ForcedPlan(outcome)
