@@ -7,7 +7,7 @@ PORT ?= 8080
 SCENARIO ?= scenarios/happy-path.yaml
 ARGS ?=
 
-.PHONY: run install dist dist-env wheel test-dist image-rootfs image test-image test test-external test-load test-media python-env python-test lint bench-instructions test-tsan test-asan fuzz build deps fixtures bench clean
+.PHONY: run install test-ui dist dist-env wheel test-dist image-rootfs image test-image test test-external test-load test-media python-env python-test lint bench-instructions test-tsan test-asan fuzz build deps fixtures bench clean
 
 # libevent (and pkg-config to find it) from the system's packages, when missing.
 deps:
@@ -75,6 +75,17 @@ image: image-rootfs
 
 test-image: image-rootfs
 	Scripts/test-image.sh $(IMAGE_ROOT)/rootfs
+
+# The dashboard and the HTML report in headless Chromium (Debian's chromium and chromium-driver,
+# selenium from PyPI, no browser download: SE_OFFLINE); its screenshots land in docs/.
+UI_VENV = .venv-ui
+test-ui: build
+	@command -v chromium >/dev/null && command -v chromedriver >/dev/null || { echo "installing chromium and chromium-driver"; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium chromium-driver >/dev/null; }
+	@[ -x $(UI_VENV)/bin/pytest ] || { echo "installing selenium into $(UI_VENV)"; \
+	  python3 -m venv $(UI_VENV) && $(UI_VENV)/bin/pip install -q -e python pytest selenium openai; }
+	SE_OFFLINE=true VIDEOMOCK_BINARY=$(CURDIR)/.build/release/videomock $(UI_VENV)/bin/python -m pytest Tests/UI -q -p no:cacheprovider \
+	  -W ignore::DeprecationWarning
 
 # The binary and its fixtures under PREFIX (bin/ and share/videomock/), served from any directory.
 PREFIX ?= /usr/local

@@ -106,7 +106,7 @@ enum Dashboard {
           $("summary").textContent = `${state.tasks.length} tasks, ${state.requests.length} requests, verdict: `
             + (state.verdict ? state.verdict.verdict : "?");
           $("tasks").tBodies[0].innerHTML = tasks.map((t) => `<tr data-id="${esc(t.id)}" class="${t.id === state.selected
-            ? "selected" : ""}"><td><code>${esc(t.id.slice(0, 18))}</code></td><td>${esc(t.provider)}</td><td>${esc(t.api_key)}</td>
+            ? "selected" : ""}"><td><code title="${esc(t.id)}">…${esc(t.id.slice(-16))}</code></td><td>${esc(t.provider)}</td><td>${esc(t.api_key)}</td>
             <td>${esc(t.model)}</td><td><span class="status ${esc(t.status)}">${esc(t.status)}</span></td><td>${t.progress}%</td>
             <td>${time(t.created_at)}</td><td><button data-act="complete" data-id="${esc(t.id)}">complete</button>
             <button data-act="fail" data-id="${esc(t.id)}">fail</button></td></tr>`).join("");
@@ -123,7 +123,7 @@ enum Dashboard {
           const start = task.created_at, end = Math.max(now, ...marks.map((r) => r.time), start + 1);
           const width = 1000, left = 150, x = (t) => left + (t - start) / (end - start) * (width - left - 10);
           let svg = `<svg class="lane" data-task="${esc(task.id)}" width="${width}" height="44">`
-            + `<text x="0" y="22">${esc(task.id.slice(0, 18))}</text>`;
+            + `<text x="0" y="22">…${esc(task.id.slice(-16))}</text>`;
           for (const s of task.states) {
             const to = s.to ?? end;
             svg += `<rect class="state" x="${x(s.from)}" y="12" width="${Math.max(1, x(to) - x(s.from))}" height="12"`
@@ -154,8 +154,8 @@ enum Dashboard {
           if (task.error) html += `<p class="error">${esc(task.error.code)}: ${esc(task.error.message)}</p>`;
           if (task.status === "completed") {
             const media = "tasks/" + encodeURIComponent(task.id) + "/media";
-            html += `<video id="video" controls width="320" src="/__admin/${media}"></video>`
-              + ` <img id="thumbnail" width="160" alt="thumbnail" src="/__admin/${media}?variant=thumbnail">`;
+            html += `<video id="video" controls height="220" src="/__admin/${media}"></video>`
+              + ` <img id="thumbnail" height="110" alt="thumbnail" src="/__admin/${media}?variant=thumbnail">`;
           }
           if ($("detail").dataset.task !== task.id + task.status) {
             $("detail").innerHTML = html; $("detail").dataset.task = task.id + task.status;
