@@ -106,7 +106,8 @@ enum Dashboard {
           $("summary").textContent = `${state.tasks.length} tasks, ${state.requests.length} requests, verdict: `
             + (state.verdict ? state.verdict.verdict : "?");
           $("tasks").tBodies[0].innerHTML = tasks.map((t) => `<tr data-id="${esc(t.id)}" class="${t.id === state.selected
-            ? "selected" : ""}"><td><code title="${esc(t.id)}">…${esc(t.id.slice(-16))}</code></td><td>${esc(t.provider)}</td><td>${esc(t.api_key)}</td>
+            ? "selected" : ""}"><td><code title="${esc(t.id)}">…${esc(t.id.slice(-16))}</code></td><td>${esc(t.provider)}</td>
+            <td>${esc(t.api_key)}</td>
             <td>${esc(t.model)}</td><td><span class="status ${esc(t.status)}">${esc(t.status)}</span></td><td>${t.progress}%</td>
             <td>${time(t.created_at)}</td><td><button data-act="complete" data-id="${esc(t.id)}">complete</button>
             <button data-act="fail" data-id="${esc(t.id)}">fail</button></td></tr>`).join("");
