@@ -189,7 +189,10 @@ enum Dashboard {
           $("journal").tBodies[0].innerHTML = rows.map((r) => `<tr id="journal-${r.id}" data-journal="${r.id}"><td>#${r.id}</td>
             <td>${time(r.time)}</td><td>${esc(r.method)} <code>${esc(r.path)}</code></td><td>${r.status}</td>
             <td class="error">${esc(r.findings.join(" "))}</td></tr>` + (state.open.has(r.id) ? `<tr><td colspan="5"><pre>`
-            + esc(Object.entries(r.headers).map(([n, v]) => n + ": " + v).join("\n") + "\n\n" + r.body) + `</pre></td></tr>` : ""))
+            + esc(`${r.method} ${r.path}${r.query ? "?" + r.query : ""}\n` + Object.entries(r.headers).map(([n, v]) => n + ": " + v)
+              .join("\n") + "\n\n" + r.body + `\n\n→ ${r.status}` + (r.rule ? ` (rule: ${r.rule})` : "")
+              + (r.poll_after_ms != null ? `, advised wait ${r.poll_after_ms} ms` : "") + (r.task ? `, task ${r.task}` : ""))
+            + `</pre></td></tr>` : ""))
             .join("");
         }
 
