@@ -18,12 +18,19 @@ struct LifecycleOfTheServerTests {
         guard arrived else { throw TestFailure("the server did not receive \(count) requests") }
     }
 
+    /// A server whose replies wait 2 s (slow-upstream), sent SIGTERM while one is on its way.
+    func stoppedWhileReplying(_ arguments: [String] = []) throws -> (ServerProcess, PendingReply, stopped: Date) {
+        let server = try ServerProcess(["--scenario", "\(root)/scenarios/slow-upstream.yaml"] + arguments)
+        let reply = inBackground(server, "/v1/videos/video_nothing")
+        try waitForRequests(1, at: server)  // the request is in, its delay running
+        let stopped = Date()
+        kill(server.process.processIdentifier, SIGTERM)
+        return (server, reply, stopped)
+    }
+
     @Test("SIGTERM lets a reply in flight arrive whole, then exits 0")
     func gracefulStop() async throws {
-        let server = try ServerProcess(["--scenario", "\(root)/scenarios/slow-upstream.yaml"])
-        let reply = inBackground(server, "/v1/videos/video_nothing")
-        try waitForRequests(1, at: server)  // the request is in, its 2 s delay running
-        kill(server.process.processIdentifier, SIGTERM)
+        let (server, reply, _) = try stoppedWhileReplying()
         let answer = try await reply.value
         #expect(answer.status == 404)
         #expect(answer.error["code"] == "not_found")
@@ -33,10 +40,7 @@ struct LifecycleOfTheServerTests {
 
     @Test("during the shutdown grace, new connections are refused rather than reset")
     func refusedDuringGrace() async throws {
-        let server = try ServerProcess(["--scenario", "\(root)/scenarios/slow-upstream.yaml"])
-        let reply = inBackground(server, "/v1/videos/video_nothing")
-        try waitForRequests(1, at: server)  // the request is in, its 2 s delay running
-        kill(server.process.processIdentifier, SIGTERM)
+        let (server, reply, _) = try stoppedWhileReplying()
         // Within moments of the signal, and from then on, connecting is refused.
         var outcome = ""
         #expect(
@@ -51,12 +55,8 @@ struct LifecycleOfTheServerTests {
 
     @Test("a reply that would outlast --shutdown-grace is cut when the grace ends")
     func graceEnds() async throws {
-        let server = try ServerProcess(["--scenario", "\(root)/scenarios/slow-upstream.yaml", "--shutdown-grace", "0.3"])
-        let reply = inBackground(server, "/v1/videos/video_nothing")
-        try waitForRequests(1, at: server)
+        let (server, reply, stopped) = try stoppedWhileReplying(["--shutdown-grace", "0.3"])
         let process = server.process
-        let stopped = Date()
-        kill(process.processIdentifier, SIGTERM)
         // Stamped on a thread of its own the moment the process ends.
         let exited = try await offTestThreads {
             process.waitUntilExit()

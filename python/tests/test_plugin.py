@@ -13,6 +13,8 @@ import pytest
 import videomock
 from videomock import AdminError, ClientMisbehaved, Server
 
+from clients import RETRIES_A_BAD_REQUEST
+
 
 def call(method, url, headers=None, body=None):
     """One plain HTTP request, as a client under test would send it."""
@@ -176,19 +178,7 @@ def test_attached(videomock, videomock_server):
 
 
 def test_the_session_fails_when_a_client_misbehaved(pytester):
-    pytester.makepyfile(test_rude="""
-import json, urllib.request, urllib.error
-
-def test_retries_a_bad_request(videomock):
-    body = json.dumps({"model": "sora-2", "prompt": "p", "seconds": "7"}).encode()
-    for _ in range(2):
-        request = urllib.request.Request(videomock.base_url() + "/videos", data=body, method="POST",
-                                         headers={"Content-Type": "application/json", **videomock.headers})
-        try:
-            urllib.request.urlopen(request)
-        except urllib.error.HTTPError as error:
-            assert error.code == 400
-""")
+    pytester.makepyfile(test_rude=RETRIES_A_BAD_REQUEST)
     result = pytester.runpytest_subprocess("--videomock-verdict=warning")
     result.assert_outcomes(passed=1)
     assert result.ret == 1

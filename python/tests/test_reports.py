@@ -12,6 +12,8 @@ from junitparser import Failure, JUnitXml
 
 from videomock import Server
 
+from clients import RETRIES_A_BAD_REQUEST
+
 BINARY = os.environ.get("VIDEOMOCK_BINARY", "videomock")
 CODES = 12
 
@@ -99,22 +101,7 @@ def test_serve_refuses_a_report_name_it_cannot_tell_the_format_of():
 
 
 def test_the_plugin_writes_junit_naming_each_findings_test(pytester, tmp_path):
-    pytester.makepyfile(test_rude="""
-import json, urllib.request, urllib.error
-
-def test_retries_a_bad_request(videomock):
-    body = json.dumps({"model": "sora-2", "prompt": "p", "seconds": "7"}).encode()
-    for _ in range(2):
-        request = urllib.request.Request(videomock.base_url() + "/videos", data=body, method="POST",
-                                         headers={"Content-Type": "application/json", **videomock.headers})
-        try:
-            urllib.request.urlopen(request)
-        except urllib.error.HTTPError:
-            pass
-
-def test_does_nothing(videomock):
-    pass
-""")
+    pytester.makepyfile(test_rude=RETRIES_A_BAD_REQUEST + "\n\ndef test_does_nothing(videomock):\n    pass\n")
     out = tmp_path / "verdict.xml"
     result = pytester.runpytest_subprocess("--videomock-verdict=error", f"--videomock-verdict-report={out}")
     assert result.ret == 1
