@@ -128,7 +128,7 @@ curl -s "$VM/v1/videos/$VIDEO/content" -H "Authorization: Bearer sk-bench" -o "$
 curl -s "$VM/v1/videos/$BIG_VIDEO/content" -H "Authorization: Bearer sk-big" -o "$WORK/www/padded.mp4"
 chmod 644 "$WORK/www/"*
 CREATE_REPLY=$(curl -s "$VM/v1/videos" -H "Authorization: Bearer sk-bench" -H "Content-Type: application/json" \
-  -d '{"model":"sora-2","prompt":"A cinematic drone shot over misty mountains","seconds":"8","size":"1280x720"}')
+  -d '{"model":"sora-2","prompt":"A cinematic drone shot over misty mountains, take 000000","seconds":"8","size":"1280x720"}')
 NGINX_PORT=$(free_port)
 cat > "$WORK/nginx.conf" <<CONF
 worker_processes $CORES;
@@ -173,7 +173,7 @@ same poll "$VM/v1/videos/$ID" "$NG/poll" -H "Authorization: Bearer sk-bench"
 same download "$VM/v1/videos/$VIDEO/content" "$NG/video.mp4" -H "Authorization: Bearer sk-bench"
 same padded "$VM/v1/videos/$BIG_VIDEO/content" "$NG/padded.mp4" -H "Authorization: Bearer sk-big"
 same create "$VM/v1/videos" "$NG/create" -H "Authorization: Bearer sk-bench" -H "Content-Type: application/json" \
-  -d '{"model":"sora-2","prompt":"A cinematic drone shot over misty mountains","seconds":"8","size":"1280x720"}'
+  -d '{"model":"sora-2","prompt":"A cinematic drone shot over misty mountains, take 000000","seconds":"8","size":"1280x720"}'
 echo "both servers answer the same bytes (poll, downloads) and the same length (create)" >&2
 
 # --- Poll, create, download: each against both, twice, interleaved (the report keeps each
