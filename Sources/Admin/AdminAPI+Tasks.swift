@@ -85,7 +85,9 @@ extension AdminAPI {
         }
         do {
             let file = try engine.adminMedia(id: request.pathParameters["id"] ?? "", variant: variant)
-            return .file(path: file.path, size: file.size, contentType: file.contentType, range: request.headers["Range"])
+            return .file(path: file.path, size: file.size, contentType: file.contentType, range: request.headers["Range"]) { size in
+                AdminError(416, "The range asks for no byte of the \(size) there are.").response
+            }
         } catch {
             switch error {
             case .notFound: throw AdminError(404, "No task with that id.")

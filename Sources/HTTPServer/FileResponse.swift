@@ -1,11 +1,12 @@
-import JSON
-
 /// Replies with a file, honouring a `Range: bytes=...` header (RFC 9110 §14).
 extension HTTPResponse {
     /// 200 with the whole file, 206 with one satisfiable range, or 416 when no byte of the range
-    /// exists. Several ranges, or a Range header that does not parse, get the whole file.
-    package static func file(path: String, size: Int, contentType: String, range: String?, headers extra: HTTPHeaders = [:]) -> HTTPResponse
-    {
+    /// exists, its body whatever `unsatisfiable` makes of the file's size (each API refuses in its
+    /// own words). Several ranges, or a Range header that does not parse, get the whole file.
+    package static func file(
+        path: String, size: Int, contentType: String, range: String?, headers extra: HTTPHeaders = [:],
+        unsatisfiable: (_ size: Int) -> HTTPResponse
+    ) -> HTTPResponse {
         var headers = extra
         headers.set("Content-Type", contentType)
         headers.set("Accept-Ranges", "bytes")
@@ -16,14 +17,11 @@ extension HTTPResponse {
             headers.set("Content-Range", "bytes \(offset)-\(offset + length - 1)/\(size)")
             return HTTPResponse(status: 206, headers: headers, body: .file(path: path, offset: offset, length: length))
         case .unsatisfiable:
-            headers.set("Content-Range", "bytes */\(size)")
-            let error: JSON = [
-                "error": [
-                    "message": .string("requested range not satisfiable: the resource is \(size) bytes"),
-                    "type": "invalid_request_error", "code": "range_not_satisfiable",
-                ]
-            ]
-            return .json(error, status: 416, headers: headers)
+            var refusal = unsatisfiable(size)
+            refusal.status = 416
+            refusal.headers.set("Content-Range", "bytes */\(size)")
+            refusal.headers.set("Accept-Ranges", "bytes")
+            return refusal
         }
     }
 }

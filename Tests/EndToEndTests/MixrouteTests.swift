@@ -87,6 +87,13 @@ struct MixrouteTests {
         expectVideo(download.body, width: 1280, height: 720, seconds: 5, audio: false)
         #expect(try server.request("HEAD", path, key: nil).header("Content-Length") == String(download.body.count))
 
+        // A range past the end is refused as the object store refuses it, not in the API's JSON.
+        let beyond = try server.get(path, key: nil, headers: [("Range", "bytes=\(download.body.count)-")])
+        #expect(beyond.status == 416)
+        #expect(beyond.header("Content-Type") == "application/xml")
+        #expect(beyond.header("Content-Range") == "bytes */\(download.body.count)")
+        #expect(beyond.text.contains("<Code>InvalidRange</Code><Message>The requested range is not satisfiable</Message>"))
+
         let tampered = try server.get(path.replacingOccurrences(of: "expires=", with: "expires=9"), key: nil)
         #expect(tampered.status == 403)
         #expect(tampered.text.contains("<Code>SignatureDoesNotMatch</Code>"))

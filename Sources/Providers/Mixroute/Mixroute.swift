@@ -119,7 +119,7 @@ package struct Mixroute: Provider {
             return SignedLinks.objectStoreError(refusal)
         case .success(let id):
             do throws(TaskError) {
-                return try content(request, id: id, owner: nil)
+                return try content(request, id: id, owner: nil) { _ in SignedLinks.objectStoreError(.invalidRange) }
             } catch .expired {
                 return SignedLinks.objectStoreError(.expired)
             } catch {

@@ -6,7 +6,7 @@ struct SignedLinks: Sendable {
     let secret: String
 
     enum Refusal: Error {
-        case badSignature, expired, missing
+        case badSignature, expired, missing, invalidRange
     }
 
     /// `/files/{id}.mp4?expires=EPOCH&signature=HEX`.
@@ -49,6 +49,7 @@ struct SignedLinks: Sendable {
             case .badSignature:
                 (403, "SignatureDoesNotMatch", "The request signature we calculated does not match the signature you provided")
             case .missing: (404, "NoSuchKey", "The specified key does not exist")
+            case .invalidRange: (416, "InvalidRange", "The requested range is not satisfiable")
             }
         let body = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>\(code)</Code><Message>\(message)</Message></Error>\n"
         return HTTPResponse(status: status, contentType: "application/xml", bytes: Array(body.utf8))

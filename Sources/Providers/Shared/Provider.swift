@@ -114,11 +114,18 @@ extension Provider {
 
     /// A finished task's content as a file reply (`Range` and HEAD included). `owner` nil: a
     /// signed link's, whoever owns it.
-    func content(_ request: ProviderRequest, id: String, owner: String?, variant: MediaLibrary.Variant = .video) throws(TaskError)
-        -> HTTPResponse
-    {
+    func content(
+        _ request: ProviderRequest, id: String, owner: String?, variant: MediaLibrary.Variant = .video,
+        unsatisfiable: ((Int) -> HTTPResponse)? = nil
+    ) throws(TaskError) -> HTTPResponse {
         let file = try engine.content(provider: name, owner: owner, id: id, variant: variant, corrupt: request.corruptMedia)
-        return .file(path: file.path, size: file.size, contentType: file.contentType, range: request.http.headers["Range"])
+        return .file(path: file.path, size: file.size, contentType: file.contentType, range: request.http.headers["Range"]) { size in
+            unsatisfiable?(size)
+                ?? render(
+                    APIError(
+                        status: 416, message: "requested range not satisfiable: the resource is \(size) bytes",
+                        code: "range_not_satisfiable"))
+        }
     }
 
     /// Runs an engine call, turning its task errors into this provider's API errors.
