@@ -21,7 +21,7 @@ let package = Package(
         .target(name: "JSON"),
         .target(name: "Media"),
         .target(name: "HTTPServer", dependencies: ["CLibevent", "JSON"]),
-        .target(name: "VideoMockCore", dependencies: ["JSON", "HTTPServer", "Media", .product(name: "Yams", package: "Yams")]),
+        .target(name: "VideoMockCore", dependencies: ["JSON", "Media", .product(name: "Yams", package: "Yams")]),
         .target(name: "Providers", dependencies: ["VideoMockCore", "HTTPServer", "JSON"]),
         .target(name: "Admin", dependencies: ["VideoMockCore", "HTTPServer", "JSON"]),
         .target(name: "VideoMock", dependencies: ["Providers", "Admin", "HTTPServer", "VideoMockCore"]),

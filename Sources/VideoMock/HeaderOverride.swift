@@ -31,8 +31,8 @@ enum HeaderOverride {
             reply.delay = seconds
         }
         if let faultText {
-            guard let chosen = HTTPResponse.Fault(rawValue: String(faultText.trimmingHTTPWhitespace()).lowercased()) else {
-                throw invalid(fault, HTTPResponse.Fault.allCases.map(\.rawValue).joined(separator: ", "), faultText)
+            guard let chosen = ReplyFault(rawValue: String(faultText.trimmingHTTPWhitespace()).lowercased()) else {
+                throw invalid(fault, ReplyFault.allCases.map(\.rawValue).joined(separator: ", "), faultText)
             }
             reply.fault = chosen
         }
@@ -41,5 +41,26 @@ enum HeaderOverride {
 
     private static func invalid(_ header: String, _ allowed: String, _ given: String) -> APIError {
         APIError.invalid("\(header) must be \(allowed), got '\(given.prefix(60))'.", param: header, code: "invalid_header")
+    }
+}
+
+/// The engine's words for a broken reply, carried out by the HTTP layer.
+extension HTTPResponse.Fault {
+    init(_ fault: ReplyFault) {
+        switch fault {
+        case .reset: self = .reset
+        case .empty: self = .empty
+        case .truncate: self = .truncate
+        case .stall: self = .stall
+        }
+    }
+}
+
+extension HTTPResponse.Cut {
+    init(_ cut: ReplyCut) {
+        switch cut {
+        case .bytes(let bytes): self = .bytes(bytes)
+        case .fraction(let fraction): self = .fraction(fraction)
+        }
     }
 }

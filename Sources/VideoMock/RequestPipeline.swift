@@ -99,9 +99,9 @@ final class RequestPipeline: HTTPHandler {
         if let reply {
             for (name, value) in reply.headers { response.headers.set(name, value) }
             response.delayMilliseconds = Int((reply.delay * 1000).rounded())
-            response.fault = reply.fault
+            response.fault = reply.fault.map(HTTPResponse.Fault.init)
             response.throttle = reply.throttle
-            response.cut = reply.cut
+            response.cut = reply.cut.map(HTTPResponse.Cut.init)
         }
         let owner = route.isPublic ? nil : key
         let journalID = record(

@@ -91,6 +91,13 @@ package final class Clock: Sendable {
         if key == nil { offset.store(0.0.bitPattern, ordering: .releasing) }
     }
 
+    /// Seconds on a clock that only moves forward, whatever is done to the wall clock.
+    package static func monotonicNow() -> Double {
+        var now = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &now)
+        return Double(now.tv_sec) + Double(now.tv_nsec) / 1e9
+    }
+
     static func wallNow() -> Double {
         var now = timespec()
         clock_gettime(CLOCK_REALTIME, &now)

@@ -1,4 +1,3 @@
-import HTTPServer
 import JSON
 import Synchronization
 
@@ -67,11 +66,11 @@ package struct Reply: Sendable {
     package var body: JSON?
     /// Seconds to wait before answering.
     package var delay: Double = 0
-    package var fault: HTTPResponse.Fault?
+    package var fault: ReplyFault?
     /// Downloads: the body trickles at this many bytes a second...
     package var throttle: Int?
     /// ...stops there (the connection closes though the length promised more)...
-    package var cut: HTTPResponse.Cut?
+    package var cut: ReplyCut?
     /// ...or is a video whose every frame fails to decode.
     package var corrupt = false
 

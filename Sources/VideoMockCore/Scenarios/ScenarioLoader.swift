@@ -1,4 +1,3 @@
-import HTTPServer
 import JSON
 
 /// Reads scenario files, refusing anything it does not understand with `FILE:LINE:COLUMN`.
@@ -222,7 +221,7 @@ package enum ScenarioLoader {
         }
         reply.body = node["body"]?.json
         if let delay = node["delay"] { reply.delay = try delay.duration() }
-        reply.fault = try node["fault"]?.choice(of: HTTPResponse.Fault.self, "fault")
+        reply.fault = try node["fault"]?.choice(of: ReplyFault.self, "fault")
         if let throttle = node["throttle"] {
             let text = try throttle.string()
             guard text.hasSuffix("/s"), let rate = parseByteCount(String(text.dropLast(2))), rate >= 1 else {

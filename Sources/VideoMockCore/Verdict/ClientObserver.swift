@@ -1,4 +1,3 @@
-import HTTPServer
 import Synchronization
 
 /// Watches what each API key's client does, request by request, and keeps the small records the
@@ -30,7 +29,7 @@ package final class ClientObserver: Sendable {
     /// their own to feed requests at exact instants.
     package init(clock: Clock, judgedTime: JudgedTime? = nil) {
         self.clock = clock
-        self.judgedTime = judgedTime ?? { key in clock.mode == .manual ? monotonicSeconds() : clock.now(for: key) }
+        self.judgedTime = judgedTime ?? { key in clock.mode == .manual ? Clock.monotonicNow() : clock.now(for: key) }
     }
 
     /// Records one request and makes the findings it completes; returns their codes, each with
