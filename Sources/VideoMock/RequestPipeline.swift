@@ -1,4 +1,5 @@
 import Admin
+import Glibc
 import HTTPServer
 import JSON
 import Providers
@@ -153,13 +154,28 @@ final class RequestPipeline: HTTPHandler {
 
     /// The `task_id` (or else `id`) a creation reply starts with, found without parsing it whole.
     static func createdID(in body: [UInt8]) -> String? {
-        for key in [#""task_id":""#, #""id":""#] {
-            guard let found = body.firstRange(of: Array(key.utf8)) else { continue }
-            let start = found.upperBound
-            guard let end = body[start...].firstIndex(of: UInt8(ascii: "\"")) else { return nil }
-            return String(decoding: body[start..<end], as: UTF8.self)
+        body.withUnsafeBufferPointer { bytes -> String? in
+            for key in idKeys {
+                guard let start = firstEnd(of: key, in: bytes), let end = bytes[start...].firstIndex(of: UInt8(ascii: "\"")) else {
+                    continue
+                }
+                return String(decoding: bytes[start..<end], as: UTF8.self)
+            }
+            return nil
         }
-        return nil
+    }
+
+    private static let idKeys = [Array(#""task_id":""#.utf8), Array(#""id":""#.utf8)]
+
+    /// Where the first `key` in `bytes` ends.
+    private static func firstEnd(of key: [UInt8], in bytes: UnsafeBufferPointer<UInt8>) -> Int? {
+        guard bytes.count >= key.count else { return nil }
+        return key.withUnsafeBufferPointer { key in
+            for start in 0...(bytes.count - key.count) where bytes[start] == key[0] {
+                if memcmp(bytes.baseAddress! + start, key.baseAddress!, key.count) == 0 { return start + key.count }
+            }
+            return nil
+        }
     }
 
     /// Seconds a reply asks the client to wait: `retry-after-ms`, else `Retry-After` in seconds.
