@@ -166,9 +166,10 @@ fuzz: build
 bench: deps
 	Benchmarks/run.sh
 
-# Instructions per request and per stage, counted by callgrind (installs valgrind when missing).
+# Instructions per request and per stage, counted by callgrind (installs valgrind when missing);
+# fails when a kind of request is over its budget in Benchmarks/budgets.json (CI runs it).
 bench-instructions: deps
-	Benchmarks/instructions.sh --profile
+	Benchmarks/instructions.sh --profile --budgets Benchmarks/budgets.json
 
 # Every video of the media matrix (each listed size, duration and provider) and the corrupt one,
 # also through ffprobe and a full ffmpeg decode (installs ffmpeg when missing).

@@ -5,7 +5,10 @@ is doing, so a regression shows up as a number, not as noise. Each kind of reque
 to a fresh server under callgrind, FEW and then MANY times; the difference divided by the
 difference in count is what one request costs, start-up and shutdown cancelling out.
 
-    python3 instructions.py BINARY SCENARIO RESULTS_JSON [--profile]
+    python3 instructions.py BINARY SCENARIO RESULTS_JSON [--profile] [--budgets BUDGETS_JSON]
+
+With --budgets, exits 1 when a kind of request costs more than its budget: a gate, so that no
+change makes the request path dearer unnoticed (counts do not depend on how busy the machine is).
 """
 import http.client
 import json
@@ -159,6 +162,17 @@ def main():
         json.dump(existing, file, indent=2)
         file.write("\n")
     print(f"wrote {results}", file=sys.stderr)
+    if "--budgets" in sys.argv:
+        with open(sys.argv[sys.argv.index("--budgets") + 1]) as file:
+            budgets = {kind: budget for kind, budget in json.load(file).items() if not kind.startswith("_")}
+        over = [f"{kind}: {figures[kind]:,} instructions, over its budget of {budget:,}"
+                for kind, budget in budgets.items() if figures[kind] > budget]
+        for line in over:
+            print(f"over budget: {line}", file=sys.stderr)
+        if over:
+            raise SystemExit(1)
+        print("every kind of request is within its budget: "
+              + ", ".join(f"{kind} {figures[kind]:,} of {budget:,}" for kind, budget in budgets.items()), file=sys.stderr)
 
 
 if __name__ == "__main__":
