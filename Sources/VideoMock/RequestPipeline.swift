@@ -149,32 +149,23 @@ final class RequestPipeline: HTTPHandler {
     static func task(of request: ProviderRequest, _ response: HTTPResponse, _ provider: any Provider, _ endpoint: Endpoint) -> String? {
         guard endpoint == .create || endpoint == .remix else { return endpoint == .list ? nil : provider.taskID(in: request) }
         guard (200..<300).contains(response.status), case .bytes(let body) = response.body else { return nil }
-        return createdID(in: body)
+        return createdID(in: body, key: provider.createdIDKey)
     }
 
-    /// The `task_id` (or else `id`) a creation reply starts with, found without parsing it whole.
-    static func createdID(in body: [UInt8]) -> String? {
-        body.withUnsafeBufferPointer { bytes -> String? in
-            for key in idKeys {
-                guard let start = firstEnd(of: key, in: bytes), let end = bytes[start...].firstIndex(of: UInt8(ascii: "\"")) else {
-                    continue
+    /// The value of the string field `key` (`"id":"`) a creation reply starts with, found without
+    /// parsing the reply.
+    static func createdID(in body: [UInt8], key: [UInt8]) -> String? {
+        body.withUnsafeBufferPointer { bytes in
+            key.withUnsafeBufferPointer { key -> String? in
+                guard bytes.count >= key.count else { return nil }
+                for start in 0...(bytes.count - key.count) where bytes[start] == key[0] {
+                    guard memcmp(bytes.baseAddress! + start, key.baseAddress!, key.count) == 0 else { continue }
+                    let value = start + key.count
+                    guard let end = bytes[value...].firstIndex(of: UInt8(ascii: "\"")) else { return nil }
+                    return String(decoding: bytes[value..<end], as: UTF8.self)
                 }
-                return String(decoding: bytes[start..<end], as: UTF8.self)
+                return nil
             }
-            return nil
-        }
-    }
-
-    private static let idKeys = [Array(#""task_id":""#.utf8), Array(#""id":""#.utf8)]
-
-    /// Where the first `key` in `bytes` ends.
-    private static func firstEnd(of key: [UInt8], in bytes: UnsafeBufferPointer<UInt8>) -> Int? {
-        guard bytes.count >= key.count else { return nil }
-        return key.withUnsafeBufferPointer { key in
-            for start in 0...(bytes.count - key.count) where bytes[start] == key[0] {
-                if memcmp(bytes.baseAddress! + start, key.baseAddress!, key.count) == 0 { return start + key.count }
-            }
-            return nil
         }
     }
 

@@ -4,6 +4,24 @@ import Testing
 
 @Suite("Admin API")
 struct AdminTests {
+    @Test("journal entries name the task they were about, the one a create made included, and the advised wait")
+    func journalNamesTasks() throws {
+        let server = try RoutedServer(["--clock", "manual"])
+        for (path, body) in [
+            ("/aihubmix/v1/videos", ["model": "sora-2", "prompt": "p"] as JSON),
+            ("/mixroute/v1/video/generations", ["model": "sora-2", "prompt": "p"]),
+            ("/amux/v1/video/generations", ["model": "kling-v2-master", "prompt": "p"]),
+        ] {
+            let id = try server.create(body, path: path, key: "sk-j")
+            _ = try server.get("\(path)/\(id)", key: "sk-j")
+            let entries = try server.get("/__admin/requests?task=\(id)", key: nil).json["requests"]?.array ?? []
+            #expect(entries.map { $0["endpoint"] } == ["create", "retrieve"], "\(path)")
+            #expect(entries.allSatisfy { $0["task"] == .string(id) })
+        }
+        let polls = try server.get("/__admin/requests?endpoint=retrieve&provider=aihubmix", key: nil).json["requests"]?.array
+        #expect(polls?.first?["poll_after_ms"] == 1000)
+    }
+
     @Test("scenarios load, show and clear over HTTP; a bad one gets 400 with line and column and the old rules stay")
     func scenarios() throws {
         let server = try RoutedServer()

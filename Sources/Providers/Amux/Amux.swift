@@ -6,6 +6,7 @@ import VideoMockCore
 /// vendor fields passed through `metadata`, and an OpenAI Sora-style `/v1/videos` alias.
 package struct Amux: Provider {
     package let name = ProviderID.amux
+    package let createdIDKey = Array(#""task_id":""#.utf8)
     package let noun = "task"
     /// The page's own error example: a model that is not a video model is an `invalid_value`.
     package let unknownModelCode = "invalid_value"

@@ -7,6 +7,7 @@ import VideoMockCore
 /// `data:video/mp4;base64,...` URLs.
 package struct Mixroute: Provider {
     package let name = ProviderID.mixroute
+    package let createdIDKey = Array(#""task_id":""#.utf8)
     package let noun = "task"
     package let engine: Engine
     package let catalog: Catalog

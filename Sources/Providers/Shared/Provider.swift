@@ -2,6 +2,9 @@ import HTTPServer
 import JSON
 import VideoMockCore
 
+/// `"id":"`, how OpenAI-style replies name their object.
+private let idKey = Array(#""id":""#.utf8)
+
 /// A request that reached a provider route, authenticated.
 package struct ProviderRequest: Sendable {
     package var http: HTTPRequest
@@ -85,6 +88,9 @@ package protocol Provider: Sendable {
     func taskID(in request: ProviderRequest) -> String?
     /// The error code for a model the catalog does not have (default: `model_not_found`).
     var unknownModelCode: String { get }
+    /// The field of a creation reply that names the task made, with its quotes and the colon and
+    /// quote after it, as the reply writes it (default: `"id":"`).
+    var createdIDKey: [UInt8] { get }
     /// Whether a finished task's video reaches the client inline, in its status (default: no).
     func deliversInline(_ task: TaskRecord) -> Bool
 }
@@ -95,6 +101,8 @@ extension Provider {
     package func taskID(in request: ProviderRequest) -> String? { request.http.pathParameters.values.first }
 
     package var unknownModelCode: String { "model_not_found" }
+
+    package var createdIDKey: [UInt8] { idKey }
 
     package func deliversInline(_ task: TaskRecord) -> Bool { false }
 
