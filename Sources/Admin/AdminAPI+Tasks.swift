@@ -85,7 +85,7 @@ extension AdminAPI {
         }
         do {
             let file = try engine.adminMedia(id: request.pathParameters["id"] ?? "", variant: variant)
-            return .file(path: file.path, size: file.size, contentType: file.contentType, range: request.headers["Range"]) { size in
+            return .file(path: file.path, size: file.size, contentType: file.contentType, range: request.headers[.range]) { size in
                 AdminError(416, "The range asks for no byte of the \(size) there are.").response
             }
         } catch {

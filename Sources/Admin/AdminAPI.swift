@@ -50,7 +50,7 @@ package struct AdminAPI: Sendable {
     /// Whether `request` may use `route`.
     package func authorizes(_ request: HTTPRequest, for route: Route) -> Bool {
         guard let token, !route.isPublic else { return true }
-        return request.bearerToken == token || request.headers["X-Admin-Token"] == token || request.cookie(Self.cookieName) == token
+        return request.bearerToken == token || request.headers[.adminToken] == token || request.cookie(Self.cookieName) == token
     }
 
     /// The refusal of a request without the token.

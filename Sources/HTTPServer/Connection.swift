@@ -185,7 +185,7 @@ final class Connection {
             fail(error.status, error.reason)
             return
         }
-        if framing != .none, head.headers["Expect"] != nil, head.version == .http11, evbuffer_get_length(input) == 0 {
+        if framing != .none, head.headers[.expect] != nil, head.version == .http11, evbuffer_get_length(input) == 0 {
             write(Array("HTTP/1.1 100 Continue\r\n\r\n".utf8))
         }
         switch framing {

@@ -10,12 +10,12 @@ package struct HTTPRequest: Sendable {
     /// Where the `?` before the query is, found once: the path is read several times a request.
     private var queryMark: String.Index?
     package var version: Version
-    package var headers: HTTPHeaders
+    package var headers: RequestHeaders
     package var body: [UInt8]
     /// Filled in by the router from `{name}` segments of the matched pattern.
     package var pathParameters: [String: String] = [:]
 
-    package init(method: String, target: String, version: Version = .http11, headers: HTTPHeaders = [:], body: [UInt8] = []) {
+    package init(method: String, target: String, version: Version = .http11, headers: RequestHeaders = [:], body: [UInt8] = []) {
         self.method = method
         self.target = target
         queryMark = HTTPRequest.queryMark(in: target)
@@ -60,7 +60,7 @@ package struct HTTPRequest: Sendable {
 
     /// The media type of the body without parameters, lower-cased (`application/json`).
     package var mediaType: String? {
-        guard let value = headers["Content-Type"] else { return nil }
+        guard let value = headers[.contentType] else { return nil }
         let end = value.utf8.firstIndex(of: UInt8(ascii: ";")) ?? value.endIndex
         let type = value[..<end].trimmingHTTPWhitespace()
         guard !type.isEmpty else { return nil }
@@ -69,7 +69,7 @@ package struct HTTPRequest: Sendable {
 
     /// The token of an `Authorization: Bearer TOKEN` header, if that is what was sent.
     package var bearerToken: String? {
-        guard let value = headers["Authorization"]?.trimmingHTTPWhitespace(), value.utf8.count > 7 else { return nil }
+        guard let value = headers[.authorization]?.trimmingHTTPWhitespace(), value.utf8.count > 7 else { return nil }
         let scheme = value.utf8.index(value.startIndex, offsetBy: 6)
         guard value[..<scheme].equalsIgnoringASCIICase("Bearer"), value.utf8[scheme] == UInt8(ascii: " ") else { return nil }
         let token = value[value.utf8.index(after: scheme)...].trimmingHTTPWhitespace()
@@ -108,7 +108,7 @@ private func hexValue(_ byte: UInt8) -> UInt8? {
 extension HTTPRequest {
     /// The value of cookie `name` in the `Cookie` header, if sent.
     package func cookie(_ name: String) -> String? {
-        guard let header = headers["Cookie"] else { return nil }
+        guard let header = headers[.cookie] else { return nil }
         for pair in header.split(separator: ";") {
             let parts = pair.split(separator: "=", maxSplits: 1)
             if parts.count == 2, parts[0].trimmingHTTPWhitespace() == name { return String(parts[1].trimmingHTTPWhitespace()) }

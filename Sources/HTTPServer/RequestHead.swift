@@ -5,7 +5,7 @@ struct RequestHead: Equatable {
     var method: String
     var target: String
     var version: HTTPRequest.Version
-    var headers: HTTPHeaders
+    var headers: RequestHeaders
 
     /// Why a head could not be parsed: answered with `status` and the connection closed.
     struct Failure: Error, Equatable {
@@ -41,8 +41,8 @@ struct RequestHead: Equatable {
         default: throw Failure(status: 400, reason: "malformed HTTP version")
         }
 
-        var headers = HTTPHeaders()
-        headers.reserveCapacity(8)
+        // The head's bytes, kept once: the fields are ranges of them.
+        var headers = RequestHeaders(bytes: Array(bytes))
         while let line = lines.next() {
             guard let first = line.first else { break }
             if first == UInt8(ascii: " ") || first == UInt8(ascii: "\t") {
@@ -58,9 +58,7 @@ struct RequestHead: Equatable {
             guard line[valueStart..<valueEnd].allSatisfy({ ($0 >= 0x20 && $0 != 0x7F) || $0 == 0x09 }) else {
                 throw Failure(status: 400, reason: "control character in header value")
             }
-            headers.add(
-                String(decoding: line[line.startIndex..<colon], as: UTF8.self),
-                String(decoding: line[valueStart..<valueEnd], as: UTF8.self))
+            headers.append(name: line.startIndex..<colon, value: valueStart..<valueEnd)
         }
         return RequestHead(
             method: String(decoding: method, as: UTF8.self),
@@ -82,7 +80,7 @@ struct RequestHead: Equatable {
         if case .length(let length) = framing, length > maxBodyBytes {
             throw Failure(status: 413, reason: "request body of \(length) bytes exceeds the limit of \(maxBodyBytes) bytes")
         }
-        if framing != .none, let expectation = headers["Expect"],
+        if framing != .none, let expectation = headers[.expect],
             !expectation.trimmingHTTPWhitespace().equalsIgnoringASCIICase("100-continue")
         {
             throw Failure(status: 417, reason: "unsupported expectation '\(expectation)'")
@@ -91,27 +89,25 @@ struct RequestHead: Equatable {
     }
 
     func bodyFraming() throws(Failure) -> BodyFraming {
-        if let encoding = headers["Transfer-Encoding"] {
+        if let encoding = headers[.transferEncoding] {
             guard encoding.trimmingHTTPWhitespace().lowercased().hasSuffix("chunked") else {
                 throw Failure(status: 501, reason: "Transfer-Encoding '\(encoding)' is not supported")
             }
-            if headers.contains("Content-Length") {
+            if headers[.contentLength] != nil {
                 throw Failure(status: 400, reason: "both Transfer-Encoding and Content-Length were sent")
             }
             return .chunked
         }
-        let lengths = headers.filter { $0.name.equalsIgnoringASCIICase("Content-Length") }
-        guard let first = lengths.first else { return .none }
-        guard lengths.allSatisfy({ $0.value == first.value }), !first.value.isEmpty,
-            first.value.utf8.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }),
-            let length = Int(first.value)
+        guard let first = headers[.contentLength] else { return .none }
+        guard !first.isEmpty, first.utf8.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }), let length = Int(first),
+            headers.values(of: "Content-Length").allSatisfy({ $0 == first })
         else { throw Failure(status: 400, reason: "invalid Content-Length") }
         return length == 0 ? .none : .length(length)
     }
 
     /// Whether the connection stays open after the reply, by version and `Connection` header.
     var keepAlive: Bool {
-        let connection = headers["Connection"]
+        let connection = headers[.connection]
         switch version {
         case .http11: return !(connection?.containsHTTPToken("close") ?? false)
         case .http10: return connection?.containsHTTPToken("keep-alive") ?? false

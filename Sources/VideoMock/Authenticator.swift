@@ -11,7 +11,7 @@ struct Authenticator: Sendable {
         guard let token = request.bearerToken else {
             return .failure(
                 unauthorized(
-                    request.headers.contains("Authorization")
+                    request.headers[.authorization] != nil
                         ? "Malformed Authorization header: expected 'Bearer YOUR_KEY'."
                         : "Missing API key: send it as 'Authorization: Bearer YOUR_KEY'."))
         }

@@ -14,7 +14,8 @@ enum HeaderOverride {
 
     /// The reply the headers ask for, laid over the scenario's (nil when they ask for nothing).
     static func reply(for request: HTTPRequest, over scripted: Reply?) throws(APIError) -> Reply? {
-        let statusText = request.headers[status], delayText = request.headers[delay], faultText = request.headers[fault]
+        let statusText = request.headers[.videoMockStatus], delayText = request.headers[.videoMockDelay]
+        let faultText = request.headers[.videoMockFault]
         guard statusText != nil || delayText != nil || faultText != nil else { return nil }
         var reply = scripted ?? Reply()
         if let statusText {

@@ -71,8 +71,9 @@ final class RequestPipeline: HTTPHandler {
         var providerRequest = ProviderRequest(http: request, apiKey: key, basePath: basePath)
         // Parsed once, for the scenarios, the handler and the verdict.
         if route.endpoint.describesTask { providerRequest.parseBody() }
-        var facts = RequestFacts(provider: provider.name, endpoint: route.endpoint, apiKey: key, headers: request.headers.fields)
+        var facts = RequestFacts(provider: provider.name, endpoint: route.endpoint, apiKey: key, headers: [])
         if engine.scenarios.hasRules {
+            facts.headers = request.headers.fields
             if route.endpoint.describesTask { facts.fields = try? providerRequest.fields() }
             (facts.model, facts.prompt) = provider.subject(of: providerRequest, endpoint: route.endpoint)
             facts.query = request.query

@@ -41,7 +41,7 @@ package struct ProviderRequest: Sendable {
     }
 
     /// `http://HOST`, the host the client called.
-    package var origin: String { "http://\(http.headers["Host"] ?? "127.0.0.1")" }
+    package var origin: String { "http://\(http.headers[.host] ?? "127.0.0.1")" }
 
     /// An absolute URL for `path` under this request's base path, on the host the client called.
     package func absoluteURL(_ path: String) -> String { origin + basePath + path }
@@ -127,7 +127,7 @@ extension Provider {
         unsatisfiable: ((Int) -> HTTPResponse)? = nil
     ) throws(TaskError) -> HTTPResponse {
         let file = try engine.content(provider: name, owner: owner, id: id, variant: variant, corrupt: request.corruptMedia)
-        return .file(path: file.path, size: file.size, contentType: file.contentType, range: request.http.headers["Range"]) { size in
+        return .file(path: file.path, size: file.size, contentType: file.contentType, range: request.http.headers[.range]) { size in
             unsatisfiable?(size)
                 ?? render(
                     APIError(

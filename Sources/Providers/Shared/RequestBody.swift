@@ -42,7 +42,7 @@ package enum RequestBody {
 
     static func multipart(_ request: HTTPRequest) throws(APIError) -> JSONObject {
         let parts: [MultipartPart]
-        do { parts = try MultipartForm.parse(request.body, contentType: request.headers["Content-Type"] ?? "") } catch {
+        do { parts = try MultipartForm.parse(request.body, contentType: request.headers[.contentType] ?? "") } catch {
             throw APIError.invalid("Malformed multipart/form-data body: \(error.description).", code: "invalid_multipart")
         }
         var fields = JSONObject()

@@ -1,0 +1,134 @@
+/// A request's header fields as they arrived: the head's bytes, kept once, and where each name
+/// and value lies in them. Strings are made only where they are kept (the journal, header
+/// conditions of rules, the admin API); the fields the server itself reads are found while the
+/// head is parsed, so reading one is an index, not a scan.
+package struct RequestHeaders: Sendable {
+    /// The fields the server reads.
+    package enum Known: Int, CaseIterable, Sendable {
+        case host, authorization, contentType, contentLength, transferEncoding, connection, expect, range, cookie
+        case adminToken, videoMockStatus, videoMockDelay, videoMockFault
+
+        package var name: String {
+            switch self {
+            case .host: "Host"
+            case .authorization: "Authorization"
+            case .contentType: "Content-Type"
+            case .contentLength: "Content-Length"
+            case .transferEncoding: "Transfer-Encoding"
+            case .connection: "Connection"
+            case .expect: "Expect"
+            case .range: "Range"
+            case .cookie: "Cookie"
+            case .adminToken: "X-Admin-Token"
+            case .videoMockStatus: "X-VideoMock-Status"
+            case .videoMockDelay: "X-VideoMock-Delay"
+            case .videoMockFault: "X-VideoMock-Fault"
+            }
+        }
+
+        /// The known names' bytes, lower-cased, indexed by their length, for matching names
+        /// during the parse.
+        static let byLength: [[(Known, [UInt8])]] = {
+            var table = [[(Known, [UInt8])]](repeating: [], count: 32)
+            for known in allCases { table[known.name.utf8.count].append((known, Array(known.name.lowercased().utf8))) }
+            return table
+        }()
+    }
+
+    private struct Span: Sendable {
+        var nameStart: Int32, nameEnd: Int32, valueStart: Int32, valueEnd: Int32
+    }
+
+    /// The bytes the spans point into.
+    private let bytes: [UInt8]
+    private var spans: [Span] = []
+    /// For each known field, the index of its first span plus one (0: absent).
+    private var slots = SIMD16<UInt8>()
+
+    package init() { bytes = [] }
+
+    /// The fields of `bytes` at the given (name, value) ranges, in arrival order.
+    init(bytes: [UInt8]) {
+        self.bytes = bytes
+        spans.reserveCapacity(16)
+    }
+
+    /// Adds the field whose name and value are at these ranges of the bytes.
+    mutating func append(name: Range<Int>, value: Range<Int>) {
+        spans.append(
+            Span(
+                nameStart: Int32(name.lowerBound), nameEnd: Int32(name.upperBound), valueStart: Int32(value.lowerBound),
+                valueEnd: Int32(value.upperBound)))
+        guard spans.count < 255, name.count < Known.byLength.count else { return }
+        for (known, lowered) in Known.byLength[name.count] where slots[known.rawValue] == 0 && equalsLowered(bytes[name], lowered) {
+            slots[known.rawValue] = UInt8(spans.count)
+            return
+        }
+    }
+
+    package var count: Int { spans.count }
+
+    /// The value of a field the server reads, if sent (the first, when sent twice).
+    package subscript(known: Known) -> String? {
+        let index = Int(slots[known.rawValue])
+        guard index > 0 else { return nil }
+        return value(spans[index - 1])
+    }
+
+    /// The first value of the field `name` (compared without case), if sent.
+    package subscript(name: String) -> String? {
+        let lowered = Array(name.lowercased().utf8)
+        for span in spans where equalsLowered(bytes[Int(span.nameStart)..<Int(span.nameEnd)], lowered) { return value(span) }
+        return nil
+    }
+
+    /// Every value of the field `name`, in arrival order.
+    package func values(of name: String) -> [String] {
+        let lowered = Array(name.lowercased().utf8)
+        return spans.filter { equalsLowered(bytes[Int($0.nameStart)..<Int($0.nameEnd)], lowered) }.map(value)
+    }
+
+    package func contains(_ name: String) -> Bool { self[name] != nil }
+
+    /// Every field as strings, for what keeps them.
+    package var fields: [(name: String, value: String)] {
+        spans.map { (name: String(decoding: bytes[Int($0.nameStart)..<Int($0.nameEnd)], as: UTF8.self), value: value($0)) }
+    }
+
+    private func value(_ span: Span) -> String {
+        String(decoding: bytes[Int(span.valueStart)..<Int(span.valueEnd)], as: UTF8.self)
+    }
+}
+
+extension RequestHeaders: ExpressibleByDictionaryLiteral, Equatable {
+    /// Fields given as strings (tests, and requests made without a socket).
+    package init(dictionaryLiteral elements: (String, String)...) {
+        var bytes: [UInt8] = []
+        var ranges: [(Range<Int>, Range<Int>)] = []
+        for (name, value) in elements {
+            let nameStart = bytes.count
+            bytes += name.utf8
+            let valueStart = bytes.count
+            bytes += value.utf8
+            ranges.append((nameStart..<valueStart, valueStart..<bytes.count))
+        }
+        self.init(bytes: bytes)
+        for (name, value) in ranges { append(name: name, value: value) }
+    }
+
+    package static func == (lhs: RequestHeaders, rhs: RequestHeaders) -> Bool {
+        lhs.fields.count == rhs.fields.count && zip(lhs.fields, rhs.fields).allSatisfy { $0.name == $1.name && $0.value == $1.value }
+    }
+}
+
+/// Whether `bytes`, lower-cased, are `lowered`.
+private func equalsLowered(_ bytes: ArraySlice<UInt8>, _ lowered: [UInt8]) -> Bool {
+    guard bytes.count == lowered.count else { return false }
+    var index = bytes.startIndex
+    for byte in lowered {
+        let given = bytes[index]
+        guard given == byte || (given >= 0x41 && given <= 0x5A && given | 0x20 == byte) else { return false }
+        index += 1
+    }
+    return true
+}
