@@ -2,9 +2,6 @@
 import json
 import os
 import subprocess
-import sys
-import textwrap
-import time
 import urllib.request
 
 import openai

@@ -9,7 +9,6 @@ from typing import Any, Dict, Iterator, List, Optional, Tuple
 
 import pytest
 
-from .admin import Admin
 from .binary import find_binary
 from .server import Server
 from .types import Finding, Verdict
