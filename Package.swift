@@ -19,11 +19,12 @@ let package = Package(
             providers: [.apt(["libevent-dev"]), .brew(["libevent"])]
         ),
         .target(name: "JSON"),
+        .target(name: "Locking"),
         .target(name: "Media"),
-        .target(name: "HTTPServer", dependencies: ["CLibevent", "JSON"]),
-        .target(name: "VideoMockCore", dependencies: ["JSON", "Media", .product(name: "Yams", package: "Yams")]),
+        .target(name: "HTTPServer", dependencies: ["CLibevent", "JSON", "Locking"]),
+        .target(name: "VideoMockCore", dependencies: ["JSON", "Locking", "Media", .product(name: "Yams", package: "Yams")]),
         .target(name: "Providers", dependencies: ["VideoMockCore", "HTTPServer", "JSON"]),
-        .target(name: "Admin", dependencies: ["VideoMockCore", "HTTPServer", "JSON"]),
+        .target(name: "Admin", dependencies: ["VideoMockCore", "HTTPServer", "JSON", "Locking"]),
         .target(name: "VideoMock", dependencies: ["Providers", "Admin", "HTTPServer", "VideoMockCore"]),
         .target(name: "VideoMockTesting", dependencies: ["VideoMock", "HTTPServer"]),
         .executableTarget(

@@ -1,6 +1,6 @@
 import HTTPServer
 import JSON
-import Synchronization
+import Locking
 import VideoMockCore
 
 /// The `/__admin` API that integration tests use to inspect and steer the engine. JSON in and
@@ -37,7 +37,7 @@ package struct AdminAPI: Sendable {
     private let openAPI = Cache()
 
     private final class Cache: Sendable {
-        let bytes = Mutex<[UInt8]?>(nil)
+        let bytes = Locked<[UInt8]?>(nil)
     }
 
     package init(engine: Engine, token: String? = nil) {

@@ -1,6 +1,6 @@
 import CLibevent
 import Glibc
-import Synchronization
+import Locking
 
 /// Why the server could not start listening.
 package struct HTTPServerError: Error, CustomStringConvertible {
@@ -16,7 +16,7 @@ package final class HTTPServer: Sendable {
     private let handler: any HTTPHandler
     private let configuration: HTTPServerConfiguration
     /// The running loops and their threads, and whether the listening socket is still open.
-    private let state = Mutex<(loops: [(loop: EventLoop.Handle, thread: pthread_t)], isOpen: Bool)>(([], true))
+    private let state = Locked<(loops: [(loop: EventLoop.Handle, thread: pthread_t)], isOpen: Bool)>(([], true))
 
     /// Binds and listens; no request is served before `start`.
     package init(host: String, port: Int, configuration: HTTPServerConfiguration, handler: any HTTPHandler) throws {

@@ -1,4 +1,5 @@
 import Glibc
+import Locking
 import Synchronization
 
 /// The time tasks live by: the wall clock, or a manual clock that only moves when told to.
@@ -24,7 +25,7 @@ package final class Clock: Sendable {
     /// Seconds added to the wall clock or to `start`, as the bits of a Double.
     private let offset = Atomic<UInt64>(0)
     /// Seconds each key's clock runs ahead of the server's.
-    private let keyOffsets = Mutex<[String: Double]>([:])
+    private let keyOffsets = Locked<[String: Double]>([:])
     /// Whether `keyOffsets` has any entry, read without its lock.
     private let hasKeyOffsets = Atomic<Bool>(false)
 

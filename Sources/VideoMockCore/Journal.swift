@@ -1,5 +1,5 @@
 import JSON
-import Synchronization
+import Locking
 
 /// One request as the journal keeps it (by reference: recording and evicting one moves a pointer).
 package final class JournalEntry: Sendable {
@@ -102,7 +102,7 @@ package final class Journal: Sendable {
     package let capacity: Int
     /// Bodies are kept up to this many bytes.
     package let bodyLimit: Int
-    private let ring = Mutex(Ring())
+    private let ring = Locked(Ring())
 
     package init(capacity: Int, bodyLimit: Int = 64 << 10) {
         self.capacity = max(0, capacity)

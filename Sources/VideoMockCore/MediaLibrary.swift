@@ -1,6 +1,6 @@
 import Glibc
+import Locking
 import Media
-import Synchronization
 
 /// The media a finished task serves, made to match it: an MP4 of its picture size, length,
 /// frame rate and sound, built from frames encoded once at fixture time, and a thumbnail and a
@@ -44,10 +44,10 @@ package final class MediaLibrary: Sendable {
     package let directory: String
     /// The sizes there are frames for.
     package let sizes: Set<Dimensions>
-    private let frameSets = Mutex<[Dimensions: FrameSet]>([:])
+    private let frameSets = Locked<[Dimensions: FrameSet]>([:])
     private let silence: SilenceFrames
     private let movies: MovieStore
-    private let dataURLs = Mutex(DataURLCache())
+    private let dataURLs = Locked(DataURLCache())
 
     /// Finds what `fixturesDirectory/media` holds; frames are read when first needed.
     package init(fixturesDirectory: String) throws(FileError) {

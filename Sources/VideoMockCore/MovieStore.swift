@@ -1,6 +1,6 @@
 import Glibc
+import Locking
 import Media
-import Synchronization
 
 /// Videos made so far, as files in a directory of their own (under `$TMPDIR`), so that they are
 /// served like any file (`sendfile`, ranges) and made once per kind of video. Bounded: past
@@ -16,7 +16,7 @@ final class MovieStore: Sendable {
     }
 
     let directory: String
-    private let state = Mutex(State())
+    private let state = Locked(State())
 
     init() throws(FileError) {
         let base = getenv("TMPDIR").map { String(cString: $0) } ?? "/tmp"

@@ -1,5 +1,5 @@
 import JSON
-import Synchronization
+import Locking
 
 /// A scenario file (version 1): lifecycle defaults and rules that script tasks and replies.
 package struct Scenario: Sendable {
@@ -144,11 +144,11 @@ package struct RequestFacts: Sendable {
 /// so the compiled expression is only used under a lock.
 package final class PromptPattern: Sendable {
     package let source: String
-    private let regex: Mutex<Regex<AnyRegexOutput>>
+    private let regex: Locked<Regex<AnyRegexOutput>>
 
     package init(_ source: String) throws {
         self.source = source
-        regex = Mutex(try Regex(source))
+        regex = Locked(try Regex(source))
     }
 
     func matches(_ text: String) -> Bool { regex.withLock { text.contains($0) } }

@@ -1,4 +1,5 @@
 import JSON
+import Locking
 import Synchronization
 
 /// How a task created now should live: the engine's plan for it.
@@ -117,7 +118,7 @@ package final class ScenarioBook: Sendable {
         }
     }
 
-    private let state: Mutex<State>
+    private let state: Locked<State>
     /// Mirrors `State.hasRules`, so that requests can skip the scenarios without taking the lock.
     private let rulesInForce = Atomic<Bool>(false)
     /// Whether any scenario has a `verdict:` section, likewise.
@@ -146,7 +147,7 @@ package final class ScenarioBook: Sendable {
     /// With scenarios from the command line, in order; their rules are consulted after any loaded later.
     package init(commandLine: [Scenario] = [], lifecycle: LifecycleDefaults = .init(), seed: UInt64? = nil) {
         self.seed = seed ?? UInt64.random(in: .min ... .max)
-        state = Mutex(State(lifecycle: lifecycle))
+        state = Locked(State(lifecycle: lifecycle))
         state.withLock { state in
             for scenario in commandLine {
                 state.loaded.append(Loaded(id: state.nextID, scenario: scenario, scope: nil, fromCommandLine: true))

@@ -1,4 +1,4 @@
-import Synchronization
+import Locking
 
 /// Every task, shared by all event loops. Each call holds the lock briefly and does no I/O.
 ///
@@ -42,7 +42,7 @@ package final class TaskStore: Sendable {
         }
     }
 
-    private let state = Mutex(State())
+    private let state = Locked(State())
 
     package init() {}
 

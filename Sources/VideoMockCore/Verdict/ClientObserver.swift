@@ -1,4 +1,4 @@
-import Synchronization
+import Locking
 
 /// Watches what each API key's client does, request by request, and keeps the small records the
 /// verdict needs: for each failing request its retry chain, for each accepted create its body's
@@ -16,7 +16,7 @@ package final class ClientObserver: Sendable {
 
     private let clock: Clock
     private let judgedTime: JudgedTime
-    private let keys = Mutex<Keys>(Keys())
+    private let keys = Locked<Keys>(Keys())
 
     private struct Keys {
         var live: [String: KeyRecord] = [:]
