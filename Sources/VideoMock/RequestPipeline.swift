@@ -63,7 +63,9 @@ final class RequestPipeline: HTTPHandler {
                 let response = provider.render(error)
                 let journalID = record(request, response, provider: provider.name, endpoint: route.endpoint, apiKey: nil, rule: nil)
                 let providerRequest = ProviderRequest(http: request, apiKey: "", basePath: basePath)
-                observe(providerRequest, response, provider, route, key: request.bearerToken, journalID: journalID)
+                observe(
+                    providerRequest, response, provider, route, key: request.bearerToken, journalID: journalID,
+                    taskID: provider.taskID(in: providerRequest))
                 return response
             case .success(let token): key = token
             }
@@ -106,20 +108,20 @@ final class RequestPipeline: HTTPHandler {
             response.cut = reply.cut.map(HTTPResponse.Cut.init)
         }
         let owner = route.isPublic ? nil : key
+        let taskID = Self.task(of: providerRequest, response, provider, route.endpoint)
         let journalID = record(
-            request, response, provider: provider.name, endpoint: route.endpoint, apiKey: owner, rule: rule,
-            task: Self.task(of: providerRequest, response, provider, route.endpoint))
-        observe(providerRequest, response, provider, route, key: owner, journalID: journalID)
+            request, response, provider: provider.name, endpoint: route.endpoint, apiKey: owner, rule: rule, task: taskID)
+        observe(providerRequest, response, provider, route, key: owner, journalID: journalID, taskID: taskID)
         return response
     }
 
     /// Tells the verdict what the client asked and was answered.
     private func observe(
         _ request: ProviderRequest, _ response: HTTPResponse, _ provider: any Provider, _ route: ProviderRoute, key: String?,
-        journalID: Int?
+        journalID: Int?, taskID: String?
     ) {
         var task: TaskView?
-        if route.endpoint == .retrieve || route.endpoint == .content, let id = provider.taskID(in: request),
+        if route.endpoint == .retrieve || route.endpoint == .content, let id = taskID,
             let shown = engine.shown(provider: provider.name, id: id), key == nil || shown.record.owner == key
         {
             task = TaskView(
