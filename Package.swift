@@ -18,14 +18,21 @@ let package = Package(
             pkgConfig: "libevent_pthreads",
             providers: [.apt(["libevent-dev"]), .brew(["libevent"])]
         ),
+        // OpenSSL (through libevent's bufferevent_openssl) and zlib, for the upstream client.
+        .target(
+            name: "CUpstream",
+            linkerSettings: [.linkedLibrary("event_openssl"), .linkedLibrary("ssl"), .linkedLibrary("crypto"), .linkedLibrary("z")]
+        ),
         .target(name: "JSON"),
         .target(name: "Locking"),
         .target(name: "Media"),
         .target(name: "HTTPServer", dependencies: ["CLibevent", "JSON", "Locking"]),
+        .target(name: "Upstream", dependencies: ["CLibevent", "CUpstream", "HTTPServer"]),
+        .target(name: "Recording", dependencies: ["HTTPServer", "JSON", "Locking", "Media", "Upstream", "VideoMockCore"]),
         .target(name: "VideoMockCore", dependencies: ["JSON", "Locking", "Media", .product(name: "Yams", package: "Yams")]),
         .target(name: "Providers", dependencies: ["VideoMockCore", "HTTPServer", "JSON"]),
         .target(name: "Admin", dependencies: ["VideoMockCore", "HTTPServer", "JSON", "Locking"]),
-        .target(name: "VideoMock", dependencies: ["Providers", "Admin", "HTTPServer", "VideoMockCore"]),
+        .target(name: "VideoMock", dependencies: ["Providers", "Admin", "HTTPServer", "Recording", "Upstream", "VideoMockCore"]),
         .target(name: "VideoMockTesting", dependencies: ["VideoMock", "HTTPServer"]),
         .executableTarget(
             name: "VideoMockCLI",

@@ -13,6 +13,8 @@ final class Connection {
         case chunked(RequestHead, ChunkedBodyDecoder)
         /// A delayed reply is pending; nothing else is read until it is sent.
         case waiting
+        /// A relayed reply is on its way (`relay`); nothing else is read until it has been sent.
+        case relaying(Relaying)
         /// A request is never to be answered: input is dropped until the client closes or the
         /// idle timeout passes.
         case stalled
@@ -28,9 +30,21 @@ final class Connection {
     /// Stop reading more pipelined requests while this much output waits to be sent.
     static let outputHighWater = 1 << 20
 
+    /// How a relayed reply goes out.
+    struct Relaying {
+        var isHead: Bool
+        var keepAlive: Bool
+        /// Its length was not known: it goes out in chunks (or, to an HTTP/1.0 client, until close).
+        var chunked = false
+        /// The relay was told to pause while the client catches up.
+        var paused = false
+    }
+
     let bev: OpaquePointer
     let loop: EventLoop
     var state: State = .head
+    /// The relay whose reply is being sent, while `state` is `.relaying`.
+    var relay: (any ReplyRelay)?
     private var headStartedAt: Double?
     /// Reading is ours (a persistent read event and `recv`); the bufferevent only writes. Its
     /// own reads ask the kernel how much is waiting first: one more system call per request.
@@ -128,7 +142,7 @@ final class Connection {
             case .stalled:
                 evbuffer_drain(input, evbuffer_get_length(input))
                 return
-            case .waiting, .closing, .closed:
+            case .waiting, .relaying, .closing, .closed:
                 return
             }
         }
@@ -235,6 +249,10 @@ final class Connection {
             // Output drained below the high-water mark: take more pipelined requests.
             resumeReading()
             if evbuffer_get_length(input) > 0 { readable() }
+        case .relaying(var relaying) where relaying.paused:
+            relaying.paused = false
+            state = .relaying(relaying)
+            relay?.resume()
         default:
             break
         }
@@ -255,6 +273,8 @@ final class Connection {
     func close() {
         if case .closed = state { return }
         state = .closed
+        relay?.cancel()
+        relay = nil
         if let readEvent { event_free(readEvent) }
         bufferevent_free(bev)
         loop.closed(self)

@@ -10,7 +10,9 @@ extension Connection {
         let response = loop.handler.respond(to: request)
         let keepAlive = head.keepAlive && !response.closeConnection && !loop.isDraining
         let isHead = head.method == "HEAD"
-        if response.delayMilliseconds > 0 {
+        if case .relay(let relay) = response.body {
+            startRelay(relay, isHead: isHead, keepAlive: keepAlive, http10: head.version != .http11)
+        } else if response.delayMilliseconds > 0 {
             state = .waiting
             pauseReading()
             loop.after(milliseconds: response.delayMilliseconds) { [self] in
@@ -27,7 +29,7 @@ extension Connection {
 
     /// After a paused reply went out on a connection still open: reads again, and serves what
     /// the client pipelined meanwhile.
-    private func readOnAfterPause() {
+    func readOnAfterPause() {
         guard case .head = state else { return }
         resumeReading()
         readable()
@@ -102,6 +104,7 @@ extension Connection {
     private func writeBody(_ body: HTTPResponse.Body, _ range: Range<Int>) {
         guard !range.isEmpty else { return }
         switch body {
+        case .relay: return  // sent by `startRelay`
         case .bytes(let bytes):
             bytes.withUnsafeBytes { _ = evbuffer_add(output, $0.baseAddress! + range.lowerBound, range.count) }
         case .file(let path, let offset, _):
@@ -143,7 +146,7 @@ extension Connection {
         }
     }
 
-    private func finish(keepAlive: Bool) {
+    func finish(keepAlive: Bool) {
         guard case .head = state else { return }  // reset() may have closed the connection
         if !keepAlive {
             state = .closing

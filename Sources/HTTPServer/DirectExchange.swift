@@ -25,7 +25,12 @@ package struct DirectExchange: Sendable {
             return encode(configuration.errorResponse(failure.status, failure.reason), isHead: false, keepAlive: false, date: date)
         case .success(let head):
             let request = HTTPRequest(method: head.method, target: head.target, version: head.version, headers: head.headers, body: body)
-            let response = handler.respond(to: request)
+            var response = handler.respond(to: request)
+            if case .relay(let relay) = response.body {
+                // A relay reads from a socket on an event loop; here there is neither.
+                relay.cancel()
+                response = configuration.errorResponse(502, "a relayed reply needs a served connection, not router mode")
+            }
             return encode(response, isHead: head.method == "HEAD", keepAlive: head.keepAlive && !response.closeConnection, date: date)
         }
     }
@@ -75,6 +80,7 @@ package struct DirectExchange: Sendable {
 
     private func bytes(of body: HTTPResponse.Body, _ range: Range<Int>) -> [UInt8] {
         switch body {
+        case .relay: return []
         case .bytes(let bytes): return Array(bytes[range])
         case .file(let path, let offset, _):
             let fd = open(path, O_RDONLY | O_CLOEXEC)

@@ -6,11 +6,23 @@ package struct HTTPResponse: Sendable {
         case bytes([UInt8])
         /// `length` bytes of the file at `path` from `offset`, sent with sendfile where the OS allows.
         case file(path: String, offset: Int, length: Int)
+        /// Status, headers and body come later from the relay (the response's own are not sent).
+        case relay(any ReplyRelay)
 
         package var count: Int {
             switch self {
             case .bytes(let b): b.count
             case .file(_, _, let length): length
+            case .relay: 0
+            }
+        }
+
+        package static func == (lhs: Body, rhs: Body) -> Bool {
+            switch (lhs, rhs) {
+            case (.bytes(let a), .bytes(let b)): a == b
+            case (.file(let a, let b, let c), .file(let d, let e, let f)): a == d && b == e && c == f
+            case (.relay(let a), .relay(let b)): a === b
+            default: false
             }
         }
     }

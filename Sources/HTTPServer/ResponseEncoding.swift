@@ -42,9 +42,10 @@ enum ResponseEncoding {
         }
     }
 
-    /// The head of `response`: status line, its headers, then Content-Length, Date, Server and
+    /// The head of `response`: status line, its headers, then Content-Length (or, when nil, chunked
+    /// framing when `chunked`, else none: the body ends with the connection), Date, Server and
     /// Connection unless the response set them itself.
-    static func head(of response: HTTPResponse, contentLength: Int, keepAlive: Bool, date: String) -> [UInt8] {
+    static func head(of response: HTTPResponse, contentLength: Int?, chunked: Bool = false, keepAlive: Bool, date: String) -> [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(256)
         out.append(text: "HTTP/1.1 ")
@@ -60,10 +61,12 @@ enum ResponseEncoding {
             if field.name.equalsIgnoringASCIICase("Connection") { continue }
             out.appendField(field.name, field.value)
         }
-        if !hasLength {
+        if let contentLength, !hasLength {
             out.append(text: "Content-Length: ")
             out.appendDecimal(contentLength)
             out.appendLineEnd()
+        } else if contentLength == nil, chunked {
+            out.appendField("Transfer-Encoding", "chunked")
         }
         if !hasDate { out.appendField("Date", date) }
         if !hasServer { out.appendField("Server", "videomock") }

@@ -64,6 +64,29 @@ public struct Configuration: Sendable {
     public var shutdownGraceSeconds = 5.0
     /// When set, `/__admin` requires `Authorization: Bearer TOKEN` (or `X-Admin-Token: TOKEN`).
     public var adminToken: String?
+    /// Providers whose requests are forwarded to the real gateway at this URL (`https://aihubmix.com`)
+    /// instead of being emulated.
+    public var upstreams: [Provider: String] = [:]
+    /// The key sent upstream instead of the client's `Authorization`.
+    public var upstreamKeys: [Provider: String] = [:]
+    /// A CA file trusted for HTTPS upstreams, besides the system's bundle (or `SSL_CERT_FILE`).
+    public var upstreamCAFile: String?
+    /// Where each proxied exchange is written as a JSON line.
+    public var recordFile: String?
+    /// A recording whose task lifecycles are served again, offline.
+    public var replayFile: String?
+    /// How a replayed task moves through its recorded states: by time since its creation, or by status reads.
+    public var replayBy = ReplayPace.time
+    /// A provider request no recording matches gets 404 `replay_miss` instead of the emulation.
+    public var replayStrict = false
+
+    /// How replayed tasks move through their recorded states.
+    public enum ReplayPace: String, Sendable, CaseIterable {
+        /// Each recorded reply at its recorded offset from the create (scaled by the time scale, on the key's clock).
+        case time
+        /// Each recorded reply at the read that saw it.
+        case polls
+    }
 
     public init() {}
 
@@ -97,6 +120,15 @@ public struct Configuration: Sendable {
                 "verdict-ignore",
                 "names no finding: '\(code)'; expected one of: \(FindingCode.allCases.map(\.rawValue).joined(separator: ", "))")
         }
+        for (provider, url) in upstreams where !url.hasPrefix("http://") && !url.hasPrefix("https://") {
+            throw refuse("upstream", "\(provider.rawValue)=\(url) needs an http:// or https:// URL")
+        }
+        for provider in upstreamKeys.keys where upstreams[provider] == nil {
+            throw refuse("upstream-key", "is given for \(provider.rawValue), which has no --upstream")
+        }
+        if recordFile != nil, upstreams.isEmpty { throw refuse("record", "records what is proxied: give --upstream PROVIDER=URL too") }
+        if replayFile != nil, !upstreams.isEmpty { throw refuse("replay", "serves offline: it cannot be used with --upstream") }
+        if replayStrict, replayFile == nil { throw refuse("replay-strict", "needs --replay FILE") }
         guard shutdownGraceSeconds >= 0, shutdownGraceSeconds <= 3600 else {
             throw refuse("shutdown-grace", "must be from 0 to 3600 seconds, got \(Self.format(shutdownGraceSeconds))")
         }

@@ -15,9 +15,12 @@ final class RequestPipeline: HTTPHandler {
     private let bareProvider: ProviderID
     /// Whether `X-VideoMock-*` request headers may shape replies.
     private let headerOverrides: Bool
+    /// The real gateways proxied to, when any.
+    let upstreams: Upstreams?
 
     init(_ startup: Startup, configuration: Configuration) {
         engine = startup.engine
+        upstreams = startup.upstreams
         bareProvider = configuration.bareProvider.id
         adminAPI = AdminAPI(engine: engine, token: configuration.adminToken)
         routeTable = RouteTable(providers: startup.providers, bare: bareProvider, admin: adminAPI)
@@ -29,6 +32,9 @@ final class RequestPipeline: HTTPHandler {
     var routes: [(method: String, path: String)] { routeTable.routes }
 
     func respond(to request: HTTPRequest) -> HTTPResponse {
+        if let upstreams, let (target, path) = upstreams.target(for: request.path) {
+            return proxy(request, to: target, path: path, tls: upstreams.tls, recorder: upstreams.recorder)
+        }
         switch routeTable.match(method: request.method, path: request.path) {
         case .found(let target, let parameters):
             var request = request
@@ -116,7 +122,7 @@ final class RequestPipeline: HTTPHandler {
     }
 
     /// Tells the verdict what the client asked and was answered.
-    private func observe(
+    func observe(
         _ request: ProviderRequest, _ response: HTTPResponse, _ provider: any Provider, _ route: ProviderRoute, key: String?,
         journalID: Int?, taskID: String?
     ) {
@@ -216,7 +222,7 @@ final class RequestPipeline: HTTPHandler {
 
     /// Records the request and its reply status in the journal; returns the entry's number.
     @discardableResult
-    private func record(
+    func record(
         _ request: HTTPRequest, _ response: HTTPResponse, provider: ProviderID?, endpoint: Endpoint?, apiKey: String?, rule: String?,
         task: String? = nil
     ) -> Int? {

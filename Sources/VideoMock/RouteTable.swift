@@ -20,10 +20,12 @@ struct RouteTable: Sendable {
     }
 
     private let router: Router
+    private let providers: [any Provider]
     /// By route index: the router answers with the index of the route it matched.
     private let targets: [Target]
 
-    private init(_ entries: [(method: String, path: String, target: Target)]) {
+    private init(_ entries: [(method: String, path: String, target: Target)], providers: [any Provider]) {
+        self.providers = providers
         var router = Router()
         for entry in entries { router.add(entry.method, entry.path) }
         self.router = router
@@ -60,8 +62,11 @@ struct RouteTable: Sendable {
         }
         for entry in elsewhere { entries.append((entry.method, "/v1\(entry.path)", .elsewhere(entry.providers))) }
         for route in admin.routes { entries.append((route.method, "/__admin\(route.path)", .admin(route))) }
-        self.init(entries)
+        self.init(entries, providers: providers)
     }
+
+    /// The provider served under `/{id}`.
+    func provider(_ id: ProviderID) -> any Provider { providers.first { $0.name == id }! }
 
     /// A path pattern with its parameter names dropped: `/videos/{}` for `/videos/{video_id}`.
     static func shape(_ path: String) -> String {

@@ -12,11 +12,13 @@ public struct StartupError: Error, Sendable, CustomStringConvertible {
 package struct Startup {
     let engine: Engine
     let providers: [any Provider]
+    let upstreams: Upstreams?
 
     init(_ configuration: Configuration) throws(StartupError) {
         do { try configuration.validate() } catch { throw StartupError(description: error.description) }
         let fixtures = try Startup.fixtures(configuration)
         let catalogs = try Startup.catalogs(configuration)
+        upstreams = try Upstreams(configuration)
         do {
             let media = try MediaLibrary(fixturesDirectory: fixtures)
             var scenarios: [Scenario] = []

@@ -131,6 +131,42 @@ struct Serve: ParsableCommand {
     @Option(name: .customLong("verdict-ignore"), help: "A finding code not to report (repeatable).")
     var verdictIgnore: [String] = []
 
+    @Option(
+        name: .customLong("upstream"),
+        help: "PROVIDER=URL: forward that provider's requests to the real gateway (repeatable), e.g. aihubmix=https://aihubmix.com.")
+    var upstreams: [String] = []
+
+    @Option(name: .customLong("upstream-key"), help: "PROVIDER=KEY: the key sent upstream instead of the client's Authorization.")
+    var upstreamKeys: [String] = []
+
+    @Option(name: .customLong("upstream-ca"), help: "A CA file trusted for HTTPS upstreams, besides the system's bundle.")
+    var upstreamCA: String?
+
+    @Option(name: .customLong("record"), help: "Write each proxied exchange to FILE as a JSON line (credentials redacted).")
+    var record: String?
+
+    @Option(name: .customLong("replay"), help: "Serve the task lifecycles recorded in FILE, offline.")
+    var replay: String?
+
+    @Option(name: .customLong("replay-by"), help: "time: recorded replies at their recorded offsets; polls: at the read that saw them.")
+    var replayBy = "time"
+
+    @Flag(name: .customLong("replay-strict"), help: "A provider request no recording matches gets 404 replay_miss.")
+    var replayStrict = false
+
+    /// PROVIDER=VALUE pairs of a repeatable flag.
+    private static func pairs(_ values: [String], flag: String) throws -> [Configuration.Provider: String] {
+        var result: [Configuration.Provider: String] = [:]
+        for value in values {
+            guard let equals = value.firstIndex(of: "="), let provider = Configuration.Provider(rawValue: String(value[..<equals])) else {
+                let known = Configuration.Provider.allCases.map(\.rawValue).joined(separator: ", ")
+                throw ValidationError("--\(flag) takes PROVIDER=VALUE with PROVIDER one of \(known), got '\(value)'")
+            }
+            result[provider] = String(value[value.index(after: equals)...])
+        }
+        return result
+    }
+
     /// The configuration the flags describe, checked as the library checks it.
     func makeConfiguration() throws -> Configuration {
         var configuration = Configuration()
@@ -165,6 +201,16 @@ struct Serve: ParsableCommand {
         configuration.verdictUnboundedPolls = verdictUnboundedPolls
         configuration.verdictUnboundedSeconds = verdictUnboundedTime
         configuration.verdictIgnoredCodes = verdictIgnore
+        configuration.upstreams = try Self.pairs(upstreams, flag: "upstream")
+        configuration.upstreamKeys = try Self.pairs(upstreamKeys, flag: "upstream-key")
+        configuration.upstreamCAFile = upstreamCA
+        configuration.recordFile = record
+        configuration.replayFile = replay
+        guard let pace = Configuration.ReplayPace(rawValue: replayBy) else {
+            throw ValidationError("--replay-by must be time or polls, got '\(replayBy)'")
+        }
+        configuration.replayBy = pace
+        configuration.replayStrict = replayStrict
         do { try configuration.validate() } catch { throw ValidationError(error.description) }
         return configuration
     }
