@@ -40,9 +40,15 @@ package struct AdminAPI: Sendable {
         let bytes = Locked<[UInt8]?>(nil)
     }
 
-    package init(engine: Engine, token: String? = nil) {
+    /// What `--record` has written and how `--replay` has matched, when they are in use.
+    let recording: (@Sendable () -> JSON)?
+    let replay: (@Sendable () -> JSON)?
+
+    package init(engine: Engine, token: String? = nil, recording: (@Sendable () -> JSON)? = nil, replay: (@Sendable () -> JSON)? = nil) {
         self.engine = engine
         self.token = token
+        self.recording = recording
+        self.replay = replay
     }
 
     static let cookieName = "videomock_admin"
@@ -96,6 +102,8 @@ package struct AdminAPI: Sendable {
             Route("POST", "/tasks/{id}/fail", fail),
             Route("GET", "/verdict") { request in .json(engine.verdict(for: request.query["api_key"]).json) },
             Route("GET", "/tasks/{id}/media", media),
+            Route("GET", "/recording") { _ in .json(recording?() ?? ["active": false]) },
+            Route("GET", "/replay") { _ in .json(replay?() ?? ["active": false]) },
             Route("GET", "/ui", isPublic: true) { _ in Dashboard.page },
             Route("POST", "/session", isPublic: true, session),
         ]

@@ -3,6 +3,7 @@ import Glibc
 import HTTPServer
 import JSON
 import Providers
+import Recording
 import VideoMockCore
 
 /// Every request's path through VideoMock: route, authenticate, let the scenarios decide,
@@ -17,12 +18,21 @@ final class RequestPipeline: HTTPHandler {
     private let headerOverrides: Bool
     /// The real gateways proxied to, when any.
     let upstreams: Upstreams?
+    /// The recording served again, when any, and whether what it does not match is refused.
+    let replay: Replay?
+    let replayStrict: Bool
 
     init(_ startup: Startup, configuration: Configuration) {
         engine = startup.engine
         upstreams = startup.upstreams
+        replay = startup.replay
+        replayStrict = configuration.replayStrict
         bareProvider = configuration.bareProvider.id
-        adminAPI = AdminAPI(engine: engine, token: configuration.adminToken)
+        var recording: (@Sendable () -> JSON)?
+        if let recorder = startup.upstreams?.recorder { recording = { recorder.summary } }
+        var replaying: (@Sendable () -> JSON)?
+        if let replay = startup.replay { replaying = { replay.summary } }
+        adminAPI = AdminAPI(engine: engine, token: configuration.adminToken, recording: recording, replay: replaying)
         routeTable = RouteTable(providers: startup.providers, bare: bareProvider, admin: adminAPI)
         authenticator = Authenticator(keys: Set(configuration.apiKeys))
         headerOverrides = configuration.headerOverrides
@@ -99,6 +109,8 @@ final class RequestPipeline: HTTPHandler {
             }
             if let reply, let status = reply.status {
                 response = Self.scripted(reply, status: status, provider: provider)
+            } else if let replay, let replayed = replayed(&providerRequest, provider, route, replay: replay) {
+                response = replayed
             } else {
                 response = route.handler(providerRequest)
             }

@@ -1,4 +1,5 @@
 import Providers
+import Recording
 import VideoMockCore
 
 /// Why VideoMock could not start: a bad setting, a missing fixture, a bad catalog or scenario
@@ -13,12 +14,18 @@ package struct Startup {
     let engine: Engine
     let providers: [any Provider]
     let upstreams: Upstreams?
+    let replay: Replay?
 
     init(_ configuration: Configuration) throws(StartupError) {
         do { try configuration.validate() } catch { throw StartupError(description: error.description) }
         let fixtures = try Startup.fixtures(configuration)
         let catalogs = try Startup.catalogs(configuration)
         upstreams = try Upstreams(configuration)
+        do {
+            replay = try configuration.replayFile.map { file throws(RecordingError) in
+                Replay(file: file, exchanges: try readRecording(file), pace: configuration.replayBy == .polls ? .polls : .time)
+            }
+        } catch { throw StartupError(description: "--replay: \(error)") }
         do {
             let media = try MediaLibrary(fixturesDirectory: fixtures)
             var scenarios: [Scenario] = []

@@ -69,6 +69,8 @@ package final class Engine: Sendable {
     {
         let now = clock.now(for: owner)
         let plan = plan ?? scenarios.basePlan
+        var spec = spec
+        plan.plan.media?.apply(to: &spec)
         let expiresAfter = plan.plan.expiresAfter ?? model.expiresAfter
         while true {
             let id = makeID()

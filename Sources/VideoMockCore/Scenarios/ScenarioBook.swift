@@ -12,6 +12,8 @@ package struct TaskPlan: Sendable, Equatable {
     package var resultDelivery: ResultDelivery?
     /// Pad the video to about this many bytes.
     package var resultBytes: Int?
+    /// The video's length, picture size, frame rate and sound, instead of the request's (a replayed task's).
+    package var media: MediaOverride?
 
     package init(
         timeline: Timeline, outcome: Outcome = .complete, expiresAfter: Double? = nil, resultDelivery: ResultDelivery? = nil,
@@ -22,6 +24,28 @@ package struct TaskPlan: Sendable, Equatable {
         self.outcome = outcome
         self.expiresAfter = expiresAfter
         self.resultDelivery = resultDelivery
+    }
+}
+
+/// A video made as a recording describes it, whatever the request asked.
+package struct MediaOverride: Sendable, Equatable {
+    package var seconds: Int
+    package var dimensions: Dimensions
+    package var fps: Int
+    package var hasAudio: Bool
+
+    package init(seconds: Int, dimensions: Dimensions, fps: Int, hasAudio: Bool) {
+        self.seconds = seconds
+        self.dimensions = dimensions
+        self.fps = fps
+        self.hasAudio = hasAudio
+    }
+
+    func apply(to spec: inout TaskSpec) {
+        spec.duration = seconds
+        spec.dimensions = dimensions
+        spec.fps = fps
+        spec.hasAudio = hasAudio
     }
 }
 
