@@ -36,7 +36,9 @@ let package = Package(
         .target(name: "VideoMockTesting", dependencies: ["VideoMock", "HTTPServer"]),
         .executableTarget(
             name: "VideoMockCLI",
-            dependencies: ["VideoMock", "VideoMockCore", "JSON", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: [
+                "VideoMock", "VideoMockCore", "JSON", "Recording", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
         ),
         .testTarget(name: "JSONTests", dependencies: ["JSON"]),
         .testTarget(name: "MediaTests", dependencies: ["Media"]),

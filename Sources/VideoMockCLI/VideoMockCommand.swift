@@ -9,7 +9,7 @@ struct VideoMockCommand: ParsableCommand {
         commandName: "videomock",
         abstract: "A local test double for AI video-generation gateways (AIHubMix, Mixroute, Amux).",
         version: VideoMockServer.version,
-        subcommands: [Serve.self, VerdictCommand.self, HealthCommand.self, SizesCommand.self],
+        subcommands: [Serve.self, VerdictCommand.self, HealthCommand.self, SizesCommand.self, DriftCommand.self],
         defaultSubcommand: Serve.self)
 
     /// Parses and runs; bad flags exit 2 with one line, as the README promises.
