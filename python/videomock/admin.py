@@ -111,6 +111,18 @@ class Admin:
         """How the client (of this key, when scoped) polled, retried and downloaded."""
         return self._call("GET", "verdict")
 
+    # Record and replay
+
+    def recording(self) -> Dict[str, Any]:
+        """What `serve --record` has written so far: file, exchanges, bytes, by_provider, tasks
+        (`{"active": false}` when the server does not record)."""
+        return self._call("GET", "recording", scoped=False)
+
+    def replay(self) -> Dict[str, Any]:
+        """How `serve --replay` has matched: lifecycles, matched, missed, refused_as_recorded, and
+        each replayed task with its notes (`{"active": false}` when the server does not replay)."""
+        return self._call("GET", "replay", scoped=False)
+
     # Transport
 
     def _call(self, method: str, path: str, query: Optional[Dict[str, Any]] = None, body: Any = None,

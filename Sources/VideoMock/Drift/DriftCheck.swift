@@ -71,7 +71,11 @@ package struct DriftCheck {
             case "content":
                 guard task.byPhase[.completed] != nil || emulatedReply(of: &task, in: .completed, like: nil) != nil else { continue }
                 var request = exchange
-                request.path = downloadPath(exchange, task) ?? exchange.path.replacing(recordedID, with: newID)
+                if let link = downloadLink(exchange, task) {
+                    (request.path, request.query) = link
+                } else {
+                    request.path = exchange.path.replacing(recordedID, with: newID)
+                }
                 compare(exchange, send(request, key: key), model: model, state: exchange.status >= 300 ? "refusal" : "completed")
             case "delete":
                 var request = exchange
@@ -115,15 +119,17 @@ package struct DriftCheck {
         return nil
     }
 
-    /// Where VideoMock's completed task is downloaded, for a recorded download whose path does
-    /// not name the task (a signed link): the URL in VideoMock's reply that leads under the same route.
-    private func downloadPath(_ exchange: RecordedExchange, _ task: EmulatedTask) -> String? {
-        guard !exchange.path.contains(task.recordedID), let json = task.byPhase[.completed]?.json else { return nil }
-        let prefix = exchange.path.split(separator: "/").prefix(2).joined(separator: "/")
-        for url in Self.strings(in: json) where url.hasPrefix("http") {
+    /// Where VideoMock's completed task is downloaded from, as its own reply links it under the
+    /// recorded download's route (a signed link's credentials were not recorded): path and query.
+    private func downloadLink(_ exchange: RecordedExchange, _ task: EmulatedTask) -> (String, String?)? {
+        guard let json = task.byPhase[.completed]?.json else { return nil }
+        let prefix = "/" + exchange.path.split(separator: "/").prefix(2).joined(separator: "/") + "/"
+        for url in Self.strings(in: json) where url.hasPrefix("http://") || url.hasPrefix("https://") {
             guard let pathStart = url.dropFirst(8).firstIndex(of: "/") else { continue }
-            let path = url[pathStart...]
-            if path.dropFirst().hasPrefix(prefix) { return String(path) }
+            let target = url[pathStart...]
+            let path = target.prefix { $0 != "?" }
+            guard path.hasPrefix(prefix) else { continue }
+            return (String(path), target.contains("?") ? String(target.drop { $0 != "?" }.dropFirst()) : nil)
         }
         return nil
     }

@@ -33,7 +33,7 @@ extension RequestPipeline {
                 let lifecycle = replay.lifecycles[index]
                 let createdAt = engine.clock.now(for: request.apiKey)
                 replay.begin(task: id, lifecycle: index, createdAt: createdAt, notes: notes)
-                return Self.rewritten(response, as: lifecycle.create, of: lifecycle, newID: id, createdAt: createdAt)
+                return rewritten(response, as: lifecycle.create, of: lifecycle, newID: id, createdAt: createdAt)
             }
         case .retrieve:
             guard let id = provider.taskID(in: request), let task = replay.replayed(id) else { return nil }
@@ -42,15 +42,16 @@ extension RequestPipeline {
             guard (200..<300).contains(response.status),
                 let (recorded, lifecycle) = replay.read(task: id, now: engine.clock.now(for: request.apiKey), timeScale: engine.clock.timeScale)
             else { return response }
-            return Self.rewritten(response, as: recorded, of: lifecycle, newID: id, createdAt: task.createdAt)
+            return rewritten(response, as: recorded, of: lifecycle, newID: id, createdAt: task.createdAt)
         default:
             return nil
         }
     }
 
     /// VideoMock's reply for a replayed task with the recorded body in its place, rewritten to
-    /// the new task (its links, which lead to its video, are VideoMock's).
-    private static func rewritten(
+    /// the new task (its links, which lead to its video, are VideoMock's), and the recorded poll
+    /// advice scaled as the recorded offsets are.
+    private func rewritten(
         _ response: HTTPResponse, as recorded: RecordedExchange, of lifecycle: Replay.Lifecycle, newID: String, createdAt: Double
     ) -> HTTPResponse {
         guard let json = recorded.responseJSON, case .bytes(let emulated) = response.body else { return response }
@@ -59,6 +60,9 @@ extension RequestPipeline {
         var reply = response
         reply.status = recorded.status
         reply.body = .bytes(body.bytes)
+        if let advice = recorded.responseHeader("openai-poll-after-ms").flatMap(Double.init) {
+            reply.headers.set("openai-poll-after-ms", String(Int((advice * engine.clock.timeScale).rounded())))
+        }
         return reply
     }
 
