@@ -9,15 +9,16 @@ ARGS ?=
 
 .PHONY: run install test-ui dist dist-env wheel test-dist image-rootfs image test-image test test-external test-load test-media python-env python-test lint bench-instructions test-tsan test-asan fuzz build deps fixtures bench clean
 
-# libevent (and pkg-config to find it) from the system's packages, when missing.
+# libevent, OpenSSL and zlib (and pkg-config to find them) from the system's packages, when missing.
 deps:
-	@if ! pkg-config --exists libevent libevent_pthreads 2>/dev/null; then \
-	  echo "installing libevent-dev"; \
-	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq pkg-config libevent-dev >/dev/null; \
+	@if ! pkg-config --exists libevent libevent_pthreads libevent_openssl openssl zlib 2>/dev/null; then \
+	  echo "installing libevent-dev, libssl-dev and zlib1g-dev"; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq pkg-config libevent-dev libssl-dev zlib1g-dev >/dev/null; \
 	fi
 
-# Release, self-contained: the Swift runtime and libevent linked in, so that the binary needs only
-# glibc, libstdc++ and libgcc_s. The package links libevent by name (-levent) from the folder
+# Release, self-contained: the Swift runtime, libevent, OpenSSL and zlib linked in, so that the
+# binary needs only glibc, libstdc++ and libgcc_s (the upstream client's libraries are linked by
+# name too, and found as the archives linked into the same folder). The package links libevent by name (-levent) from the folder
 # pkg-config names; copies of libevent's .pc files name a folder that holds only its static
 # archives, so that the name is the archive; arc4random, which that libevent takes from glibc 2.36,
 # comes from Scripts/glibc-compat instead, keeping the glibc floor at 2.35. The static Foundation that Yams brings carries a
@@ -29,6 +30,9 @@ build: deps
 	  for lib in event event_pthreads; do \
 	    ln -sf $$libdir/lib$$lib.a $(STATIC_LIBS)/lib$$lib.a; \
 	    sed "s|^libdir=.*|libdir=$(STATIC_LIBS)|" $$(pkg-config --variable=pcfiledir lib$$lib)/lib$$lib.pc > $(STATIC_LIBS)/pkgconfig/lib$$lib.pc; \
+	  done; \
+	  for lib in event_openssl ssl crypto z; do \
+	    ln -sf $$(pkg-config --variable=libdir $$( [ $$lib = z ] && echo zlib || echo lib$$lib ))/lib$$lib.a $(STATIC_LIBS)/lib$$lib.a; \
 	  done
 	cc -O2 -c Scripts/glibc-compat/arc4random.c -o $(STATIC_LIBS)/arc4random.o
 	set -o pipefail; PKG_CONFIG_PATH=$(STATIC_LIBS)/pkgconfig $(SWIFT) build -c release --product videomock --static-swift-stdlib \

@@ -42,6 +42,7 @@ let package = Package(
         ),
         .testTarget(name: "JSONTests", dependencies: ["JSON"]),
         .testTarget(name: "MediaTests", dependencies: ["Media"]),
+        .testTarget(name: "RecordingTests", dependencies: ["Recording", "JSON", "Upstream", "VideoMockCore"]),
         .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer"]),
         .testTarget(name: "VideoMockCoreTests", dependencies: ["VideoMockCore", "JSON"]),
         .testTarget(name: "ProvidersTests", dependencies: ["Providers", "VideoMockCore", "HTTPServer", "JSON"]),

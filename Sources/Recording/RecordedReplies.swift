@@ -50,7 +50,7 @@ package enum RecordedReplies {
                 JSONObject(
                     object.map { key, value in
                         let counterpart = emulated?[key]
-                        if isTime(key), let number = value.number, number > 1e9 {
+                        if isTime(key), let number = value.number, number >= 1e9 {
                             // Seconds, or milliseconds past 1e12.
                             let moved = number > 1e12 ? number + shift * 1000 : number + shift
                             return (key, value.int != nil ? .int(Int(moved.rounded())) : .double(moved))
