@@ -119,13 +119,15 @@ test: deps
 test-external: deps
 	$(SWIFT) test --package-path Tests/ExternalPackage --disable-xctest --no-parallel
 
-# The load test at full size (100,000 creates from 64 connections) and the key-churn test (memory
-# must level off) against the release binary, their clients optimized too (a separate build, in
+# The load test at full size (100,000 creates from 64 connections), the key-churn test (memory
+# must level off) and a 50 MB download through the recording proxy to a 1 MB/s client (its memory
+# must stay flat) against the release binary, their clients optimized too (a separate build, in
 # .build-load).
 test-load: build
 	$(SWIFT) build -c release --build-tests -Xswiftc -enable-testing --scratch-path .build-load
 	VIDEOMOCK_BINARY=$(CURDIR)/.build/release/videomock VIDEOMOCK_CHURN=1 $(SWIFT) test -c release --skip-build --disable-xctest \
 	  --scratch-path .build-load --filter 'LoadTests|ChurnTests|DisconnectTests'
+	python3 Tests/Load/proxy_slow_client.py $(CURDIR)/.build/release/videomock
 
 # The Python package and pytest plugin (python/), in a virtual environment with pytest,
 # pytest-xdist and the openai SDK from PyPI.
