@@ -12,7 +12,9 @@ package final class Recorder: Sendable {
 
     package init(path: String) throws(RecordingError) {
         file = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC, 0o644)
-        guard file >= 0 else { throw RecordingError(description: "cannot write the recording \(path): \(String(cString: strerror(errno)))") }
+        guard file >= 0 else {
+            throw RecordingError(description: "cannot write the recording \(path): \(String(cString: strerror(errno)))")
+        }
         self.path = path
     }
 

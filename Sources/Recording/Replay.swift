@@ -110,12 +110,16 @@ package final class Replay: Sendable {
 
     /// The recording a create is answered from; nil when none matches (counted as a miss).
     package func match(provider: String, endpoint: String, fields: JSONObject) -> Match? {
-        let same = candidates.indices.filter { candidates[$0].exchange.provider == provider && candidates[$0].exchange.endpoint == endpoint }
+        let same = candidates.indices.filter {
+            candidates[$0].exchange.provider == provider && candidates[$0].exchange.endpoint == endpoint
+        }
         var withoutPrompt = fields
         withoutPrompt["prompt"] = nil
         let steps: [(Int) -> Bool] = [
             { self.candidates[$0].fields == fields },
-            { var other = self.candidates[$0].fields; other["prompt"] = nil; return other == withoutPrompt },
+            {
+                var other = self.candidates[$0].fields; other["prompt"] = nil; return other == withoutPrompt
+            },
             { self.candidates[$0].fields["model"] == fields["model"] },
         ]
         return state.withLock { state in

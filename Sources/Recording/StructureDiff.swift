@@ -34,8 +34,10 @@ package struct Difference: Sendable, Equatable, Hashable {
     }
 
     package var json: JSON {
-        ["kind": .string(kind.rawValue), "path": .string(path), "recorded": .string(recorded), "videomock": .string(videoMock),
-         "message": .string(message)]
+        [
+            "kind": .string(kind.rawValue), "path": .string(path), "recorded": .string(recorded), "videomock": .string(videoMock),
+            "message": .string(message),
+        ]
     }
 }
 

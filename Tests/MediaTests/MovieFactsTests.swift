@@ -4,10 +4,13 @@ import Testing
 
 @Suite("What a recording reads of an MP4")
 struct MovieFactsTests {
-    @Test("fed in small pieces, the sniffer finds moov and reads length, size, frame rate and sound", arguments: [(8, 24, true), (5, 30, false)])
+    @Test(
+        "fed in small pieces, the sniffer finds moov and reads length, size, frame rate and sound",
+        arguments: [(8, 24, true), (5, 30, false)])
     func sniffed(_ seconds: Int, _ fps: Int, _ audio: Bool) throws {
         let (frames, silence) = try load()
-        let data = bytes(of: Movie(MovieSpec(width: 1280, height: 720, seconds: seconds, fps: fps, audio: audio), frames: frames, silence: silence))
+        let data = bytes(
+            of: Movie(MovieSpec(width: 1280, height: 720, seconds: seconds, fps: fps, audio: audio), frames: frames, silence: silence))
         var sniffer = MovieSniffer()
         for start in stride(from: 0, to: data.count, by: 997) {
             data[start..<min(data.count, start + 997)].withUnsafeBytes { sniffer.feed($0) }
@@ -18,7 +21,8 @@ struct MovieFactsTests {
     @Test("a moov after the media is found too, and bytes that are no MP4 give nothing")
     func moovLast() throws {
         let (frames, silence) = try load()
-        let data = bytes(of: Movie(MovieSpec(width: 1280, height: 720, seconds: 2, fps: 24, audio: false), frames: frames, silence: silence))
+        let data = bytes(
+            of: Movie(MovieSpec(width: 1280, height: 720, seconds: 2, fps: 24, audio: false), frames: frames, silence: silence))
         let boxes = BoxReader(data: data).children(in: 0..<data.count)
         let whole = { (name: String) -> ArraySlice<UInt8> in
             let box = boxes.first { $0.type == name }!.contents

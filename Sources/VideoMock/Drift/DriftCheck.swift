@@ -67,7 +67,9 @@ package struct DriftCheck {
                     report.skipped.append("\(exchange.path): VideoMock's task never reached \(phase.rawValue)")
                     continue
                 }
-                compare(exchange, emulated, model: model, state: recordedPhase?.rawValue ?? "status '\(RecordedReplies.statusWord(in: exchange.responseJSON) ?? "?")'")
+                compare(
+                    exchange, emulated, model: model,
+                    state: recordedPhase?.rawValue ?? "status '\(RecordedReplies.statusWord(in: exchange.responseJSON) ?? "?")'")
             case "content":
                 guard task.byPhase[.completed] != nil || emulatedReply(of: &task, in: .completed, like: nil) != nil else { continue }
                 var request = exchange
@@ -155,7 +157,9 @@ package struct DriftCheck {
         }
         for name in ["openai-poll-after-ms", "Retry-After", "retry-after-ms"] {
             let (a, b) = (recorded.responseHeader(name) != nil, reply.header(name) != nil)
-            if a != b { differences.append(Difference(.header, name, recorded: a ? "present" : "absent", videoMock: b ? "present" : "absent")) }
+            if a != b {
+                differences.append(Difference(.header, name, recorded: a ? "present" : "absent", videoMock: b ? "present" : "absent"))
+            }
         }
         if let json = recorded.responseJSON {
             if let other = reply.json {
@@ -223,7 +227,8 @@ package struct DriftCheck {
                 bytes += Array((head + "\r\n\r\n\(value)\r\n").utf8)
                 continue
             }
-            head += "; filename=\"\(part["filename"]?.string ?? name)\"\r\nContent-Type: \(part["content_type"]?.string ?? "application/octet-stream")"
+            let type = part["content_type"]?.string ?? "application/octet-stream"
+            head += "; filename=\"\(part["filename"]?.string ?? name)\"\r\nContent-Type: \(type)"
             bytes += Array((head + "\r\n\r\n").utf8) + [UInt8](repeating: 0, count: part["size"]?.int ?? 0) + Array("\r\n".utf8)
         }
         bytes += Array("--\(boundary)--\r\n".utf8)

@@ -31,7 +31,8 @@ extension RequestPipeline {
                 return response
             },
             finished: { [self] relayed in
-                proxied(request, provider: provider, path: "/\(target.provider.rawValue)" + path, relayed, recorder: recorder,
+                proxied(
+                    request, provider: provider, path: "/\(target.provider.rawValue)" + path, relayed, recorder: recorder,
                     secrets: [request.bearerToken, target.key].compactMap { $0 })
             })
         return HTTPResponse(status: 200, body: .relay(relay))

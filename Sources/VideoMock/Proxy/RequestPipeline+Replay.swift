@@ -40,7 +40,8 @@ extension RequestPipeline {
             // The engine's read keeps the task's state, the journal and the verdict as for any task.
             let response = route.handler(request)
             guard (200..<300).contains(response.status),
-                let (recorded, lifecycle) = replay.read(task: id, now: engine.clock.now(for: request.apiKey), timeScale: engine.clock.timeScale)
+                let (recorded, lifecycle) = replay.read(
+                    task: id, now: engine.clock.now(for: request.apiKey), timeScale: engine.clock.timeScale)
             else { return response }
             return rewritten(response, as: recorded, of: lifecycle, newID: id, createdAt: task.createdAt)
         default:
@@ -56,7 +57,8 @@ extension RequestPipeline {
     ) -> HTTPResponse {
         guard let json = recorded.responseJSON, case .bytes(let emulated) = response.body else { return response }
         let body = RecordedReplies.rewrite(
-            json, emulated: try? JSON.parse(emulated), recordedID: lifecycle.recordedID, newID: newID, shift: createdAt - lifecycle.create.time)
+            json, emulated: try? JSON.parse(emulated), recordedID: lifecycle.recordedID, newID: newID,
+            shift: createdAt - lifecycle.create.time)
         var reply = response
         reply.status = recorded.status
         reply.body = .bytes(body.bytes)
