@@ -78,6 +78,7 @@ image: image-rootfs
 	fi
 
 test-image: image-rootfs
+	@command -v openssl >/dev/null || { $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq openssl >/dev/null; }
 	Scripts/test-image.sh $(IMAGE_ROOT)/rootfs
 
 # The dashboard and the HTML report in headless Chromium (Debian's chromium and chromium-driver,

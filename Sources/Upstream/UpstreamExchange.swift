@@ -125,8 +125,12 @@ package final class UpstreamExchange {
             let phase = if case .connecting = reading { "to connect" } else { "to answer" }
             return finish(UpstreamFailure(kind: .timeout, reason: "\(url.authority) took too long \(phase)"))
         }
-        // BEV_EVENT_ERROR: a refused connection, a failed resolution or a TLS failure.
+        // BEV_EVENT_ERROR: a failed resolution, a refused connection or a TLS failure.
         let socketError = errno
+        if let bev, bufferevent_socket_get_dns_error(bev) != 0 {
+            let reason = text(evutil_gai_strerror(bufferevent_socket_get_dns_error(bev)))
+            return finish(UpstreamFailure(kind: .connect, reason: "cannot resolve \(url.host): \(reason)"))
+        }
         if url.isTLS, let bev {
             var error = [CChar](repeating: 0, count: 256)
             if vm_tls_failure(bev, &error, error.count) != 0 {
