@@ -134,12 +134,13 @@ final class RequestPipeline: HTTPHandler {
     }
 
     /// Tells the verdict what the client asked and was answered.
+    /// `shown` is the task as a proxied reply showed it (else the engine's task is looked up).
     func observe(
         _ request: ProviderRequest, _ response: HTTPResponse, _ provider: any Provider, _ route: ProviderRoute, key: String?,
-        journalID: Int?, taskID: String?
+        journalID: Int?, taskID: String?, shown proxied: TaskView? = nil
     ) {
-        var task: TaskView?
-        if route.endpoint == .retrieve || route.endpoint == .content, let id = taskID,
+        var task = proxied
+        if task == nil, route.endpoint == .retrieve || route.endpoint == .content, let id = taskID,
             let shown = engine.shown(provider: provider.name, id: id), key == nil || shown.record.owner == key
         {
             task = TaskView(

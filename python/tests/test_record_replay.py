@@ -305,3 +305,15 @@ def test_recording_over_tls_through_a_compressing_gateway(tmp_path):
     with Server(args=proxy_args("http://127.0.0.1:9", tmp_path / "gone.jsonl")) as orphan:
         status, _, body = call("POST", orphan.url + "/mixroute/v1/video/generations", {"model": "sora-2", "prompt": "p"})
         assert status == 502 and "http://127.0.0.1:9/mixroute" in body.decode() and "Connection refused" in body.decode()
+
+
+def test_the_verdict_judges_proxied_clients_by_what_the_gateway_showed(tmp_path):
+    with Server(time_scale=0) as upstream, Server(args=proxy_args(upstream.url, tmp_path / "v.jsonl")) as proxy:
+        _, _, body = call("POST", proxy.url + "/aihubmix/v1/videos", {"model": "sora-2", "prompt": "p", "seconds": "4"})
+        task_id = json.loads(body)["id"]
+        for _ in range(4):  # it completed at the first read; three more reads are too many
+            assert json.loads(call("GET", f"{proxy.url}/aihubmix/v1/videos/{task_id}")[2])["status"] == "completed"
+        status, headers, _ = call("HEAD", f"{proxy.url}/aihubmix/v1/videos/{task_id}/content")
+        assert status == 200 and int(headers["Content-Length"]) > 1000  # HEAD: the length the video has
+        codes = {finding["code"] for finding in proxy.admin(api_key=KEY).verdict()["findings"]}
+        assert "polled_after_terminal" in codes

@@ -79,7 +79,8 @@ final class ProxyRelay: ReplyRelay, UpstreamDelegate, @unchecked Sendable {
         let type = head.headers["Content-Type"]?.lowercased() ?? ""
         let isDocument = type.isEmpty || type.contains("json") || type.hasPrefix("text/") || type.contains("xml")
         relayed = Relayed(status: head.status, headers: head.endToEndHeaders)
-        if isDocument, (length ?? 0) <= Self.documentLimit {
+        // A HEAD reply has no body: its head goes as it came.
+        if isDocument, request.method != "HEAD", (length ?? 0) <= Self.documentLimit {
             document = []
             document?.reserveCapacity(length ?? 1024)
             return

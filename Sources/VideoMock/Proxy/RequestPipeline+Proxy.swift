@@ -64,7 +64,15 @@ extension RequestPipeline {
                 request, response, provider: provider.name, endpoint: route.endpoint, apiKey: request.bearerToken, rule: "upstream",
                 task: task)
             response.body = .bytes([])
-            observe(providerRequest, response, provider, route, key: request.bearerToken, journalID: journalID, taskID: task)
+            let shown = task.flatMap { id in
+                Self.shownTask(relayed, route.endpoint).map { phase in
+                    TaskView(
+                        id: id, sequence: upstreams!.number(ofTask: id), owner: request.bearerToken ?? "", phase: phase, isExpired: false,
+                        deliversInline: false)
+                }
+            }
+            observe(
+                providerRequest, response, provider, route, key: request.bearerToken, journalID: journalID, taskID: task, shown: shown)
         } else {
             record(request, response, provider: provider.name, endpoint: nil, apiKey: request.bearerToken, rule: "upstream")
         }
@@ -86,6 +94,20 @@ extension RequestPipeline {
                 requestBody: BodyDescription.describe(request.body, contentType: contentType), status: relayed.status,
                 responseHeaders: BodyDescription.headers(relayed.headers.fields), responseBody: body),
             secrets: secrets)
+    }
+
+    /// The state a gateway's reply showed its task in: a status read's status word, or a
+    /// delivered video; nil when it showed none.
+    private static func shownTask(_ relayed: ProxyRelay.Relayed, _ endpoint: Endpoint) -> TaskPhase? {
+        switch endpoint {
+        case .retrieve:
+            guard relayed.status < 300, let document = relayed.document, let json = try? JSON.parse(document) else { return nil }
+            return RecordedReplies.phase(of: RecordedReplies.statusWord(in: json))
+        case .content:
+            return relayed.status < 300 ? .completed : nil
+        default:
+            return nil
+        }
     }
 
     /// The id a creation reply gives: the first string field named as the provider names it.

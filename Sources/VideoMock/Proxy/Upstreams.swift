@@ -1,3 +1,4 @@
+import Locking
 import Recording
 import Upstream
 import VideoMockCore
@@ -16,6 +17,9 @@ struct Upstreams: Sendable {
     private let bare: ProviderID
     let tls: TLSContext?
     let recorder: Recorder?
+    /// A number for each gateway task seen, by which the verdict tells tasks apart (the store
+    /// numbers its own from 0 up; these go down from -1).
+    private let taskNumbers = Locked<[String: Int]>([:])
 
     /// nil when nothing is proxied.
     init?(_ configuration: Configuration) throws(StartupError) {
@@ -37,6 +41,15 @@ struct Upstreams: Sendable {
             throw StartupError(description: "--upstream-ca: \(error.reason)")
         } catch {
             throw StartupError(description: "--record: \(error)")
+        }
+    }
+
+    func number(ofTask id: String) -> Int {
+        taskNumbers.withLock { numbers in
+            if let number = numbers[id] { return number }
+            let number = -1 - numbers.count
+            numbers[id] = number
+            return number
         }
     }
 
