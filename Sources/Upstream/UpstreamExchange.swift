@@ -232,7 +232,8 @@ package final class UpstreamExchange {
         guard evbuffer_peek(input, count, nil, &piece, 1) >= 1 else { return 0 }
         let taken = min(count, piece.iov_len)
         delegate?.upstreamBody(UnsafeRawBufferPointer(start: piece.iov_base, count: taken))
-        evbuffer_drain(input, taken)
+        // The delegate may have stopped the exchange: the buffer went with its bufferevent.
+        if bev != nil { evbuffer_drain(input, taken) }
         return taken
     }
 

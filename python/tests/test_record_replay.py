@@ -317,3 +317,17 @@ def test_the_verdict_judges_proxied_clients_by_what_the_gateway_showed(tmp_path)
         assert status == 200 and int(headers["Content-Length"]) > 1000  # HEAD: the length the video has
         codes = {finding["code"] for finding in proxy.admin(api_key=KEY).verdict()["findings"]}
         assert "polled_after_terminal" in codes
+
+
+def test_upstream_key_replaces_the_clients_and_is_never_recorded(tmp_path):
+    real = "sk-upstream-only-0123456789"
+    recording = tmp_path / "key.jsonl"
+    with Server(api_keys=[real], time_scale=0) as upstream:
+        args = proxy_args(upstream.url, recording, ["--upstream-key", f"aihubmix={real}"])
+        with Server(args=args) as proxy:
+            status, _, body = call("POST", proxy.url + "/aihubmix/v1/videos", {"model": "sora-2", "prompt": "p"}, key="sk-dummy")
+            assert status == 200, body
+        with Server(args=proxy_args(upstream.url, tmp_path / "own.jsonl")) as plain:
+            assert call("POST", plain.url + "/aihubmix/v1/videos", {"model": "sora-2", "prompt": "p"}, key="sk-dummy")[0] == 401
+    text = recording.read_text()
+    assert real not in text and "sk-dummy" not in text and text.count("[redacted]") >= 1
