@@ -4,9 +4,11 @@ import VideoMockCore
 
 /// AIHubMix's `/v1/videos` API, which follows the OpenAI Videos API for Sora models and has its
 /// own shape for the rest (docs file 003).
-package struct AIHubMix: Provider {
+package struct AIHubMix: TaskDialect {
     package let name = ProviderID.aihubmix
     package let noun = "video"
+    let taskParameter = "video_id"
+    let reportsSeed = false
     package let engine: Engine
     package let catalog: Catalog
 
@@ -29,21 +31,9 @@ package struct AIHubMix: Provider {
 
     // MARK: Endpoints
 
-    func create(_ request: ProviderRequest) throws(APIError) -> HTTPResponse {
-        let fields = try request.fields()
-        let model = try model(try fields.requiredString("model"))
-        let spec = try validate(try parameters(from: fields, model: model), for: model)
-        let snapshot = engine.create(provider: name, owner: request.apiKey, spec: spec, model: model, plan: request.plan) {
-            makeID(model: model.id)
-        }
-        return videoResponse(snapshot, request)
-    }
+    func created(_ task: TaskSnapshot, _ request: ProviderRequest) -> HTTPResponse { videoResponse(task, request) }
 
-    func retrieve(_ request: ProviderRequest) throws(APIError) -> HTTPResponse {
-        videoResponse(
-            try task { () throws(TaskError) in try engine.retrieve(provider: name, owner: request.apiKey, id: request.parameter("video_id"))
-            }, request)
-    }
+    func shown(_ task: TaskSnapshot, _ request: ProviderRequest) -> HTTPResponse { videoResponse(task, request) }
 
     func list(_ request: ProviderRequest) throws(APIError) -> HTTPResponse {
         let query = request.http.query
@@ -76,9 +66,7 @@ package struct AIHubMix: Provider {
             throw APIError.invalid(
                 "Invalid value for 'variant': '\(variantText)'. Allowed values: video, thumbnail, spritesheet.", param: "variant")
         }
-        return try task { () throws(TaskError) in
-            try content(request, id: request.parameter("video_id"), owner: request.apiKey, variant: variant)
-        }
+        return try download(request, variant: variant)
     }
 
     func remix(_ request: ProviderRequest) throws(APIError) -> HTTPResponse {
@@ -98,18 +86,15 @@ package struct AIHubMix: Provider {
         do { _ = try model.check("prompt", .string(prompt)) } catch { throw APIError(error) }
         spec.prompt = prompt
         spec.remixOf = sourceID
-        let snapshot = engine.create(provider: name, owner: request.apiKey, spec: spec, model: model, plan: request.plan) {
-            makeID(model: model.id)
-        }
-        return videoResponse(snapshot, request)
+        return videoResponse(make(spec, model: model, request), request)
     }
 
     // MARK: Helpers
 
     /// An opaque id like the documentation's: URL-safe base64 of a small JSON naming the model.
-    private func makeID(model: String) -> String {
+    func makeID(model: ModelSpec) -> String {
         var inner = Array(#"{"model":"#.utf8)
-        JSON.string(model).write(into: &inner)
+        JSON.string(model.id).write(into: &inner)
         inner.append(contentsOf: #","id":""#.utf8)
         inner.append(contentsOf: engine.ids.token(length: 16).utf8)
         inner.append(contentsOf: #""}"#.utf8)

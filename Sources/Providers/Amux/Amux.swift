@@ -4,10 +4,12 @@ import VideoMockCore
 
 /// Amux's universal `/v1/video/generations` contract (docs file 004): one vendor-neutral body,
 /// vendor fields passed through `metadata`, and an OpenAI Sora-style `/v1/videos` alias.
-package struct Amux: Provider {
+package struct Amux: TaskDialect {
     package let name = ProviderID.amux
     package let createdIDKey = Array(#""task_id":""#.utf8)
     package let noun = "task"
+    let taskParameter = "task_id"
+    let reportsSeed = true
     /// The page's own error example: a model that is not a video model is an `invalid_value`.
     package let unknownModelCode = "invalid_value"
     package let engine: Engine
@@ -29,30 +31,23 @@ package struct Amux: Provider {
                 ProviderRoute("POST", base, .create, reply { (request) throws(APIError) in try self.create(request) }),
                 ProviderRoute("GET", "\(base)/{task_id}", .retrieve, reply { (request) throws(APIError) in try self.retrieve(request) }),
                 ProviderRoute(
-                    "GET", "\(base)/{task_id}/content", .content, reply { (request) throws(APIError) in try self.content(request) }),
+                    "GET", "\(base)/{task_id}/content", .content, reply { (request) throws(APIError) in try self.download(request) }),
             ]
         }
     }
 
-    func create(_ request: ProviderRequest) throws(APIError) -> HTTPResponse {
-        let fields = try request.fields()
-        let model = try model(try fields.requiredString("model"))
-        let spec = try validate(try fields.parameters(excluding: ["model"], flattening: "metadata"), for: model).seeded(randomSeed())
-        let snapshot = engine.create(provider: name, owner: request.apiKey, spec: spec, model: model, plan: request.plan) {
-            engine.ids.token(length: 12)
-        }
-        return .json(["task_id": .string(snapshot.id), "status": .string(Amux.shape.words[snapshot.phase] ?? "queued")])
+    func parameters(from fields: JSONObject, model: ModelSpec) throws(APIError) -> ParameterSet {
+        try fields.parameters(excluding: ["model"], flattening: "metadata")
     }
 
-    func retrieve(_ request: ProviderRequest) throws(APIError) -> HTTPResponse {
-        let snapshot = try task { () throws(TaskError) in
-            try engine.retrieve(provider: name, owner: request.apiKey, id: request.parameter("task_id"))
-        }
-        let url = snapshot.phase == .completed ? request.absoluteURL("/video/generations/\(snapshot.id)/content") : nil
-        return .json(Amux.shape.json(snapshot, url: url))
+    func makeID(model: ModelSpec) -> String { engine.ids.token(length: 12) }
+
+    func created(_ task: TaskSnapshot, _ request: ProviderRequest) -> HTTPResponse {
+        .json(["task_id": .string(task.id), "status": .string(Amux.shape.words[task.phase] ?? "queued")])
     }
 
-    func content(_ request: ProviderRequest) throws(APIError) -> HTTPResponse {
-        try task { () throws(TaskError) in try content(request, id: request.parameter("task_id"), owner: request.apiKey) }
+    func shown(_ task: TaskSnapshot, _ request: ProviderRequest) -> HTTPResponse {
+        let url = task.phase == .completed ? request.absoluteURL("/video/generations/\(task.id)/content") : nil
+        return .json(Amux.shape.json(task, url: url))
     }
 }

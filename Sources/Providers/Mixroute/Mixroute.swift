@@ -5,10 +5,12 @@ import VideoMockCore
 /// Mixroute's `/v1/video/generations`, a new-api gateway (docs files 000, 001, 002): each
 /// model family with its own parameter names, results as expiring signed links or, for Veo,
 /// `data:video/mp4;base64,...` URLs.
-package struct Mixroute: Provider {
+package struct Mixroute: TaskDialect {
     package let name = ProviderID.mixroute
     package let createdIDKey = Array(#""task_id":""#.utf8)
     package let noun = "task"
+    let taskParameter = "task_id"
+    let reportsSeed = true
     package let engine: Engine
     package let catalog: Catalog
     let links: SignedLinks
@@ -49,33 +51,28 @@ package struct Mixroute: Provider {
         ]
     }
 
-    func create(_ request: ProviderRequest) throws(APIError) -> HTTPResponse {
-        let fields = try request.fields()
-        let model = try model(try fields.requiredString("model"))
-        let options = options(of: model.id)
-        let parameters =
-            switch options.requestForm {
-            case .content: try DoubaoContent.parameters(from: fields)
-            case .fields: try fields.parameters(excluding: ["model"], flattening: "metadata")
-            }
-        let spec = try validate(parameters, for: model).seeded(randomSeed())
-        let snapshot = engine.create(provider: name, owner: request.apiKey, spec: spec, model: model, plan: request.plan) {
-            options.idPrefix + engine.ids.token(length: 24)
-        }
-        // The Veo page's reply carries `created_at`, the generic page's `format`.
-        let status = JSON.string(options.submitStatus.rawValue)
-        switch options.submitStatus {
-        case .pending: return .json(["task_id": .string(snapshot.id), "status": status, "created_at": .int(Int(snapshot.createdAt))])
-        case .submitted: return .json(["task_id": .string(snapshot.id), "status": status, "format": "mp4"])
+    func parameters(from fields: JSONObject, model: ModelSpec) throws(APIError) -> ParameterSet {
+        switch options(of: model.id).requestForm {
+        case .content: try DoubaoContent.parameters(from: fields)
+        case .fields: try fields.parameters(excluding: ["model"], flattening: "metadata")
         }
     }
 
-    func retrieve(_ request: ProviderRequest) throws(APIError) -> HTTPResponse {
-        let snapshot = try task { () throws(TaskError) in
-            try engine.retrieve(provider: name, owner: request.apiKey, id: request.parameter("task_id"))
+    func makeID(model: ModelSpec) -> String { options(of: model.id).idPrefix + engine.ids.token(length: 24) }
+
+    /// The Veo page's reply carries `created_at`, the generic page's `format`.
+    func created(_ task: TaskSnapshot, _ request: ProviderRequest) -> HTTPResponse {
+        let submitStatus = options(of: task.spec.model).submitStatus
+        let status = JSON.string(submitStatus.rawValue)
+        switch submitStatus {
+        case .pending: return .json(["task_id": .string(task.id), "status": status, "created_at": .int(Int(task.createdAt))])
+        case .submitted: return .json(["task_id": .string(task.id), "status": status, "format": "mp4"])
         }
-        let shape = Mixroute.shapes[options(of: snapshot.spec.model).submitStatus]!
-        return .json(shape.json(snapshot, url: try resultURL(snapshot, request)))
+    }
+
+    func shown(_ task: TaskSnapshot, _ request: ProviderRequest) throws(APIError) -> HTTPResponse {
+        let shape = Mixroute.shapes[options(of: task.spec.model).submitStatus]!
+        return .json(shape.json(task, url: try resultURL(task, request)))
     }
 
     /// A data URL (Veo, by default) or a signed link that expires with the result.
@@ -94,7 +91,7 @@ package struct Mixroute: Provider {
             throw APIError.invalid(
                 "The download endpoint serves Sora 2 tasks only; fetch this task's result from its 'url'.", param: "task_id")
         }
-        return try task { () throws(TaskError) in try content(request, id: id, owner: request.apiKey) }
+        return try download(request)
     }
 
     package func deliversInline(_ task: TaskRecord) -> Bool {
