@@ -2,7 +2,7 @@
 package struct HTTPRequest: Sendable {
     package enum Version: Sendable, Equatable { case http10, http11 }
 
-    package var method: String
+    package var method: HTTPMethod
     /// The request target exactly as sent: path and query, still percent-encoded.
     package var target: String {
         didSet { queryMark = HTTPRequest.queryMark(in: target) }
@@ -13,9 +13,9 @@ package struct HTTPRequest: Sendable {
     package var headers: RequestHeaders
     package var body: [UInt8]
     /// Filled in by the router from `{name}` segments of the matched pattern.
-    package var pathParameters: [String: String] = [:]
+    package var pathParameters = PathParameters()
 
-    package init(method: String, target: String, version: Version = .http11, headers: RequestHeaders = [:], body: [UInt8] = []) {
+    package init(method: HTTPMethod, target: String, version: Version = .http11, headers: RequestHeaders = [:], body: [UInt8] = []) {
         self.method = method
         self.target = target
         queryMark = HTTPRequest.queryMark(in: target)

@@ -80,6 +80,13 @@ package struct HTTPResponse: Sendable {
 }
 
 extension HTTPResponse {
+    /// A JSON reply written by a `JSONWriter`.
+    package static func json(_ writer: JSONWriter, status: Int = 200, headers: HTTPHeaders = [:]) -> HTTPResponse {
+        var all = headers
+        all.set("Content-Type", "application/json")
+        return HTTPResponse(status: status, headers: all, body: .bytes(writer.bytes))
+    }
+
     /// A JSON reply.
     package static func json(_ value: JSON, status: Int = 200, headers: HTTPHeaders = [:]) -> HTTPResponse {
         var all = headers

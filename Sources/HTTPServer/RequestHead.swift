@@ -2,7 +2,7 @@ import Glibc
 
 /// The request line and header fields of a request, before its body.
 struct RequestHead: Equatable {
-    var method: String
+    var method: HTTPMethod
     var target: String
     var version: HTTPRequest.Version
     var headers: RequestHeaders
@@ -61,7 +61,7 @@ struct RequestHead: Equatable {
             headers.append(name: line.startIndex..<colon, value: valueStart..<valueEnd)
         }
         return RequestHead(
-            method: String(decoding: method, as: UTF8.self),
+            method: HTTPMethod(method),
             target: String(decoding: target, as: UTF8.self),
             version: version, headers: headers)
     }

@@ -1,22 +1,21 @@
+import Glibc
+
 /// Maps a method and a path to the number of a route (in the order they were added), with
-/// `{name}` segments captured. Routes are kept as a tree of segments, so a lookup walks the
-/// path's few segments instead of comparing every route; where several routes match a path, the
-/// one added first wins.
+/// `{name}` segments captured. Routes are kept as a tree of segments and matched over the
+/// path's bytes: a lookup walks the path once, makes no strings but the parameters' values, and
+/// resolves parameter names when routes are added. Where several routes match a path, the one
+/// added first wins.
 package struct Router: Sendable {
     package struct Route: Sendable {
-        package let method: String
+        package let method: HTTPMethod
         package let pattern: String
-        let segments: [Segment]
-    }
-
-    enum Segment: Sendable, Equatable {
-        case literal(String)
-        case parameter(String)
+        /// The names of its `{name}` segments, in order.
+        let parameterNames: [String]
     }
 
     package enum Match {
         /// The index of the route in `routes`.
-        case found(Int, parameters: [String: String])
+        case found(Int, parameters: PathParameters)
         /// The path exists, but not for this method: these are the methods it takes.
         case methodNotAllowed(allowed: [String])
         case notFound
@@ -25,15 +24,13 @@ package struct Router: Sendable {
     /// One position in the tree: the routes whose pattern ends here, and the segments that follow.
     private struct Node: Sendable {
         var routes: [Int] = []
-        var literals: [Child] = []
+        var literals: [(segment: [UInt8], node: Int)] = []
         /// Where any non-empty segment leads (a `{name}` of some route).
         var parameter: Int?
     }
 
-    private struct Child: Sendable {
-        let segment: String
-        let node: Int
-    }
+    /// At most this many `{name}` segments in a pattern.
+    static let maxParameters = 4
 
     package private(set) var routes: [Route] = []
     /// `nodes[0]` is the root, the empty path.
@@ -43,22 +40,12 @@ package struct Router: Sendable {
 
     /// Adds a route and returns its index.
     @discardableResult
-    package mutating func add(_ method: String, _ pattern: String) -> Int {
-        let segments = Router.split(Substring(pattern)).map { part -> Segment in
-            part.hasPrefix("{") && part.hasSuffix("}") ? .parameter(String(part.dropFirst().dropLast())) : .literal(String(part))
-        }
+    package mutating func add(_ method: HTTPMethod, _ pattern: String) -> Int {
         var node = 0
-        for segment in segments {
-            switch segment {
-            case .literal(let literal):
-                if let next = nodes[node].literals.first(where: { $0.segment == literal })?.node {
-                    node = next
-                } else {
-                    nodes.append(Node())
-                    nodes[node].literals.append(Child(segment: literal, node: nodes.count - 1))
-                    node = nodes.count - 1
-                }
-            case .parameter:
+        var names: [String] = []
+        for part in pattern.split(separator: "/") {
+            if part.hasPrefix("{") && part.hasSuffix("}") {
+                names.append(String(part.dropFirst().dropLast()))
                 if let next = nodes[node].parameter {
                     node = next
                 } else {
@@ -66,85 +53,159 @@ package struct Router: Sendable {
                     nodes[node].parameter = nodes.count - 1
                     node = nodes.count - 1
                 }
+            } else {
+                let literal = Array(part.utf8)
+                if let next = nodes[node].literals.first(where: { $0.segment == literal })?.node {
+                    node = next
+                } else {
+                    nodes.append(Node())
+                    nodes[node].literals.append((literal, nodes.count - 1))
+                    node = nodes.count - 1
+                }
             }
         }
-        routes.append(Route(method: method, pattern: pattern, segments: segments))
+        precondition(names.count <= Router.maxParameters, "a route has at most \(Router.maxParameters) parameters: \(pattern)")
+        routes.append(Route(method: method, pattern: pattern, parameterNames: names))
         nodes[node].routes.append(routes.count - 1)
         return routes.count - 1
     }
 
+    /// At most this many segments in a path that can match (no pattern has as many).
+    static let maxSegments = 32
+
     /// Finds the route for `method` and a percent-encoded `path`. HEAD is served by GET routes.
-    package func match(method: String, path: Substring) -> Match {
-        let parts = Router.split(path)
-        var decoded: [Substring] = []
-        decoded.reserveCapacity(parts.count)
-        for part in parts {
-            guard let segment = decodedSegment(part) else { return .notFound }
-            decoded.append(segment)
-        }
-        var found: Int?
-        var candidates: [Int] = []
-        visit(0, depth: 0, decoded) { route in
-            candidates.append(route)
-            let accepts = routes[route].method == method || (method == "HEAD" && routes[route].method == "GET")
-            if accepts, found.map({ route < $0 }) ?? true { found = route }
-        }
-        if let found {
-            var parameters: [String: String] = [:]
-            for (segment, value) in zip(routes[found].segments, decoded) {
-                if case .parameter(let name) = segment { parameters[name] = String(value) }
+    /// The path's segments are what lies between its slashes, a leading and a trailing slash
+    /// aside; an escaped slash (`%2F`) stays inside its segment.
+    package func match(method: HTTPMethod, path: Substring) -> Match {
+        var path = path
+        return path.withUTF8 { bytes in
+            withUnsafeTemporaryAllocation(of: Range<Int>.self, capacity: Router.maxSegments) { segments in
+                guard let count = Router.segments(of: bytes, into: segments) else { return .notFound }
+                guard bytes.contains(UInt8(ascii: "%")) else {
+                    return match(method, bytes, UnsafeBufferPointer(rebasing: segments[..<count]))
+                }
+                // Escapes are decoded segment by segment, into bytes of their own.
+                var decoded: [UInt8] = []
+                for index in 0..<count {
+                    let raw = String(decoding: UnsafeBufferPointer(rebasing: bytes[segments[index]]), as: UTF8.self)
+                    guard let text = percentDecode(raw) else { return .notFound }
+                    let start = decoded.count
+                    decoded.append(contentsOf: text.utf8)
+                    segments[index] = start..<decoded.count
+                }
+                return decoded.withUnsafeBufferPointer { match(method, $0, UnsafeBufferPointer(rebasing: segments[..<count])) }
             }
-            return .found(found, parameters: parameters)
-        }
-        var allowed: [String] = []
-        for route in candidates.sorted() where !allowed.contains(routes[route].method) { allowed.append(routes[route].method) }
-        return allowed.isEmpty ? .notFound : .methodNotAllowed(allowed: allowed)
-    }
-
-    /// Calls `body` with each route whose pattern matches `segments` from `depth` on, below `node`.
-    private func visit(_ node: Int, depth: Int, _ segments: [Substring], _ body: (Int) -> Void) {
-        guard depth < segments.count else {
-            nodes[node].routes.forEach(body)
-            return
-        }
-        let segment = segments[depth]
-        let length = segment.utf8.count
-        if let next = nodes[node].literals.first(where: { $0.segment.utf8.count == length && $0.segment == segment })?.node {
-            visit(next, depth: depth + 1, segments, body)
-        }
-        if let next = nodes[node].parameter, !segment.isEmpty {
-            visit(next, depth: depth + 1, segments, body)
         }
     }
 
-    /// Path segments; a trailing slash is ignored.
-    static func split(_ path: Substring) -> [Substring] {
-        var parts: [Substring] = []
-        parts.reserveCapacity(8)
-        var start = path.startIndex
-        func cut(at offset: Int) {
-            let end = path.utf8.index(path.startIndex, offsetBy: offset)
-            parts.append(path[start..<end])
-            start = path.utf8.index(after: end)
+    /// The segments' ranges in `bytes`; nil when there are more than fit.
+    private static func segments(of bytes: UnsafeBufferPointer<UInt8>, into ranges: UnsafeMutableBufferPointer<Range<Int>>) -> Int? {
+        var count = 0
+        var start = 0
+        for index in 0...bytes.count where index == bytes.count || bytes[index] == UInt8(ascii: "/") {
+            guard count < ranges.count else { return nil }
+            ranges[count] = start..<index
+            count += 1
+            start = index + 1
         }
-        // Slashes are looked for in the contiguous bytes: generic splitting walks String indices.
-        let slash = UInt8(ascii: "/")
-        let scanned: Void? = path.utf8.withContiguousStorageIfAvailable { bytes in
-            for offset in 0..<bytes.count where bytes[offset] == slash { cut(at: offset) }
+        var first = 0
+        if ranges[0].isEmpty { first = 1 }
+        if count > first, ranges[count - 1].isEmpty { count -= 1 }
+        if first == 1 {
+            for index in 0..<max(0, count - 1) { ranges[index] = ranges[index + 1] }
+            count = max(0, count - 1)
         }
-        if scanned == nil {
-            for (offset, byte) in path.utf8.enumerated() where byte == slash { cut(at: offset) }
-        }
-        parts.append(path[start...])
-        if parts.first?.isEmpty == true { parts.removeFirst() }
-        if parts.last?.isEmpty == true { parts.removeLast() }
-        return parts
+        return count
     }
-}
 
-/// `part` percent-decoded, as is when it holds no escape.
-private func decodedSegment(_ part: Substring) -> Substring? {
-    let percent = UInt8(ascii: "%")
-    let escaped = part.utf8.withContiguousStorageIfAvailable { $0.contains(percent) } ?? part.utf8.contains(percent)
-    return escaped ? percentDecode(part).map { Substring($0) } : part
+    private func match(_ method: HTTPMethod, _ bytes: UnsafeBufferPointer<UInt8>, _ segments: UnsafeBufferPointer<Range<Int>>) -> Match {
+        var search = Search(method: method, bytes: bytes, segments: segments)
+        search.visit(0, depth: 0, self)
+        guard let found = search.found else {
+            // A second walk, only now, gathers every route of the path for the 405's `Allow`.
+            search.collectsCandidates = true
+            search.visit(0, depth: 0, self)
+            var allowed: [String] = []
+            for route in search.candidates.sorted() where !allowed.contains(routes[route].method.name) {
+                allowed.append(routes[route].method.name)
+            }
+            return allowed.isEmpty ? .notFound : .methodNotAllowed(allowed: allowed)
+        }
+        var parameters = PathParameters()
+        for (index, name) in routes[found].parameterNames.enumerated() {
+            parameters.append(name, String(decoding: UnsafeBufferPointer(rebasing: bytes[search.foundValue(index)]), as: UTF8.self))
+        }
+        return .found(found, parameters: parameters)
+    }
+
+    /// A walk of the tree over one path's segments.
+    private struct Search {
+        let method: HTTPMethod
+        let bytes: UnsafeBufferPointer<UInt8>
+        let segments: UnsafeBufferPointer<Range<Int>>
+        var found: Int?
+        /// The `{name}` values of the route found.
+        private var foundValues: (Range<Int>, Range<Int>, Range<Int>, Range<Int>) = (0..<0, 0..<0, 0..<0, 0..<0)
+        /// With `collectsCandidates`: every route whose pattern matched, whatever its method.
+        var collectsCandidates = false
+        var candidates: [Int] = []
+        /// The values of the `{name}` segments on the way down (at most `maxParameters`).
+        private var values: (Range<Int>, Range<Int>, Range<Int>, Range<Int>) = (0..<0, 0..<0, 0..<0, 0..<0)
+        private var valueCount = 0
+
+        init(method: HTTPMethod, bytes: UnsafeBufferPointer<UInt8>, segments: UnsafeBufferPointer<Range<Int>>) {
+            self.method = method
+            self.bytes = bytes
+            self.segments = segments
+        }
+
+        /// Matches the segments from `depth` on below `node`.
+        mutating func visit(_ node: Int, depth: Int, _ router: Router) {
+            guard depth < segments.count else { return ended(at: node, router) }
+            let segment = segments[depth]
+            for literal in router.nodes[node].literals where literal.segment.count == segment.count {
+                let equal = literal.segment.withUnsafeBufferPointer {
+                    segment.isEmpty || memcmp($0.baseAddress!, bytes.baseAddress! + segment.lowerBound, segment.count) == 0
+                }
+                if equal {
+                    visit(literal.node, depth: depth + 1, router)
+                    break
+                }
+            }
+            if let next = router.nodes[node].parameter, !segment.isEmpty, valueCount < Router.maxParameters {
+                set(valueCount, segment)
+                valueCount += 1
+                visit(next, depth: depth + 1, router)
+                valueCount -= 1
+            }
+        }
+
+        private mutating func ended(at node: Int, _ router: Router) {
+            for route in router.nodes[node].routes {
+                if collectsCandidates { candidates.append(route) }
+                let routeMethod = router.routes[route].method
+                guard routeMethod == method || (method == .head && routeMethod == .get), found.map({ route < $0 }) ?? true else { continue }
+                found = route
+                foundValues = values
+            }
+        }
+
+        private mutating func set(_ index: Int, _ range: Range<Int>) {
+            switch index {
+            case 0: values.0 = range
+            case 1: values.1 = range
+            case 2: values.2 = range
+            default: values.3 = range
+            }
+        }
+
+        func foundValue(_ index: Int) -> Range<Int> {
+            switch index {
+            case 0: foundValues.0
+            case 1: foundValues.1
+            case 2: foundValues.2
+            default: foundValues.3
+            }
+        }
+    }
 }

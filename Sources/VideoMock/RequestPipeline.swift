@@ -151,7 +151,7 @@ final class RequestPipeline: HTTPHandler {
         // A signed link is the task owner's, though it carries no key.
         guard let owner = key ?? task?.owner else { return }
         var observed = ObservedRequest(
-            key: owner, provider: provider.name, endpoint: route.endpoint, method: request.http.method, target: request.http.target,
+            key: owner, provider: provider.name, endpoint: route.endpoint, method: request.http.method.name, target: request.http.target,
             path: request.http.path, body: request.http.body, status: response.status, journalID: journalID)
         // A form is the same form when its fields are: multipart boundaries differ between sends.
         // (A JSON body is compared as sent.)
@@ -242,9 +242,9 @@ final class RequestPipeline: HTTPHandler {
         let key = apiKey ?? request.bearerToken
         return engine.journal.record(
             JournalEntry(
-                time: engine.clock.now(for: key), method: request.method, path: String(request.path),
+                time: engine.clock.now(for: key), method: request.method.name, path: String(request.path),
                 query: request.queryString.map(String.init), provider: provider, endpoint: endpoint, apiKey: key,
-                headers: request.headers.fields, body: request.body, bodyLimit: engine.journal.bodyLimit, status: response.status,
+                headers: request.headers, body: request.body, bodyLimit: engine.journal.bodyLimit, status: response.status,
                 rule: rule, task: task, pollAfterMilliseconds: response.headers["openai-poll-after-ms"].flatMap { Int($0) }))
     }
 
@@ -264,3 +264,6 @@ final class RequestPipeline: HTTPHandler {
         return error(status, message, code: code)
     }
 }
+
+/// The journal keeps a request's headers as the HTTP layer parsed them, strings made when read.
+extension RequestHeaders: HeaderFields {}

@@ -14,7 +14,7 @@ struct RouteTable: Sendable {
     }
 
     enum Lookup {
-        case found(Target, parameters: [String: String])
+        case found(Target, parameters: PathParameters)
         case methodNotAllowed(allowed: [String])
         case notFound
     }
@@ -27,7 +27,7 @@ struct RouteTable: Sendable {
     private init(_ entries: [(method: String, path: String, target: Target)], providers: [any Provider]) {
         self.providers = providers
         var router = Router()
-        for entry in entries { router.add(entry.method, entry.path) }
+        for entry in entries { router.add(HTTPMethod(entry.method), entry.path) }
         self.router = router
         targets = entries.map(\.target)
     }
@@ -73,7 +73,7 @@ struct RouteTable: Sendable {
         path.split(separator: "/").map { $0.hasPrefix("{") ? "{}" : String($0) }.joined(separator: "/")
     }
 
-    func match(method: String, path: Substring) -> Lookup {
+    func match(method: HTTPMethod, path: Substring) -> Lookup {
         switch router.match(method: method, path: path) {
         case .found(let index, let parameters): .found(targets[index], parameters: parameters)
         case .methodNotAllowed(let allowed): .methodNotAllowed(allowed: allowed)
@@ -82,5 +82,5 @@ struct RouteTable: Sendable {
     }
 
     /// Every route served, as (method, path pattern).
-    var routes: [(method: String, path: String)] { router.routes.map { ($0.method, $0.pattern) } }
+    var routes: [(method: String, path: String)] { router.routes.map { ($0.method.name, $0.pattern) } }
 }

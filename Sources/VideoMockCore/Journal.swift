@@ -1,6 +1,12 @@
 import JSON
 import Locking
 
+/// A request's header fields, made into strings only when someone reads them: the journal keeps
+/// them as they arrived (the HTTP layer's bytes and ranges), not as strings.
+package protocol HeaderFields: Sendable {
+    var fields: [(name: String, value: String)] { get }
+}
+
 /// One request as the journal keeps it (by reference: recording and evicting one moves a pointer).
 package final class JournalEntry: Sendable {
     /// Clock time (seconds since the epoch) when it arrived.
@@ -11,7 +17,7 @@ package final class JournalEntry: Sendable {
     package let provider: ProviderID?
     package let endpoint: Endpoint?
     package let apiKey: String?
-    package let headers: [(name: String, value: String)]
+    package let headers: any HeaderFields
     /// The body as received, cut at the journal's body limit (shared with the request, not copied).
     package let body: ArraySlice<UInt8>
     package let bodySize: Int
@@ -25,7 +31,7 @@ package final class JournalEntry: Sendable {
 
     package init(
         time: Double, method: String, path: String, query: String?, provider: ProviderID?, endpoint: Endpoint?, apiKey: String?,
-        headers: [(name: String, value: String)], body: [UInt8], bodyLimit: Int, status: Int, rule: String?, task: String? = nil,
+        headers: any HeaderFields, body: [UInt8], bodyLimit: Int, status: Int, rule: String?, task: String? = nil,
         pollAfterMilliseconds: Int? = nil
     ) {
         self.time = time
@@ -51,7 +57,7 @@ package final class JournalEntry: Sendable {
         return [
             "id": .int(id), "time": .double(time), "method": .string(method), "path": .string(path), "query": JSON(query),
             "provider": JSON(provider?.rawValue), "endpoint": JSON(endpoint?.rawValue), "api_key": JSON(apiKey),
-            "headers": .object(JSONObject(headers.map { (key: $0.name, value: JSON.string($0.value)) })),
+            "headers": .object(JSONObject(headers.fields.map { (key: $0.name, value: JSON.string($0.value)) })),
             "body": .string(text ?? Base64.encode(body)), "body_encoding": .string(text == nil ? "base64" : "utf-8"),
             "body_size": .int(bodySize),
             "status": .int(status), "rule": JSON(rule), "findings": .array(findings.map(JSON.string)), "task": JSON(task),

@@ -157,7 +157,7 @@ struct RouterTests {
         router.add("GET", "/v1/videos/generations")
         router.add("DELETE", "/v1/videos/generations")
         router.add("GET", "/v1/{resource}/generations")
-        func index(_ method: String, _ path: Substring) -> Int? {
+        func index(_ method: HTTPMethod, _ path: Substring) -> Int? {
             if case .found(let index, _) = router.match(method: method, path: path) { return index }
             return nil
         }
@@ -173,5 +173,33 @@ struct RouterTests {
         if case .found(_, let parameters) = router.match(method: "GET", path: "/v1/images/generations") {
             #expect(parameters == ["resource": "images"])
         }
+    }
+}
+
+@Suite("Router: segments as the bytes give them")
+struct RouterSegmentTests {
+    @Test(
+        "leading, trailing and doubled slashes, escapes and methods",
+        arguments: [
+            ("GET", "/v1/videos/abc", "get abc"), ("GET", "/v1/videos/abc/", "get abc"), ("GET", "v1/videos/abc", "get abc"),
+            ("GET", "//v1/videos/abc", "404"), ("GET", "/v1/videos//abc", "404"), ("GET", "/v1/videos/a%20b", "get a b"),
+            ("GET", "/v1/vid%65os/x", "get x"), ("HEAD", "/v1/videos/x", "get x"), ("PATCH", "/v1/videos/x", "405 GET, DELETE"),
+            ("BREW", "/v1/videos/x", "405 GET, DELETE"), ("GET", "/", "404"), ("GET", "", "404"),
+            ("GET", "/v1/videos/x/content", "content x"), ("GET", "/v1/videos/%E2%82%AC/content", "content €"),
+            ("GET", "/v1/videos/%ff/content", "404"), ("GET", "/" + String(repeating: "a/", count: 40), "404"),
+        ])
+    func segments(_ method: String, _ path: String, _ expected: String) {
+        var router = Router()
+        router.add("GET", "/v1/videos/{id}")
+        router.add("DELETE", "/v1/videos/{id}")
+        router.add("GET", "/v1/videos/{id}/content")
+        let names = ["get", "delete", "content"]
+        let got: String =
+            switch router.match(method: HTTPMethod(method), path: Substring(path)) {
+            case .found(let index, let parameters): "\(names[index]) \(parameters.first ?? "")"
+            case .methodNotAllowed(let allowed): "405 \(allowed.joined(separator: ", "))"
+            case .notFound: "404"
+            }
+        #expect(got == expected, "\(method) \(path)")
     }
 }

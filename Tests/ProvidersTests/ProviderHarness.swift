@@ -30,10 +30,10 @@ extension Provider {
     ) throws -> HTTPResponse {
         let route = try #require(routes.first { $0.method == method && $0.path == pattern }, "no route \(method) \(pattern)")
         var http = HTTPRequest(
-            method: method, target: "/\(name.rawValue)/v1\(pattern)\(query)",
+            method: HTTPMethod(method), target: "/\(name.rawValue)/v1\(pattern)\(query)",
             headers: ["Host": "mock.test", "Content-Type": "application/json"],
             body: body?.bytes ?? [])
-        http.pathParameters = parameters
+        for (name, value) in parameters.sorted(by: { $0.key < $1.key }) { http.pathParameters.append(name, value) }
         return route.handler(ProviderRequest(http: http, apiKey: key, basePath: "/\(name.rawValue)/v1"))
     }
 }

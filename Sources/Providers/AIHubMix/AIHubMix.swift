@@ -50,7 +50,7 @@ package struct AIHubMix: TaskDialect {
         }
         guard let page = engine.list(provider: name, owner: request.apiKey, after: query["after"], limit: limit, ascending: order == "asc")
         else { throw APIError.invalid("'after' names no video of yours: '\(query["after"] ?? "")'.", param: "after") }
-        return .json(listJSON(page.tasks, hasMore: page.hasMore, request))
+        return listResponse(page.tasks, hasMore: page.hasMore, request)
     }
 
     func delete(_ request: ProviderRequest) throws(APIError) -> HTTPResponse {

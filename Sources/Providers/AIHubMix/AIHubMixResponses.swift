@@ -5,26 +5,37 @@ import VideoMockCore
 extension AIHubMix {
     /// A video reply, with the `openai-poll-after-ms` hint the OpenAI SDK sleeps by.
     func videoResponse(_ snapshot: TaskSnapshot, _ request: ProviderRequest) -> HTTPResponse {
-        .json(videoJSON(snapshot, request), headers: ["openai-poll-after-ms": String(pollAfterMilliseconds(snapshot))])
+        var writer = JSONWriter()
+        writeVideo(snapshot, request, into: &writer)
+        return .json(writer, headers: ["openai-poll-after-ms": String(pollAfterMilliseconds(snapshot))])
     }
 
     func pollAfterMilliseconds(_ snapshot: TaskSnapshot) -> Int {
         Int((engine.pollAdvice(snapshot) * 1000).rounded(.up))
     }
 
-    func listJSON(_ tasks: [TaskSnapshot], hasMore: Bool, _ request: ProviderRequest) -> JSON {
-        [
-            "object": "list",
-            "data": .array(tasks.map { videoJSON($0, request) }),
-            "first_id": JSON(tasks.first?.id),
-            "last_id": JSON(tasks.last?.id),
-            "has_more": .bool(hasMore),
-        ]
+    func listResponse(_ tasks: [TaskSnapshot], hasMore: Bool, _ request: ProviderRequest) -> HTTPResponse {
+        var writer = JSONWriter(capacity: 256 + 512 * tasks.count)
+        writer.beginObject()
+        writer.field("object", "list")
+        writer.key("data")
+        writer.beginArray()
+        for task in tasks { writeVideo(task, request, into: &writer) }
+        writer.endArray()
+        writer.field("first_id", tasks.first?.id)
+        writer.field("last_id", tasks.last?.id)
+        writer.field("has_more", hasMore)
+        writer.endObject()
+        return .json(writer)
     }
 
     /// The Sora shape (the OpenAI Video object) or the shape AIHubMix gives every other model.
-    func videoJSON(_ snapshot: TaskSnapshot, _ request: ProviderRequest) -> JSON {
-        catalog.shape(of: snapshot.spec.model) == .sora ? soraJSON(snapshot) : genericJSON(snapshot, request)
+    func writeVideo(_ snapshot: TaskSnapshot, _ request: ProviderRequest, into writer: inout JSONWriter) {
+        if catalog.shape(of: snapshot.spec.model) == .sora {
+            writeSora(snapshot, into: &writer)
+        } else {
+            writeGeneric(snapshot, request, into: &writer)
+        }
     }
 
     /// AIHubMix's status words: queued (Sora only), in_progress, completed, failed.
@@ -36,46 +47,52 @@ extension AIHubMix {
         }
     }
 
-    private func soraJSON(_ s: TaskSnapshot) -> JSON {
-        return [
-            "id": .string(s.id),
-            "object": "video",
-            "created_at": .int(Int(s.createdAt)),
-            "status": .string(status(s.phase, queued: true)),
-            "model": .string(s.spec.model),
-            "progress": .int(s.progress),
-            "prompt": .string(s.spec.prompt),
-            "seconds": .string(String(s.spec.duration)),
-            "size": .string(s.spec.size ?? s.spec.dimensions.description),
-            "completed_at": JSON(s.completedAt.map { Int($0) }),
-            "expires_at": JSON(s.expiresAt.map { Int($0) }),
-            "remixed_from_video_id": JSON(s.spec.remixOf),
-            "error": errorJSON(s.failure),
-        ]
+    private func writeSora(_ s: TaskSnapshot, into writer: inout JSONWriter) {
+        writer.beginObject()
+        writer.field("id", s.id)
+        writer.field("object", "video")
+        writer.field("created_at", Int(s.createdAt))
+        writer.field("status", status(s.phase, queued: true))
+        writer.field("model", s.spec.model)
+        writer.field("progress", s.progress)
+        writer.field("prompt", s.spec.prompt)
+        writer.key("seconds")
+        writer.int(s.spec.duration, asString: true)
+        writer.field("size", s.spec.size ?? s.spec.dimensions.description)
+        writer.field("completed_at", s.completedAt.map { Int($0) })
+        writer.field("expires_at", s.expiresAt.map { Int($0) })
+        writer.field("remixed_from_video_id", s.spec.remixOf)
+        writer.key("error")
+        writeError(s.failure, into: &writer)
+        writer.endObject()
     }
 
     /// A failure as the FAQ shows it (`message`, `type`), with the `code` the OpenAI Video object has.
-    private func errorJSON(_ failure: TaskSnapshot.Failure?) -> JSON {
-        guard let failure else { return .null }
-        return ["message": .string(failure.message), "type": "video_generation_error", "code": .string(failure.code)]
+    private func writeError(_ failure: TaskSnapshot.Failure?, into writer: inout JSONWriter) {
+        guard let failure else { return writer.null() }
+        writer.beginObject()
+        writer.field("message", failure.message)
+        writer.field("type", "video_generation_error")
+        writer.field("code", failure.code)
+        writer.endObject()
     }
 
-    private func genericJSON(_ s: TaskSnapshot, _ request: ProviderRequest) -> JSON {
-        var object: JSONObject = [
-            "id": .string(s.id),
-            "object": "video",
-            "created": .int(Int(s.createdAt)),
-            "model": .string(s.spec.model),
-            // Only Sora has a queued status here; the rest are in progress from the start.
-            "status": .string(status(s.phase, queued: false)),
-            "prompt": .string(s.spec.prompt),
-            "duration": .int(s.spec.duration),
-            "width": .int(s.spec.dimensions.width),
-            "height": .int(s.spec.dimensions.height),
-            "url": s.phase == .completed ? .string(request.absoluteURL("/videos/\(s.id)/content")) : .null,
-            "error": errorJSON(s.failure),
-        ]
-        if let expiresAt = s.expiresAt { object["expires_at"] = .int(Int(expiresAt)) }
-        return .object(object)
+    private func writeGeneric(_ s: TaskSnapshot, _ request: ProviderRequest, into writer: inout JSONWriter) {
+        writer.beginObject()
+        writer.field("id", s.id)
+        writer.field("object", "video")
+        writer.field("created", Int(s.createdAt))
+        writer.field("model", s.spec.model)
+        // Only Sora has a queued status here; the rest are in progress from the start.
+        writer.field("status", status(s.phase, queued: false))
+        writer.field("prompt", s.spec.prompt)
+        writer.field("duration", s.spec.duration)
+        writer.field("width", s.spec.dimensions.width)
+        writer.field("height", s.spec.dimensions.height)
+        writer.field("url", s.phase == .completed ? request.absoluteURL("/videos/\(s.id)/content") : nil)
+        writer.key("error")
+        writeError(s.failure, into: &writer)
+        if let expiresAt = s.expiresAt { writer.field("expires_at", Int(expiresAt)) }
+        writer.endObject()
     }
 }

@@ -48,6 +48,6 @@ package struct Amux: TaskDialect {
 
     func shown(_ task: TaskSnapshot, _ request: ProviderRequest) -> HTTPResponse {
         let url = task.phase == .completed ? request.absoluteURL("/video/generations/\(task.id)/content") : nil
-        return .json(Amux.shape.json(task, url: url))
+        return Amux.shape.response(task, url: url)
     }
 }

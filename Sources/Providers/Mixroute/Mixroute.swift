@@ -38,7 +38,7 @@ package struct Mixroute: TaskDialect {
     }
 
     /// Every catalog model has its options from start-up; tasks are only made of catalog models.
-    private func options(of model: String) -> MixrouteModelOptions { options[model] ?? MixrouteModelOptions() }
+    func options(of model: String) -> MixrouteModelOptions { options[model] ?? MixrouteModelOptions() }
 
     package var routes: [ProviderRoute] {
         [
@@ -72,7 +72,7 @@ package struct Mixroute: TaskDialect {
 
     func shown(_ task: TaskSnapshot, _ request: ProviderRequest) throws(APIError) -> HTTPResponse {
         let shape = Mixroute.shapes[options(of: task.spec.model).submitStatus]!
-        return .json(shape.json(task, url: try resultURL(task, request)))
+        return shape.response(task, url: try resultURL(task, request))
     }
 
     /// A data URL (Veo, by default) or a signed link that expires with the result.

@@ -1,3 +1,4 @@
+import HTTPServer
 import JSON
 import VideoMockCore
 
@@ -8,24 +9,35 @@ struct NewAPITaskShape: Sendable {
     /// Whether `progress` (0–100) is reported.
     let reportsProgress: Bool
 
-    func json(_ snapshot: TaskSnapshot, url: String?) -> JSON {
+    func response(_ snapshot: TaskSnapshot, url: String?) -> HTTPResponse {
         let spec = snapshot.spec
-        var object: JSONObject = [
-            "task_id": .string(snapshot.id),
-            "status": .string(words[snapshot.phase] ?? snapshot.phase.rawValue),
-        ]
-        if reportsProgress { object["progress"] = .int(snapshot.progress) }
-        object["url"] = JSON(url)
-        object["format"] = "mp4"
-        object["metadata"] = [
-            "duration": .int(spec.duration),
-            "fps": .int(spec.fps),
-            "width": .int(spec.dimensions.width),
-            "height": .int(spec.dimensions.height),
-            "seed": spec.parameters["seed"] ?? .null,
-        ]
-        object["error"] = snapshot.failure.map { ["code": .string($0.code), "message": .string($0.message)] } ?? .null
-        return .object(object)
+        var writer = JSONWriter()
+        writer.beginObject()
+        writer.field("task_id", snapshot.id)
+        writer.field("status", words[snapshot.phase] ?? snapshot.phase.rawValue)
+        if reportsProgress { writer.field("progress", snapshot.progress) }
+        writer.field("url", url)
+        writer.field("format", "mp4")
+        writer.key("metadata")
+        writer.beginObject()
+        writer.field("duration", spec.duration)
+        writer.field("fps", spec.fps)
+        writer.field("width", spec.dimensions.width)
+        writer.field("height", spec.dimensions.height)
+        writer.key("seed")
+        writer.value(spec.parameters["seed"] ?? .null)
+        writer.endObject()
+        writer.key("error")
+        if let failure = snapshot.failure {
+            writer.beginObject()
+            writer.field("code", failure.code)
+            writer.field("message", failure.message)
+            writer.endObject()
+        } else {
+            writer.null()
+        }
+        writer.endObject()
+        return .json(writer)
     }
 }
 

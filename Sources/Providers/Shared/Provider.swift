@@ -98,7 +98,7 @@ package protocol Provider: Sendable {
 extension Provider {
     package func prompt(in fields: JSONObject) -> String? { fields["prompt"]?.string }
 
-    package func taskID(in request: ProviderRequest) -> String? { request.http.pathParameters.values.first }
+    package func taskID(in request: ProviderRequest) -> String? { request.http.pathParameters.first }
 
     package var unknownModelCode: String { "model_not_found" }
 

@@ -16,7 +16,7 @@ extension RequestPipeline {
         if let key = target.key { headers.set("Authorization", "Bearer \(key)") }
         let query = request.queryString.map { "?\($0)" } ?? ""
         let forwarded = UpstreamExchange.Request(
-            method: request.method, target: target.url.basePath + path + query, headers: headers, body: request.body)
+            method: request.method.name, target: target.url.basePath + path + query, headers: headers, body: request.body)
         let provider = routeTable.provider(target.provider)
         // Links to the upstream's own host lead back through VideoMock.
         let proxyBase = "http://\(request.headers[.host] ?? "127.0.0.1")/\(target.provider.rawValue)"
@@ -88,7 +88,7 @@ extension RequestPipeline {
             }
         recorder.record(
             RecordedExchange(
-                time: Clock.wallNow(), provider: provider.name.rawValue, endpoint: endpoint?.rawValue, method: request.method,
+                time: Clock.wallNow(), provider: provider.name.rawValue, endpoint: endpoint?.rawValue, method: request.method.name,
                 path: path, query: request.queryString.map { Redaction.query(String($0)) }, task: task,
                 requestHeaders: BodyDescription.headers(request.headers.fields),
                 requestBody: BodyDescription.describe(request.body, contentType: contentType), status: relayed.status,

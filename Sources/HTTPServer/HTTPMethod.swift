@@ -1,0 +1,65 @@
+/// A request method: the ones routes use as cases, any other token kept as sent.
+package enum HTTPMethod: Hashable, Sendable, CustomStringConvertible, ExpressibleByStringLiteral {
+    case get, head, post, put, delete, patch, options
+    case other(String)
+
+    /// From the request line's bytes: the common methods without making a string.
+    init(_ bytes: some Collection<UInt8>) {
+        switch bytes.count {
+        case 3 where bytes.elementsEqual("GET".utf8): self = .get
+        case 4 where bytes.elementsEqual("POST".utf8): self = .post
+        case 4 where bytes.elementsEqual("HEAD".utf8): self = .head
+        case 3 where bytes.elementsEqual("PUT".utf8): self = .put
+        case 6 where bytes.elementsEqual("DELETE".utf8): self = .delete
+        case 5 where bytes.elementsEqual("PATCH".utf8): self = .patch
+        case 7 where bytes.elementsEqual("OPTIONS".utf8): self = .options
+        default: self = .other(String(decoding: bytes, as: UTF8.self))
+        }
+    }
+
+    package init(_ name: String) { self.init(Array(name.utf8)) }
+
+    package init(stringLiteral name: String) { self.init(name) }
+
+    /// The method as sent: `GET`.
+    package var name: String {
+        switch self {
+        case .get: "GET"
+        case .head: "HEAD"
+        case .post: "POST"
+        case .put: "PUT"
+        case .delete: "DELETE"
+        case .patch: "PATCH"
+        case .options: "OPTIONS"
+        case .other(let name): name
+        }
+    }
+
+    package var description: String { name }
+}
+
+/// The `{name}` segments of the route a path matched, and their values: one or two, found by a
+/// comparison of names, not a hash.
+package struct PathParameters: Sendable, Equatable, ExpressibleByDictionaryLiteral {
+    package private(set) var entries: [(name: String, value: String)] = []
+
+    package init() {}
+
+    package init(dictionaryLiteral elements: (String, String)...) {
+        entries = elements.map { (name: $0.0, value: $0.1) }
+    }
+
+    package subscript(name: String) -> String? {
+        for entry in entries where entry.name == name { return entry.value }
+        return nil
+    }
+
+    /// The first parameter's value (most routes have one).
+    package var first: String? { entries.first?.value }
+
+    package mutating func append(_ name: String, _ value: String) { entries.append((name, value)) }
+
+    package static func == (lhs: PathParameters, rhs: PathParameters) -> Bool {
+        lhs.entries.count == rhs.entries.count && zip(lhs.entries, rhs.entries).allSatisfy { $0.name == $1.name && $0.value == $1.value }
+    }
+}
