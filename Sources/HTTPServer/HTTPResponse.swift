@@ -81,7 +81,7 @@ package struct HTTPResponse: Sendable {
 
 extension HTTPResponse {
     /// A JSON reply written by a `JSONWriter`.
-    package static func json(_ writer: JSONWriter, status: Int = 200, headers: HTTPHeaders = [:]) -> HTTPResponse {
+    package static func json(_ writer: borrowing JSONWriter, status: Int = 200, headers: HTTPHeaders = [:]) -> HTTPResponse {
         var all = headers
         all.set("Content-Type", "application/json")
         return HTTPResponse(status: status, headers: all, body: .bytes(writer.bytes))

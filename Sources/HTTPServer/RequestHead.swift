@@ -15,6 +15,13 @@ struct RequestHead: Equatable {
 
     /// Parses the bytes up to, not including, the blank line that ends the head.
     static func parse(_ bytes: UnsafeBufferPointer<UInt8>) throws(Failure) -> RequestHead {
+        try ByteClasses.table.withUnsafeBufferPointer { (classes) throws(Failure) -> RequestHead in
+            try parse(bytes, classes: classes.baseAddress!)
+        }
+    }
+
+    /// The parse proper, each byte's class read from `classes` (looked up once, not per byte).
+    private static func parse(_ bytes: UnsafeBufferPointer<UInt8>, classes: UnsafePointer<UInt8>) throws(Failure) -> RequestHead {
         var lines = LineIterator(bytes: bytes)
         // RFC 9112 §2.2: ignore empty lines before the request line.
         var requestLine = lines.next()
@@ -29,41 +36,46 @@ struct RequestHead: Equatable {
         let method = requestLine[..<firstSpace]
         let target = requestLine[(firstSpace + 1)..<secondSpace]
         guard !method.isEmpty, !target.isEmpty else { throw Failure(status: 400, reason: "malformed request line") }
-        guard method.allSatisfy(isTokenByte) else { throw Failure(status: 400, reason: "malformed method") }
-        guard target.allSatisfy({ $0 > 0x20 && $0 < 0x7F }) else {
+        guard ByteClasses.all(method, are: ByteClasses.token, in: classes) else { throw Failure(status: 400, reason: "malformed method") }
+        guard ByteClasses.all(target, are: ByteClasses.target, in: classes) else {
             throw Failure(status: 400, reason: "malformed request target")
         }
+        let versionBytes = requestLine[(secondSpace + 1)...]
         let version: HTTPRequest.Version
-        switch String(decoding: requestLine[(secondSpace + 1)...], as: UTF8.self) {
-        case "HTTP/1.1": version = .http11
-        case "HTTP/1.0": version = .http10
-        case let v where v.hasPrefix("HTTP/"): throw Failure(status: 505, reason: "HTTP version \(v.dropFirst(5)) is not supported")
-        default: throw Failure(status: 400, reason: "malformed HTTP version")
+        if versionBytes.elementsEqual("HTTP/1.1".utf8) {
+            version = .http11
+        } else if versionBytes.elementsEqual("HTTP/1.0".utf8) {
+            version = .http10
+        } else {
+            let text = String(decoding: versionBytes, as: UTF8.self)
+            guard text.hasPrefix("HTTP/") else { throw Failure(status: 400, reason: "malformed HTTP version") }
+            throw Failure(status: 505, reason: "HTTP version \(text.dropFirst(5)) is not supported")
         }
 
         // The head's bytes, kept once: the fields are ranges of them.
-        var headers = RequestHeaders(bytes: Array(bytes))
+        var headers = RequestHeaders(copying: bytes)
         while let line = lines.next() {
             guard let first = line.first else { break }
             if first == UInt8(ascii: " ") || first == UInt8(ascii: "\t") {
                 throw Failure(status: 400, reason: "obsolete header line folding is not accepted")
             }
-            guard let colon = line.firstIndex(of: UInt8(ascii: ":")), colon > line.startIndex,
-                line[line.startIndex..<colon].allSatisfy(isTokenByte)
-            else { throw Failure(status: 400, reason: "malformed header field") }
+            // The name: token bytes up to the colon.
+            var colon = line.startIndex
+            while colon < line.endIndex, classes[Int(line[colon])] & ByteClasses.token != 0 { colon += 1 }
+            guard colon > line.startIndex, colon < line.endIndex, line[colon] == UInt8(ascii: ":") else {
+                throw Failure(status: 400, reason: "malformed header field")
+            }
             var valueStart = colon + 1
             var valueEnd = line.endIndex
             while valueStart < valueEnd, line[valueStart] == 0x20 || line[valueStart] == 0x09 { valueStart += 1 }
             while valueEnd > valueStart, line[valueEnd - 1] == 0x20 || line[valueEnd - 1] == 0x09 { valueEnd -= 1 }
-            guard line[valueStart..<valueEnd].allSatisfy({ ($0 >= 0x20 && $0 != 0x7F) || $0 == 0x09 }) else {
+            guard ByteClasses.all(line[valueStart..<valueEnd], are: ByteClasses.value, in: classes) else {
                 throw Failure(status: 400, reason: "control character in header value")
             }
             headers.append(name: line.startIndex..<colon, value: valueStart..<valueEnd)
         }
         return RequestHead(
-            method: HTTPMethod(method),
-            target: String(decoding: target, as: UTF8.self),
-            version: version, headers: headers)
+            method: HTTPMethod(method), target: String(decoding: target, as: UTF8.self), version: version, headers: headers)
     }
 
     /// How the body is framed (RFC 9112 §6.3).
@@ -115,14 +127,34 @@ struct RequestHead: Equatable {
     }
 }
 
-/// RFC 9110 token characters.
-func isTokenByte(_ byte: UInt8) -> Bool { tokenBytes[Int(byte)] }
+/// What each byte may be in a head, as bits: a token character (RFC 9110: letters, digits and
+/// `!#$%&'*+-.^_`|~`), a request-target character (visible ASCII), a header-value character
+/// (visible, space, tab and any byte of 0x80 and over).
+enum ByteClasses {
+    static let token: UInt8 = 1
+    static let target: UInt8 = 2
+    static let value: UInt8 = 4
 
-/// By byte: whether it is a token character (letters, digits and `!#$%&'*+-.^_`|~`).
-private let tokenBytes: [Bool] = (0...255).map { byte in
-    switch UInt8(byte) {
-    case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"): true
-    default: "!#$%&'*+-.^_`|~".utf8.contains(UInt8(byte))
+    static let table: [UInt8] = (0...255).map { byte in
+        var classes: UInt8 = 0
+        switch UInt8(byte) {
+        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"):
+            classes |= token
+        default: if "!#$%&'*+-.^_`|~".utf8.contains(UInt8(byte)) { classes |= token }
+        }
+        if byte > 0x20 && byte < 0x7F { classes |= target }
+        if (byte >= 0x20 && byte != 0x7F) || byte == 0x09 { classes |= value }
+        return classes
+    }
+
+    /// Whether every byte has the class `bit`.
+    static func all(_ bytes: Slice<UnsafeBufferPointer<UInt8>>, are bit: UInt8, in classes: UnsafePointer<UInt8>) -> Bool {
+        var index = bytes.startIndex
+        while index < bytes.endIndex {
+            if classes[Int(bytes[index])] & bit == 0 { return false }
+            index += 1
+        }
+        return true
     }
 }
 

@@ -26,13 +26,28 @@ package struct RequestHeaders: Sendable {
             }
         }
 
-        /// The known names' bytes, lower-cased, indexed by their length, for matching names
-        /// during the parse.
-        static let byLength: [[(Known, [UInt8])]] = {
-            var table = [[(Known, [UInt8])]](repeating: [], count: 32)
-            for known in allCases { table[known.name.utf8.count].append((known, Array(known.name.lowercased().utf8))) }
-            return table
-        }()
+        /// The field a name is, if it is one of these: picked by length and first letter, then
+        /// compared without case (no table, no allocation).
+        static func named(_ name: ArraySlice<UInt8>) -> Known? {
+            guard let first = name.first, let last = name.last else { return nil }
+            func check(_ known: Known, _ lowered: StaticString) -> Known? { equalsLowered(name, lowered) ? known : nil }
+            switch (name.count, first | 0x20, last | 0x20) {
+            case (4, UInt8(ascii: "h"), UInt8(ascii: "t")): return check(.host, "host")
+            case (13, UInt8(ascii: "a"), UInt8(ascii: "n")): return check(.authorization, "authorization")
+            case (12, UInt8(ascii: "c"), UInt8(ascii: "e")): return check(.contentType, "content-type")
+            case (14, UInt8(ascii: "c"), UInt8(ascii: "h")): return check(.contentLength, "content-length")
+            case (17, UInt8(ascii: "t"), UInt8(ascii: "g")): return check(.transferEncoding, "transfer-encoding")
+            case (10, UInt8(ascii: "c"), UInt8(ascii: "n")): return check(.connection, "connection")
+            case (6, UInt8(ascii: "e"), UInt8(ascii: "t")): return check(.expect, "expect")
+            case (5, UInt8(ascii: "r"), UInt8(ascii: "e")): return check(.range, "range")
+            case (6, UInt8(ascii: "c"), UInt8(ascii: "e")): return check(.cookie, "cookie")
+            case (13, UInt8(ascii: "x"), UInt8(ascii: "n")): return check(.adminToken, "x-admin-token")
+            case (18, UInt8(ascii: "x"), UInt8(ascii: "s")): return check(.videoMockStatus, "x-videomock-status")
+            case (17, UInt8(ascii: "x"), UInt8(ascii: "y")): return check(.videoMockDelay, "x-videomock-delay")
+            case (17, UInt8(ascii: "x"), UInt8(ascii: "t")): return check(.videoMockFault, "x-videomock-fault")
+            default: return nil
+            }
+        }
     }
 
     private struct Span: Sendable {
@@ -53,17 +68,23 @@ package struct RequestHeaders: Sendable {
         spans.reserveCapacity(16)
     }
 
+    /// A copy of the head's bytes, made with one `memcpy`.
+    init(copying head: UnsafeBufferPointer<UInt8>) {
+        self.init(
+            bytes: [UInt8](unsafeUninitializedCapacity: head.count) { buffer, count in
+                if let source = head.baseAddress, head.count > 0 { buffer.baseAddress!.update(from: source, count: head.count) }
+                count = head.count
+            })
+    }
+
     /// Adds the field whose name and value are at these ranges of the bytes.
     mutating func append(name: Range<Int>, value: Range<Int>) {
         spans.append(
             Span(
                 nameStart: Int32(name.lowerBound), nameEnd: Int32(name.upperBound), valueStart: Int32(value.lowerBound),
                 valueEnd: Int32(value.upperBound)))
-        guard spans.count < 255, name.count < Known.byLength.count else { return }
-        for (known, lowered) in Known.byLength[name.count] where slots[known.rawValue] == 0 && equalsLowered(bytes[name], lowered) {
-            slots[known.rawValue] = UInt8(spans.count)
-            return
-        }
+        guard spans.count < 255, let known = Known.named(bytes[name]), slots[known.rawValue] == 0 else { return }
+        slots[known.rawValue] = UInt8(spans.count)
     }
 
     package var count: Int { spans.count }
@@ -119,6 +140,19 @@ extension RequestHeaders: ExpressibleByDictionaryLiteral, Equatable {
     package static func == (lhs: RequestHeaders, rhs: RequestHeaders) -> Bool {
         lhs.fields.count == rhs.fields.count && zip(lhs.fields, rhs.fields).allSatisfy { $0.name == $1.name && $0.value == $1.value }
     }
+}
+
+/// Whether `bytes`, lower-cased, are `lowered` (a lower-case name).
+private func equalsLowered(_ bytes: ArraySlice<UInt8>, _ lowered: StaticString) -> Bool {
+    guard bytes.count == lowered.utf8CodeUnitCount else { return false }
+    let name = lowered.utf8Start
+    var index = bytes.startIndex
+    for offset in 0..<bytes.count {
+        let given = bytes[index], byte = name[offset]
+        guard given == byte || (given >= 0x41 && given <= 0x5A && given | 0x20 == byte) else { return false }
+        index += 1
+    }
+    return true
 }
 
 /// Whether `bytes`, lower-cased, are `lowered`.

@@ -46,13 +46,12 @@ enum ResponseEncoding {
     /// framing when `chunked`, else none: the body ends with the connection), Date, Server and
     /// Connection unless the response set them itself.
     static func head(of response: HTTPResponse, contentLength: Int?, chunked: Bool = false, keepAlive: Bool, date: String) -> [UInt8] {
-        var out: [UInt8] = []
-        out.reserveCapacity(256)
-        out.append(text: "HTTP/1.1 ")
+        var out = ByteBuffer(capacity: 256)
+        out.append("HTTP/1.1 ")
         out.appendDecimal(response.status)
         out.append(0x20)
-        out.append(text: reasonPhrase(response.status))
-        out.appendLineEnd()
+        out.append(utf8: reasonPhrase(response.status))
+        out.append("\r\n")
         var hasLength = false, hasDate = false, hasServer = false
         for field in response.headers {
             if field.name.equalsIgnoringASCIICase("Content-Length") { hasLength = true }
@@ -62,39 +61,26 @@ enum ResponseEncoding {
             out.appendField(field.name, field.value)
         }
         if let contentLength, !hasLength {
-            out.append(text: "Content-Length: ")
+            out.append("Content-Length: ")
             out.appendDecimal(contentLength)
-            out.appendLineEnd()
+            out.append("\r\n")
         } else if contentLength == nil, chunked {
-            out.appendField("Transfer-Encoding", "chunked")
+            out.append("Transfer-Encoding: chunked\r\n")
         }
         if !hasDate { out.appendField("Date", date) }
-        if !hasServer { out.appendField("Server", "videomock") }
-        out.appendField("Connection", keepAlive ? "keep-alive" : "close")
-        out.appendLineEnd()
-        return out
+        if !hasServer { out.append("Server: videomock\r\n") }
+        out.append(keepAlive ? "Connection: keep-alive\r\n\r\n" : "Connection: close\r\n\r\n")
+        return out.array
     }
 }
 
-extension [UInt8] {
-    /// Appends the UTF-8 of `text`, copied whole from its storage where it has one.
-    mutating func append(text: String) {
-        let copied: Void? = text.utf8.withContiguousStorageIfAvailable { append(contentsOf: $0) }
-        if copied == nil { append(contentsOf: text.utf8) }
-    }
-
-    mutating func appendLineEnd() {
-        append(0x0D)
-        append(0x0A)
-    }
-
+extension ByteBuffer {
     /// `name: value` and a line end.
     mutating func appendField(_ name: String, _ value: String) {
-        append(text: name)
-        append(0x3A)
-        append(0x20)
-        append(text: value)
-        appendLineEnd()
+        append(utf8: name)
+        append(": ")
+        append(utf8: value)
+        append("\r\n")
     }
 }
 

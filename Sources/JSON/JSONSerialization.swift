@@ -71,29 +71,48 @@ extension JSON {
     }
 
     static func writeString(_ string: String, into buffer: inout [UInt8]) {
+        var string = string
         buffer.append(UInt8(ascii: "\""))
-        // Most strings need no escaping: copy them whole.
-        let copied: Bool? = string.utf8.withContiguousStorageIfAvailable { utf8 in
-            guard !needsEscaping(utf8) else { return false }
-            buffer.append(contentsOf: utf8)
-            return true
+        string.withUTF8 { utf8 in
+            // Most strings need no escaping: copy them whole.
+            guard needsEscaping(utf8) else { return buffer.append(contentsOf: utf8) }
+            for byte in utf8 {
+                switch byte {
+                case UInt8(ascii: "\""): buffer.append(contentsOf: [0x5C, 0x22])
+                case UInt8(ascii: "\\"): buffer.append(contentsOf: [0x5C, 0x5C])
+                case 0x0A: buffer.append(contentsOf: [0x5C, UInt8(ascii: "n")])
+                case 0x0D: buffer.append(contentsOf: [0x5C, UInt8(ascii: "r")])
+                case 0x09: buffer.append(contentsOf: [0x5C, UInt8(ascii: "t")])
+                case 0..<0x20:
+                    buffer.append(contentsOf: [0x5C, UInt8(ascii: "u"), 0x30, 0x30])
+                    buffer.append(hexDigits[Int(byte >> 4)])
+                    buffer.append(hexDigits[Int(byte & 0xF)])
+                default: buffer.append(byte)
+                }
+            }
         }
-        if copied == true {
-            buffer.append(UInt8(ascii: "\""))
-            return
-        }
-        for byte in string.utf8 {
-            switch byte {
-            case UInt8(ascii: "\""): buffer.append(contentsOf: [0x5C, 0x22])
-            case UInt8(ascii: "\\"): buffer.append(contentsOf: [0x5C, 0x5C])
-            case 0x0A: buffer.append(contentsOf: [0x5C, UInt8(ascii: "n")])
-            case 0x0D: buffer.append(contentsOf: [0x5C, UInt8(ascii: "r")])
-            case 0x09: buffer.append(contentsOf: [0x5C, UInt8(ascii: "t")])
-            case 0..<0x20:
-                buffer.append(contentsOf: [0x5C, UInt8(ascii: "u"), 0x30, 0x30])
-                buffer.append(hexDigits[Int(byte >> 4)])
-                buffer.append(hexDigits[Int(byte & 0xF)])
-            default: buffer.append(byte)
+        buffer.append(UInt8(ascii: "\""))
+    }
+
+    static func writeString(_ string: String, into buffer: inout ByteBuffer) {
+        var string = string
+        buffer.append(UInt8(ascii: "\""))
+        string.withUTF8 { utf8 in
+            // Most strings need no escaping: copy them whole.
+            guard needsEscaping(utf8) else { return buffer.append(utf8) }
+            for byte in utf8 {
+                switch byte {
+                case UInt8(ascii: "\""): buffer.append("\\\"")
+                case UInt8(ascii: "\\"): buffer.append("\\\\")
+                case 0x0A: buffer.append("\\n")
+                case 0x0D: buffer.append("\\r")
+                case 0x09: buffer.append("\\t")
+                case 0..<0x20:
+                    buffer.append("\\u00")
+                    buffer.append(hexDigits[Int(byte >> 4)])
+                    buffer.append(hexDigits[Int(byte & 0xF)])
+                default: buffer.append(byte)
+                }
             }
         }
         buffer.append(UInt8(ascii: "\""))

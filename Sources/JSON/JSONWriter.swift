@@ -1,30 +1,38 @@
 /// Writes a JSON document straight into bytes, for the replies written on every request: keys
 /// are static bytes, numbers go out as digits, and no tree is built. What it writes is what
 /// `JSON.write(into:)` writes for the same document.
-package struct JSONWriter {
-    package private(set) var bytes: [UInt8]
+package struct JSONWriter: ~Copyable {
+    @usableFromInline var buffer: ByteBuffer
     /// Whether the container at each depth (bit n: depth n) already has a member.
-    private var hasMember: UInt64 = 0
-    private var depth = 0
+    @usableFromInline var hasMember: UInt64 = 0
+    @usableFromInline var depth = 0
 
     package init(capacity: Int = 512) {
-        bytes = []
-        bytes.reserveCapacity(capacity)
+        buffer = ByteBuffer(capacity: capacity)
     }
+
+    /// What has been written, as an array.
+    package var bytes: [UInt8] { buffer.array }
 
     // MARK: Containers
 
+    @inlinable
     package mutating func beginObject() { open(UInt8(ascii: "{")) }
+    @inlinable
     package mutating func endObject() { close(UInt8(ascii: "}")) }
+    @inlinable
     package mutating func beginArray() { open(UInt8(ascii: "[")) }
+    @inlinable
     package mutating func endArray() { close(UInt8(ascii: "]")) }
 
     /// `"key":` (after a comma when the object has members already). Keys are written as given.
+    @inlinable
     package mutating func key(_ key: StaticString) {
         separate()
-        bytes.append(UInt8(ascii: "\""))
-        bytes.append(contentsOf: UnsafeBufferPointer(start: key.utf8Start, count: key.utf8CodeUnitCount))
-        bytes.append(contentsOf: [UInt8(ascii: "\""), UInt8(ascii: ":")])
+        buffer.append(UInt8(ascii: "\""))
+        buffer.append(key)
+        buffer.append(UInt8(ascii: "\""))
+        buffer.append(UInt8(ascii: ":"))
         valueFollowsKey = true
     }
 
@@ -32,64 +40,74 @@ package struct JSONWriter {
 
     package mutating func string(_ value: String) {
         separate()
-        JSON.writeString(value, into: &bytes)
+        JSON.writeString(value, into: &buffer)
     }
 
+    @inlinable
     package mutating func int(_ value: Int) {
         separate()
-        bytes.appendDecimal(value)
+        buffer.appendDecimal(value)
     }
 
     /// A number, or with `asString` the string of its digits (`"8"`, as some APIs send counts).
+    @inlinable
     package mutating func int(_ value: Int, asString: Bool) {
         guard asString else { return int(value) }
         separate()
-        bytes.append(UInt8(ascii: "\""))
-        bytes.appendDecimal(value)
-        bytes.append(UInt8(ascii: "\""))
+        buffer.append(UInt8(ascii: "\""))
+        buffer.appendDecimal(value)
+        buffer.append(UInt8(ascii: "\""))
     }
 
+    @inlinable
     package mutating func bool(_ value: Bool) {
         separate()
-        bytes.append(contentsOf: (value ? "true" : "false").utf8)
+        buffer.append(value ? "true" : "false")
     }
 
+    @inlinable
     package mutating func null() {
         separate()
-        bytes.append(contentsOf: "null".utf8)
+        buffer.append("null")
     }
 
     /// Any value, through the tree writer.
     package mutating func value(_ json: JSON) {
         separate()
-        json.write(into: &bytes)
+        buffer.append(json.bytes)
     }
 
     package mutating func string(_ value: String?) { if let value { string(value) } else { null() } }
+    @inlinable
     package mutating func int(_ value: Int?) { if let value { int(value) } else { null() } }
 
     // MARK: Members
 
+    @inlinable
     package mutating func field(_ name: StaticString, _ value: String) {
         key(name)
         string(value)
     }
 
+    @inlinable
     package mutating func field(_ name: StaticString, _ value: String?) {
         key(name)
         string(value)
     }
 
+    @inlinable
     package mutating func field(_ name: StaticString, _ value: Int) {
         key(name)
         int(value)
     }
 
+    @inlinable
     package mutating func field(_ name: StaticString, _ value: Int?) {
         key(name)
         int(value)
     }
 
+    @inlinable
     package mutating func field(_ name: StaticString, _ value: Bool) {
         key(name)
         bool(value)
@@ -98,27 +116,27 @@ package struct JSONWriter {
     // MARK: Separators
 
     /// Set by `key`: the next value is the member's, not a new element.
-    private var valueFollowsKey = false
+    @usableFromInline var valueFollowsKey = false
 
-    private mutating func separate() {
+    @inlinable mutating func separate() {
         if valueFollowsKey {
             valueFollowsKey = false
             return
         }
         guard depth > 0 else { return }
         let bit: UInt64 = 1 << UInt64(depth - 1)
-        if hasMember & bit != 0 { bytes.append(UInt8(ascii: ",")) } else { hasMember |= bit }
+        if hasMember & bit != 0 { buffer.append(UInt8(ascii: ",")) } else { hasMember |= bit }
     }
 
-    private mutating func open(_ bracket: UInt8) {
+    @inlinable mutating func open(_ bracket: UInt8) {
         separate()
-        bytes.append(bracket)
+        buffer.append(bracket)
         depth += 1
         hasMember &= ~(1 << UInt64(depth - 1))
     }
 
-    private mutating func close(_ bracket: UInt8) {
-        bytes.append(bracket)
+    @inlinable mutating func close(_ bracket: UInt8) {
+        buffer.append(bracket)
         depth -= 1
     }
 }

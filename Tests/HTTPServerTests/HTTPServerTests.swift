@@ -203,3 +203,19 @@ struct RouterSegmentTests {
         #expect(got == expected, "\(method) \(path)")
     }
 }
+
+@Suite("Headers the server reads")
+struct KnownHeaderTests {
+    @Test("every known field is found whatever its case, and names that only look alike are not")
+    func known() {
+        for known in RequestHeaders.Known.allCases {
+            for name in [known.name, known.name.lowercased(), known.name.uppercased()] {
+                let headers: RequestHeaders = ["X-Other": "1", name: "value", known.name: "second"]
+                #expect(headers[known] == "value", "\(name)")
+            }
+            let lookalike = String(known.name.dropLast()) + "_"
+            let headers: RequestHeaders = [lookalike: "v"]
+            #expect(headers[known] == nil, "\(lookalike)")
+        }
+    }
+}

@@ -31,10 +31,11 @@ extension AIHubMix {
 
     /// The Sora shape (the OpenAI Video object) or the shape AIHubMix gives every other model.
     func writeVideo(_ snapshot: TaskSnapshot, _ request: ProviderRequest, into writer: inout JSONWriter) {
-        if catalog.shape(of: snapshot.spec.model) == .sora {
-            writeSora(snapshot, into: &writer)
+        let spec = snapshot.spec  // one copy of the spec, not one per field
+        if catalog.shape(of: spec.model) == .sora {
+            writeSora(snapshot, spec, into: &writer)
         } else {
-            writeGeneric(snapshot, request, into: &writer)
+            writeGeneric(snapshot, spec, request, into: &writer)
         }
     }
 
@@ -47,21 +48,21 @@ extension AIHubMix {
         }
     }
 
-    private func writeSora(_ s: TaskSnapshot, into writer: inout JSONWriter) {
+    private func writeSora(_ s: TaskSnapshot, _ spec: TaskSpec, into writer: inout JSONWriter) {
         writer.beginObject()
         writer.field("id", s.id)
         writer.field("object", "video")
         writer.field("created_at", Int(s.createdAt))
         writer.field("status", status(s.phase, queued: true))
-        writer.field("model", s.spec.model)
+        writer.field("model", spec.model)
         writer.field("progress", s.progress)
-        writer.field("prompt", s.spec.prompt)
+        writer.field("prompt", spec.prompt)
         writer.key("seconds")
-        writer.int(s.spec.duration, asString: true)
-        writer.field("size", s.spec.size ?? s.spec.dimensions.description)
+        writer.int(spec.duration, asString: true)
+        writer.field("size", spec.size ?? spec.dimensions.description)
         writer.field("completed_at", s.completedAt.map { Int($0) })
         writer.field("expires_at", s.expiresAt.map { Int($0) })
-        writer.field("remixed_from_video_id", s.spec.remixOf)
+        writer.field("remixed_from_video_id", spec.remixOf)
         writer.key("error")
         writeError(s.failure, into: &writer)
         writer.endObject()
@@ -77,18 +78,18 @@ extension AIHubMix {
         writer.endObject()
     }
 
-    private func writeGeneric(_ s: TaskSnapshot, _ request: ProviderRequest, into writer: inout JSONWriter) {
+    private func writeGeneric(_ s: TaskSnapshot, _ spec: TaskSpec, _ request: ProviderRequest, into writer: inout JSONWriter) {
         writer.beginObject()
         writer.field("id", s.id)
         writer.field("object", "video")
         writer.field("created", Int(s.createdAt))
-        writer.field("model", s.spec.model)
+        writer.field("model", spec.model)
         // Only Sora has a queued status here; the rest are in progress from the start.
         writer.field("status", status(s.phase, queued: false))
-        writer.field("prompt", s.spec.prompt)
-        writer.field("duration", s.spec.duration)
-        writer.field("width", s.spec.dimensions.width)
-        writer.field("height", s.spec.dimensions.height)
+        writer.field("prompt", spec.prompt)
+        writer.field("duration", spec.duration)
+        writer.field("width", spec.dimensions.width)
+        writer.field("height", spec.dimensions.height)
         writer.field("url", s.phase == .completed ? request.absoluteURL("/videos/\(s.id)/content") : nil)
         writer.key("error")
         writeError(s.failure, into: &writer)
