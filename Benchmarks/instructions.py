@@ -44,7 +44,7 @@ STAGES = [
     ("authenticate", r"^Authenticator\.key\(of:"),
     ("parse the body (creates)", r"^ProviderRequest\.parseBody\("),
     ("scenario rules", r"^Engine\.decide\("),
-    ("provider: validate, engine, reply JSON", r"^AIHubMix\.(retrieve|create)\("),
+    ("provider: validate, engine, reply JSON", r"^(specialized )?TaskDialect\.(retrieve|create)\("),
     ("journal", r"^(Journal\.record\(|JournalEntry\.__allocating_init)"),
     ("verdict", r"^Engine\.(observe|shown)\("),
     ("write the reply", r"^Connection\.send\("),
@@ -52,7 +52,7 @@ STAGES = [
 # Parts of the provider's work, shown beneath it.
 DETAILS = [
     ("  of which the engine", r"^Engine\.(retrieve|create)\("),
-    ("  of which writing the reply's JSON", r"^JSON\.bytes\.getter"),
+    ("  of which writing the reply (JSON and headers)", r"^(specialized )?AIHubMix\.videoResponse\("),
 ]
 
 

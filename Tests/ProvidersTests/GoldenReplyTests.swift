@@ -77,7 +77,7 @@ struct GoldenReplyTests {
                     model: model.id, prompt: prompts[round % prompts.count], duration: Int.random(in: -1...20, using: &random),
                     size: Bool.random(using: &random) ? dimensions.description : nil, dimensions: dimensions,
                     fps: [24, 30, 60].randomElement(using: &random)!, hasAudio: Bool.random(using: &random), parameters: parameters,
-                    remixOf: round == 3 ? "video_source" : nil)
+                    remixOf: round == 3 ? "video_source" : nil, shape: model.shape)
                 let outcome: Outcome = round % 2 == 0 ? .complete : .fail(code: "content_policy_violation", message: "Refused \"here\"")
                 let plan = SharedPlan(TaskPlan(timeline: .standard(queued: 1, rendering: 4, outcome: outcome), outcome: outcome))
                 let created = engine.create(provider: provider.name, owner: key, spec: spec, model: model, plan: plan) {

@@ -7,7 +7,11 @@ extension AIHubMix {
     func videoResponse(_ snapshot: TaskSnapshot, _ request: ProviderRequest) -> HTTPResponse {
         var writer = JSONWriter()
         writeVideo(snapshot, request, into: &writer)
-        return .json(writer, headers: ["openai-poll-after-ms": String(pollAfterMilliseconds(snapshot))])
+        var headers = HTTPHeaders()
+        headers.reserveCapacity(2)
+        headers.add("openai-poll-after-ms", String(pollAfterMilliseconds(snapshot)))
+        headers.add("Content-Type", "application/json")
+        return HTTPResponse(status: 200, headers: headers, body: .bytes(writer.bytes))
     }
 
     func pollAfterMilliseconds(_ snapshot: TaskSnapshot) -> Int {
@@ -32,7 +36,7 @@ extension AIHubMix {
     /// The Sora shape (the OpenAI Video object) or the shape AIHubMix gives every other model.
     func writeVideo(_ snapshot: TaskSnapshot, _ request: ProviderRequest, into writer: inout JSONWriter) {
         let spec = snapshot.spec  // one copy of the spec, not one per field
-        if catalog.shape(of: spec.model) == .sora {
+        if spec.shape == .sora {
             writeSora(snapshot, spec, into: &writer)
         } else {
             writeGeneric(snapshot, spec, request, into: &writer)

@@ -119,7 +119,8 @@ extension ModelSpec {
             fps: role("fps")?.int ?? fps,
             hasAudio: hasAudio,
             inputs: inputs,
-            parameters: parameters)
+            parameters: parameters,
+            shape: shape)
     }
 
     static func isOn(_ value: JSON) -> Bool {

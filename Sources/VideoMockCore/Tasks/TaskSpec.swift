@@ -19,10 +19,12 @@ package struct TaskSpec: Sendable {
     package var parameters: JSONObject
     /// The task this one remixes.
     package var remixOf: String?
+    /// The reply shape of its model, fixed at create (not looked up on every read).
+    package var shape: ModelSpec.ResponseShape
 
     package init(
         model: String, prompt: String, duration: Int, size: String?, dimensions: Dimensions, fps: Int = 24, hasAudio: Bool,
-        inputs: [String: Int] = [:], parameters: JSONObject = [:], remixOf: String? = nil
+        inputs: [String: Int] = [:], parameters: JSONObject = [:], remixOf: String? = nil, shape: ModelSpec.ResponseShape = .generic
     ) {
         self.model = model
         self.prompt = prompt
@@ -34,5 +36,6 @@ package struct TaskSpec: Sendable {
         self.inputs = inputs
         self.parameters = parameters
         self.remixOf = remixOf
+        self.shape = shape
     }
 }
