@@ -1,6 +1,7 @@
 """Record through the proxy (a second VideoMock stands in for the real gateway, over HTTP and over
 TLS), replay offline, and measure drift."""
 import json
+import socket
 import subprocess
 import time
 import urllib.error
@@ -89,6 +90,17 @@ def proxy_args(upstream_base, recording, extra=()):
     for provider in PROVIDERS:
         args += ["--upstream", f"{provider}={upstream_base}/{provider}"]
     return args + ["--record", str(recording), *extra]
+
+
+def video_of(chunked):
+    """A chunked body's bytes."""
+    body = b""
+    while True:
+        size_line, _, chunked = chunked.partition(b"\r\n")
+        size = int(size_line.split(b";")[0], 16)
+        if size == 0:
+            return body
+        body, chunked = body + chunked[:size], chunked[size + 2:]
 
 
 def read_recording(path):
@@ -288,6 +300,24 @@ def test_recording_over_tls_through_a_compressing_gateway(tmp_path):
             statuses, video = openai_client(proxy.url)
             assert statuses[-1] == "completed" and video[4:8] == b"ftyp"
             mixroute_client(proxy.url)
+            # The gateway chunks the video: an HTTP/1.1 client gets chunks, an HTTP/1.0 one the
+            # bytes until the connection closes; both the same video.
+            video_id = json.loads(call("POST", proxy.url + "/aihubmix/v1/videos", {"model": "sora-2", "prompt": "p"})[2])["id"]
+            poll_until_done(f"{proxy.url}/aihubmix/v1/videos/{video_id}", ("completed",))
+            host, port = proxy.url.split("//")[1].split(":")
+            replies = {}
+            for version in ("HTTP/1.1", "HTTP/1.0"):
+                with socket.create_connection((host, int(port)), timeout=10) as raw:
+                    raw.sendall(f"GET /aihubmix/v1/videos/{video_id}/content {version}\r\nHost: {host}\r\n"
+                                f"Authorization: Bearer {KEY}\r\nConnection: close\r\n\r\n".encode())
+                    data = b""
+                    while chunk := raw.recv(65536):
+                        data += chunk
+                head, _, body = data.partition(b"\r\n\r\n")
+                replies[version] = (head.decode().lower(), body)
+            assert "transfer-encoding: chunked" in replies["HTTP/1.1"][0]
+            assert "transfer-encoding" not in replies["HTTP/1.0"][0] and "content-length" not in replies["HTTP/1.0"][0]
+            assert replies["HTTP/1.0"][1][4:8] == b"ftyp" and replies["HTTP/1.0"][1] == video_of(replies["HTTP/1.1"][1])
         # The gateway compressed JSON and chunked everything; the recording holds it decoded.
         assert any("gzip" in headers.get("Accept-Encoding", "") for _, _, headers in gateway.requests)
         lines = read_recording(recording)
