@@ -37,7 +37,7 @@ package struct Startup {
                 clock: Clock(mode: configuration.clock.mode, timeScale: configuration.timeScale), catalogs: catalogs, media: media,
                 ids: IDGenerator(seed: configuration.seed), scenarios: scenarios, journal: Journal(capacity: configuration.journalSize),
                 verdictSettings: configuration.verdictSettings, seed: configuration.seed)
-            providers = try ProviderRegistry.all(engine: engine)
+            providers = try ProviderRegistry.all(tasks: engine)
             try media.check(catalogs.listedDimensions, fixtures: fixtures)
         } catch {
             // Catalog and scenario errors read FILE:LINE:COLUMN: message.

@@ -105,7 +105,7 @@ struct GoldenReplyTests {
     @Test("AIHubMix: the Sora and the generic shape, every model", arguments: 0..<4)
     func aihubmix(_ run: Int) throws {
         let engine = try makeEngine()
-        let provider = try AIHubMix(engine: engine)
+        let provider = try AIHubMix(tasks: engine)
         let request = Self.request(provider)
         for task in Self.tasks(provider, engine, seed: UInt64(run)) {
             let direct = Self.bytes(provider.videoResponse(task, request))
@@ -116,7 +116,7 @@ struct GoldenReplyTests {
     @Test("Mixroute and Amux: the new-api task shape, every model", arguments: 0..<4)
     func newAPI(_ run: Int) throws {
         let engine = try makeEngine()
-        let mixroute = try Mixroute(engine: engine), amux = try Amux(engine: engine)
+        let mixroute = try Mixroute(tasks: engine), amux = try Amux(tasks: engine)
         for task in Self.tasks(mixroute, engine, seed: UInt64(run)) {
             let request = Self.request(mixroute)
             let shape = Mixroute.shapes[mixroute.options(of: task.spec.model).submitStatus]!

@@ -10,7 +10,7 @@ import VideoMockCore
 struct ProviderTests {
     @Test("AIHubMix: a Sora create is an OpenAI Video object with the SDK's poll hint")
     func soraCreate() throws {
-        let aihubmix = try AIHubMix(engine: try makeEngine())
+        let aihubmix = try AIHubMix(tasks: try makeEngine())
         let created = try aihubmix.call(
             "POST", "/videos", body: ["model": "sora-2", "prompt": "a fox", "seconds": "8", "size": "1280x720"])
         #expect(created.status == 200)
@@ -23,7 +23,7 @@ struct ProviderTests {
 
     @Test("AIHubMix: a refused value names its parameter in the OpenAI envelope")
     func refusal() throws {
-        let aihubmix = try AIHubMix(engine: try makeEngine())
+        let aihubmix = try AIHubMix(tasks: try makeEngine())
         let refused = try aihubmix.call("POST", "/videos", body: ["model": "sora-2", "prompt": "a fox", "seconds": "7"])
         #expect(refused.status == 400)
         #expect(refused.json["error"]?["param"] == "seconds")
@@ -33,7 +33,7 @@ struct ProviderTests {
 
     @Test("AIHubMix: Kling has no delete, and says so with 501")
     func klingDelete() throws {
-        let aihubmix = try AIHubMix(engine: try makeEngine())
+        let aihubmix = try AIHubMix(tasks: try makeEngine())
         let created = try aihubmix.call("POST", "/videos", body: ["model": "kling-v2-6", "prompt": "a fox"])
         let id = try #require(created.json["id"]?.string)
         let deleted = try aihubmix.call("DELETE", "/videos/{video_id}", parameters: ["video_id": id])
@@ -43,7 +43,7 @@ struct ProviderTests {
 
     @Test("Mixroute: the Veo page's submit reply is pending with created_at, the others submitted with format")
     func submitReplies() throws {
-        let mixroute = try Mixroute(engine: try makeEngine())
+        let mixroute = try Mixroute(tasks: try makeEngine())
         let veo = try mixroute.call("POST", "/video/generations", body: ["model": "veo-3.1-generate-preview", "prompt": "a fox"])
         #expect(veo.json["status"] == "pending")
         #expect(veo.json["created_at"]?.int != nil)
@@ -56,14 +56,14 @@ struct ProviderTests {
 
     @Test("Mixroute: what scenario rules see of a request, through its own hooks")
     func hooks() throws {
-        let mixroute = try Mixroute(engine: try makeEngine())
+        let mixroute = try Mixroute(tasks: try makeEngine())
         let doubao: JSONObject = ["metadata": ["content": [["type": "text", "text": "a cat --ratio 1:1"]]]]
         #expect(mixroute.prompt(in: doubao) == "a cat --ratio 1:1")
         #expect(mixroute.prompt(in: ["prompt": "plain"]) == "plain")
         var link = HTTPRequest(method: "GET", target: "/mixroute/files/video_abc.mp4")
         link.pathParameters = ["file": "video_abc.mp4"]
         #expect(mixroute.taskID(in: ProviderRequest(http: link, apiKey: "", basePath: "/mixroute")) == "video_abc")
-        let amux = try Amux(engine: try makeEngine())
+        let amux = try Amux(tasks: try makeEngine())
         #expect(amux.prompt(in: doubao) == nil)
     }
 
@@ -83,7 +83,7 @@ struct ProviderTests {
         defer { try? FileManager.default.removeItem(atPath: file) }
         let engine = try makeEngine(extraCatalogs: [file])
         #expect {
-            _ = try ProviderRegistry.all(engine: engine)
+            _ = try ProviderRegistry.all(tasks: engine)
         } throws: { error in
             let error = try #require(error as? DocumentError)
             return error.line == 4 && error.message.contains(message)
@@ -92,7 +92,7 @@ struct ProviderTests {
 
     @Test("Amux: an unknown model is refused in the documented envelope, naming the parameter")
     func unknownModel() throws {
-        let amux = try Amux(engine: try makeEngine())
+        let amux = try Amux(tasks: try makeEngine())
         let refused = try amux.call("POST", "/video/generations", body: ["model": "gpt-4o", "prompt": "p"])
         #expect(refused.status == 400)
         #expect(refused.json["error"]?["param"] == "model")

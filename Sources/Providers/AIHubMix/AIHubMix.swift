@@ -9,12 +9,12 @@ package struct AIHubMix: TaskDialect {
     package let noun = "video"
     let taskParameter = "video_id"
     let reportsSeed = false
-    package let engine: Engine
+    package let tasks: any TaskService
     package let catalog: Catalog
 
-    package init(engine: Engine) throws(DocumentError) {
-        self.engine = engine
-        catalog = engine.catalogs[.aihubmix]
+    package init(tasks: any TaskService) throws(DocumentError) {
+        self.tasks = tasks
+        catalog = tasks.catalogs[.aihubmix]
         try catalog.checkAttributes(allowing: [])
     }
 
@@ -48,14 +48,14 @@ package struct AIHubMix: TaskDialect {
         guard order == "asc" || order == "desc" else {
             throw APIError.invalid("'order' must be 'asc' or 'desc', got '\(order)'.", param: "order")
         }
-        guard let page = engine.list(provider: name, owner: request.apiKey, after: query["after"], limit: limit, ascending: order == "asc")
+        guard let page = tasks.list(provider: name, owner: request.apiKey, after: query["after"], limit: limit, ascending: order == "asc")
         else { throw APIError.invalid("'after' names no video of yours: '\(query["after"] ?? "")'.", param: "after") }
         return listResponse(page.tasks, hasMore: page.hasMore, request)
     }
 
     func delete(_ request: ProviderRequest) throws(APIError) -> HTTPResponse {
         let snapshot = try task { () throws(TaskError) in
-            try engine.delete(provider: name, owner: request.apiKey, id: request.parameter("video_id"))
+            try tasks.delete(provider: name, owner: request.apiKey, id: request.parameter("video_id"))
         }
         return .json(["id": .string(snapshot.id), "object": "video.deleted", "deleted": true])
     }
@@ -74,14 +74,14 @@ package struct AIHubMix: TaskDialect {
         let prompt = try fields.requiredString("prompt")
         let sourceID = request.parameter("video_id")
         let source = try task { () throws(TaskError) in
-            try engine.retrieve(provider: name, owner: request.apiKey, id: sourceID, isPoll: false)
+            try tasks.retrieve(provider: name, owner: request.apiKey, id: sourceID, isPoll: false)
         }
         guard let model = catalog.model(source.spec.model), model.supportsRemix else {
             throw APIError.invalid(
                 "Model \(source.spec.model) does not support remix; only Sora videos can be remixed.", param: "video_id",
                 code: "unsupported_model")
         }
-        _ = try task { () throws(TaskError) in try engine.ready(provider: name, owner: request.apiKey, id: sourceID) }
+        _ = try task { () throws(TaskError) in try tasks.ready(provider: name, owner: request.apiKey, id: sourceID) }
         var spec = source.spec
         do { _ = try model.check("prompt", .string(prompt)) } catch { throw APIError(error) }
         spec.prompt = prompt
@@ -96,7 +96,7 @@ package struct AIHubMix: TaskDialect {
         var inner = Array(#"{"model":"#.utf8)
         JSON.string(model.id).write(into: &inner)
         inner.append(contentsOf: #","id":""#.utf8)
-        inner.append(contentsOf: engine.ids.token(length: 16).utf8)
+        inner.append(contentsOf: tasks.ids.token(length: 16).utf8)
         inner.append(contentsOf: #""}"#.utf8)
         return Base64.encode(inner, urlSafe: true, padding: false)
     }

@@ -15,7 +15,7 @@ extension AIHubMix {
     }
 
     func pollAfterMilliseconds(_ snapshot: TaskSnapshot) -> Int {
-        Int((engine.pollAdvice(snapshot) * 1000).rounded(.up))
+        Int((tasks.pollAdvice(snapshot) * 1000).rounded(.up))
     }
 
     func listResponse(_ tasks: [TaskSnapshot], hasMore: Bool, _ request: ProviderRequest) -> HTTPResponse {

@@ -12,16 +12,16 @@ package struct Amux: TaskDialect {
     let reportsSeed = true
     /// The page's own error example: a model that is not a video model is an `invalid_value`.
     package let unknownModelCode = "invalid_value"
-    package let engine: Engine
+    package let tasks: any TaskService
     package let catalog: Catalog
 
     static let shape = NewAPITaskShape(
         words: [.queued: "queued", .inProgress: "in_progress", .completed: "completed", .failed: "failed", .unknown: "unknown"],
         reportsProgress: true)
 
-    package init(engine: Engine) throws(DocumentError) {
-        self.engine = engine
-        catalog = engine.catalogs[.amux]
+    package init(tasks: any TaskService) throws(DocumentError) {
+        self.tasks = tasks
+        catalog = tasks.catalogs[.amux]
         try catalog.checkAttributes(allowing: [])
     }
 
@@ -40,7 +40,7 @@ package struct Amux: TaskDialect {
         try fields.parameters(excluding: ["model"], flattening: "metadata")
     }
 
-    func makeID(model: ModelSpec) -> String { engine.ids.token(length: 12) }
+    func makeID(model: ModelSpec) -> String { tasks.ids.token(length: 12) }
 
     func created(_ task: TaskSnapshot, _ request: ProviderRequest) -> HTTPResponse {
         .json(["task_id": .string(task.id), "status": .string(Amux.shape.words[task.phase] ?? "queued")])

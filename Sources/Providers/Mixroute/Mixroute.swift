@@ -11,7 +11,7 @@ package struct Mixroute: TaskDialect {
     package let noun = "task"
     let taskParameter = "task_id"
     let reportsSeed = true
-    package let engine: Engine
+    package let tasks: any TaskService
     package let catalog: Catalog
     let links: SignedLinks
     let options: [String: MixrouteModelOptions]
@@ -27,10 +27,10 @@ package struct Mixroute: TaskDialect {
             return (submitStatus, NewAPITaskShape(words: words, reportsProgress: false))
         })
 
-    package init(engine: Engine) throws(DocumentError) {
-        self.engine = engine
-        catalog = engine.catalogs[.mixroute]
-        links = SignedLinks(secret: engine.ids.token(length: 32))
+    package init(tasks: any TaskService) throws(DocumentError) {
+        self.tasks = tasks
+        catalog = tasks.catalogs[.mixroute]
+        links = SignedLinks(secret: tasks.ids.token(length: 32))
         try catalog.checkAttributes(allowing: MixrouteModelOptions.attributeNames)
         var options: [String: MixrouteModelOptions] = [:]
         for model in catalog.models { options[model.id] = try MixrouteModelOptions(model) }
@@ -58,7 +58,7 @@ package struct Mixroute: TaskDialect {
         }
     }
 
-    func makeID(model: ModelSpec) -> String { options(of: model.id).idPrefix + engine.ids.token(length: 24) }
+    func makeID(model: ModelSpec) -> String { options(of: model.id).idPrefix + tasks.ids.token(length: 24) }
 
     /// The Veo page's reply carries `created_at`, the generic page's `format`.
     func created(_ task: TaskSnapshot, _ request: ProviderRequest) -> HTTPResponse {
@@ -78,14 +78,14 @@ package struct Mixroute: TaskDialect {
     /// A data URL (Veo, by default) or a signed link that expires with the result.
     func resultURL(_ snapshot: TaskSnapshot, _ request: ProviderRequest) throws(APIError) -> String? {
         guard snapshot.phase == .completed, let expiresAt = snapshot.expiresAt else { return nil }
-        if deliversInline(snapshot.record) { return try task { () throws(TaskError) in try engine.dataURL(snapshot) } }
+        if deliversInline(snapshot.record) { return try task { () throws(TaskError) in try tasks.dataURL(snapshot) } }
         return "\(request.origin)/\(name)\(links.path(for: snapshot.id, expiresAt: Int(expiresAt)))"
     }
 
     /// The Sora 2 download endpoint the docs mention, behind the API key.
     func soraContent(_ request: ProviderRequest) throws(APIError) -> HTTPResponse {
         let id = request.parameter("task_id")
-        let snapshot = try task { () throws(TaskError) in try engine.retrieve(provider: name, owner: request.apiKey, id: id, isPoll: false)
+        let snapshot = try task { () throws(TaskError) in try tasks.retrieve(provider: name, owner: request.apiKey, id: id, isPoll: false)
         }
         guard catalog.model(snapshot.spec.model)?.family == .sora else {
             throw APIError.invalid(

@@ -74,7 +74,8 @@ package struct ProviderRoute: Sendable {
 package protocol Provider: Sendable {
     /// The path prefix and catalog name (`aihubmix`).
     var name: ProviderID { get }
-    var engine: Engine { get }
+    /// The engine's task services.
+    var tasks: any TaskService { get }
     /// This provider's models (fixed once the server starts).
     var catalog: Catalog { get }
     var routes: [ProviderRoute] { get }
@@ -126,7 +127,7 @@ extension Provider {
         _ request: ProviderRequest, id: String, owner: String?, variant: MediaLibrary.Variant = .video,
         unsatisfiable: ((Int) -> HTTPResponse)? = nil
     ) throws(TaskError) -> HTTPResponse {
-        let file = try engine.content(provider: name, owner: owner, id: id, variant: variant, corrupt: request.corruptMedia)
+        let file = try tasks.content(provider: name, owner: owner, id: id, variant: variant, corrupt: request.corruptMedia)
         return .file(path: file.path, size: file.size, contentType: file.contentType, range: request.http.headers[.range]) { size in
             unsatisfiable?(size)
                 ?? render(
@@ -158,8 +159,8 @@ extension Provider {
     func validate(_ parameters: ParameterSet, for model: ModelSpec) throws(APIError) -> TaskSpec {
         let spec: TaskSpec
         do { spec = try model.validate(parameters, knownParameters: catalog.knownParameters) } catch { throw APIError(error) }
-        guard engine.media.supports(spec.dimensions) else {
-            let sizes = engine.media.sizes.sorted { ($0.width, $0.height) < ($1.width, $1.height) }.map(\.description)
+        guard tasks.videoSizes.contains(spec.dimensions) else {
+            let sizes = tasks.videoSizes.sorted { ($0.width, $0.height) < ($1.width, $1.height) }.map(\.description)
             throw APIError.invalid(
                 "VideoMock makes videos at the sizes its catalogs list, and \(spec.dimensions) is not one of them: "
                     + "give width and height as one of \(sizes.joined(separator: ", ")).",
@@ -175,10 +176,10 @@ extension Provider {
         let bodyPrompt = fields.flatMap(prompt(in:))
         if endpoint == .create { return (fields?["model"]?.string, bodyPrompt) }
         guard let id = taskID(in: request) else { return (nil, nil) }
-        let task = engine.subject(provider: name, id: id)
+        let task = tasks.subject(provider: name, id: id)
         return (task?.model, endpoint == .remix ? bodyPrompt : task?.prompt)
     }
 
     /// A random seed for results that report one, reproducible under `--seed`.
-    func randomSeed() -> Int { Int(engine.ids.next() % 4_294_967_295) }
+    func randomSeed() -> Int { Int(tasks.ids.next() % 4_294_967_295) }
 }

@@ -32,13 +32,13 @@ extension TaskDialect {
 
     /// A task of `spec` for the request's key, living as the request's plan says; as first seen.
     func make(_ spec: TaskSpec, model: ModelSpec, _ request: ProviderRequest) -> TaskSnapshot {
-        engine.create(provider: name, owner: request.apiKey, spec: spec, model: model, plan: request.plan) { makeID(model: model) }
+        tasks.create(provider: name, owner: request.apiKey, spec: spec, model: model, plan: request.plan) { makeID(model: model) }
     }
 
     /// A status read of the task the path names.
     func retrieve(_ request: ProviderRequest) throws(APIError) -> HTTPResponse {
         let id = request.parameter(taskParameter)
-        return try shown(try task { () throws(TaskError) in try engine.retrieve(provider: name, owner: request.apiKey, id: id) }, request)
+        return try shown(try task { () throws(TaskError) in try tasks.retrieve(provider: name, owner: request.apiKey, id: id) }, request)
     }
 
     /// The finished task's video (or another variant) behind the key, `Range` and HEAD included.

@@ -1,0 +1,39 @@
+/// What a provider may ask of the engine: tasks made, read, listed, deleted and downloaded, ids,
+/// the catalogs, and the sizes videos are made at. Not the scenarios, the journal, the clocks or
+/// the verdict, which the pipeline drives around the provider.
+package protocol TaskService: Sendable {
+    var catalogs: CatalogSet { get }
+    /// Random tokens for ids (reproducible under `--seed`).
+    var ids: IDGenerator { get }
+    /// The sizes videos are made at.
+    var videoSizes: Set<Dimensions> { get }
+
+    func create(provider: ProviderID, owner: String, spec: TaskSpec, model: ModelSpec, plan: SharedPlan?, makeID: () -> String)
+        -> TaskSnapshot
+    func retrieve(provider: ProviderID, owner: String, id: String, isPoll: Bool) throws(TaskError) -> TaskSnapshot
+    func list(provider: ProviderID, owner: String, after: String?, limit: Int, ascending: Bool) -> (tasks: [TaskSnapshot], hasMore: Bool)?
+    func delete(provider: ProviderID, owner: String, id: String) throws(TaskError) -> TaskSnapshot
+    func content(provider: ProviderID, owner: String?, id: String, variant: MediaLibrary.Variant, corrupt: Bool) throws(TaskError)
+        -> MediaLibrary.File
+    func ready(provider: ProviderID, owner: String?, id: String) throws(TaskError) -> TaskSnapshot
+    func dataURL(_ snapshot: TaskSnapshot) throws(TaskError) -> String
+    func subject(provider: ProviderID, id: String) -> (model: String, prompt: String)?
+    func pollAdvice(_ snapshot: TaskSnapshot) -> Double
+}
+
+extension TaskService {
+    /// A status read (it counts as a poll).
+    package func retrieve(provider: ProviderID, owner: String, id: String) throws(TaskError) -> TaskSnapshot {
+        try retrieve(provider: provider, owner: owner, id: id, isPoll: true)
+    }
+
+    package func content(provider: ProviderID, owner: String?, id: String, variant: MediaLibrary.Variant) throws(TaskError)
+        -> MediaLibrary.File
+    {
+        try content(provider: provider, owner: owner, id: id, variant: variant, corrupt: false)
+    }
+}
+
+extension Engine: TaskService {
+    package var videoSizes: Set<Dimensions> { media.sizes }
+}
