@@ -300,6 +300,13 @@ def test_recording_over_tls_through_a_compressing_gateway(tmp_path):
             statuses, video = openai_client(proxy.url)
             assert statuses[-1] == "completed" and video[4:8] == b"ftyp"
             mixroute_client(proxy.url)
+            # Only codings the proxy decodes are asked for upstream: it decodes documents to
+            # rewrite and record them.
+            request = urllib.request.Request(proxy.url + "/aihubmix/v1/videos?limit=1", headers={
+                "Authorization": f"Bearer {KEY}", "Accept-Encoding": "br, gzip;q=0.9, zstd"})
+            with urllib.request.urlopen(request, timeout=30) as reply:
+                assert json.loads(reply.read())["object"] == "list" and reply.headers.get("Content-Encoding") is None
+            assert gateway.requests[-1][2]["Accept-Encoding"] == "gzip;q=0.9"
             # The gateway chunks the video: an HTTP/1.1 client gets chunks, an HTTP/1.0 one the
             # bytes until the connection closes; both the same video.
             video_id = json.loads(call("POST", proxy.url + "/aihubmix/v1/videos", {"model": "sora-2", "prompt": "p"})[2])["id"]

@@ -39,6 +39,8 @@ final class ProxyRelay: ReplyRelay, UpstreamDelegate, @unchecked Sendable {
     private var digest: SHA256Digest?
     private var sniffer: MovieSniffer?
     private var streamedBytes = 0
+    /// The content coding a document still has after decoding (one VideoMock does not decode).
+    private var relayedCoding: String?
 
     init(
         upstream: UpstreamURL, tls: TLSContext?, request: UpstreamExchange.Request, rewrites: [(from: String, to: String)],
@@ -132,6 +134,7 @@ final class ProxyRelay: ReplyRelay, UpstreamDelegate, @unchecked Sendable {
                 relayed.headers.remove("Content-Encoding")
             }
             relayed.document = decoded
+            relayedCoding = relayed.headers["Content-Encoding"]
             let sent = rewritten(decoded)
             sink?.relayHead(status: relayed.status, headers: relayed.headers, length: sent.count)
             sent.withUnsafeBytes { sink?.relayBody($0) }
@@ -146,8 +149,8 @@ final class ProxyRelay: ReplyRelay, UpstreamDelegate, @unchecked Sendable {
     /// The document with the upstream's own URLs pointing through VideoMock (plain and with
     /// JSON's escaped slashes).
     private func rewritten(_ body: [UInt8]) -> [UInt8] {
-        guard !rewrites.isEmpty else { return body }
-        var text = String(decoding: body, as: UTF8.self)
+        // Still compressed (a coding VideoMock does not decode), or not text: left as it came.
+        guard !rewrites.isEmpty, relayedCoding == nil, var text = String(validating: body, as: UTF8.self) else { return body }
         for rewrite in rewrites {
             text = text.replacing(rewrite.from, with: rewrite.to)
             text = text.replacing(rewrite.from.replacing("/", with: "\\/"), with: rewrite.to.replacing("/", with: "\\/"))

@@ -14,6 +14,14 @@ extension RequestPipeline {
         var headers = HTTPHeaders()
         for (name, value) in request.headers.fields where !Self.notForwarded.contains(name.lowercased()) { headers.add(name, value) }
         if let key = target.key { headers.set("Authorization", "Bearer \(key)") }
+        // Documents are decoded to be rewritten and recorded: ask only for codings VideoMock decodes.
+        if let accepted = headers["Accept-Encoding"] {
+            let decodable = accepted.split(separator: ",").map { $0.trimmingHTTPWhitespace() }.filter { coding in
+                let name = coding.split(separator: ";").first.map { $0.trimmingHTTPWhitespace().lowercased() } ?? ""
+                return ["gzip", "deflate", "identity", "*"].contains(name)
+            }
+            headers.set("Accept-Encoding", decodable.isEmpty ? "identity" : decodable.joined(separator: ", "))
+        }
         let query = request.queryString.map { "?\($0)" } ?? ""
         let forwarded = UpstreamExchange.Request(
             method: request.method.name, target: target.url.basePath + path + query, headers: headers, body: request.body)
