@@ -1,3 +1,5 @@
+import Glibc
+
 /// A request's header fields as they arrived: the head's bytes, kept once, and where each name
 /// and value lies in them. Strings are made only where they are kept (the journal, header
 /// conditions of rules, the admin API); the fields the server itself reads are found while the
@@ -68,13 +70,22 @@ package struct RequestHeaders: Sendable {
         spans.reserveCapacity(16)
     }
 
-    /// A copy of the head's bytes, made with one `memcpy`.
+    /// A copy of the head's bytes, made with one `memcpy`, and room for exactly as many fields as
+    /// it has lines (the journal keeps these, so no spare capacity).
     init(copying head: UnsafeBufferPointer<UInt8>) {
-        self.init(
-            bytes: [UInt8](unsafeUninitializedCapacity: head.count) { buffer, count in
-                if let source = head.baseAddress, head.count > 0 { buffer.baseAddress!.update(from: source, count: head.count) }
-                count = head.count
-            })
+        bytes = [UInt8](unsafeUninitializedCapacity: head.count) { buffer, count in
+            if let source = head.baseAddress, head.count > 0 { buffer.baseAddress!.update(from: source, count: head.count) }
+            count = head.count
+        }
+        var lines = 0
+        if var position = head.baseAddress, head.count > 0 {
+            let end = position + head.count
+            while let newline = memchr(position, 0x0A, end - position) {
+                lines += 1
+                position = UnsafePointer(newline.assumingMemoryBound(to: UInt8.self)) + 1
+            }
+        }
+        spans.reserveCapacity(lines)
     }
 
     /// Adds the field whose name and value are at these ranges of the bytes.
