@@ -81,24 +81,12 @@ package struct JSONWriter: ~Copyable {
     @inlinable
     package mutating func int(_ value: Int?) { if let value { int(value) } else { null() } }
 
-    // MARK: Members
-
-    @inlinable
-    package mutating func field(_ name: StaticString, _ value: String) {
-        key(name)
-        string(value)
-    }
+    // MARK: Members (a nil value is written as null)
 
     @inlinable
     package mutating func field(_ name: StaticString, _ value: String?) {
         key(name)
         string(value)
-    }
-
-    @inlinable
-    package mutating func field(_ name: StaticString, _ value: Int) {
-        key(name)
-        int(value)
     }
 
     @inlinable
