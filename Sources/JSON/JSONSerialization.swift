@@ -70,31 +70,12 @@ extension JSON {
         return false
     }
 
-    static func writeString(_ string: String, into buffer: inout [UInt8]) {
-        var string = string
-        buffer.append(UInt8(ascii: "\""))
-        string.withUTF8 { utf8 in
-            // Most strings need no escaping: copy them whole.
-            guard needsEscaping(utf8) else { return buffer.append(contentsOf: utf8) }
-            for byte in utf8 {
-                switch byte {
-                case UInt8(ascii: "\""): buffer.append(contentsOf: [0x5C, 0x22])
-                case UInt8(ascii: "\\"): buffer.append(contentsOf: [0x5C, 0x5C])
-                case 0x0A: buffer.append(contentsOf: [0x5C, UInt8(ascii: "n")])
-                case 0x0D: buffer.append(contentsOf: [0x5C, UInt8(ascii: "r")])
-                case 0x09: buffer.append(contentsOf: [0x5C, UInt8(ascii: "t")])
-                case 0..<0x20:
-                    buffer.append(contentsOf: [0x5C, UInt8(ascii: "u"), 0x30, 0x30])
-                    buffer.append(hexDigits[Int(byte >> 4)])
-                    buffer.append(hexDigits[Int(byte & 0xF)])
-                default: buffer.append(byte)
-                }
-            }
-        }
-        buffer.append(UInt8(ascii: "\""))
-    }
+    static func writeString(_ string: String, into buffer: inout [UInt8]) { quote(string, into: &buffer) }
 
-    static func writeString(_ string: String, into buffer: inout ByteBuffer) {
+    static func writeString(_ string: String, into buffer: inout ByteBuffer) { quote(string, into: &buffer) }
+
+    /// The string quoted and escaped, into either kind of byte sink.
+    private static func quote<Sink: ByteSink & ~Copyable>(_ string: String, into buffer: inout Sink) {
         var string = string
         buffer.append(UInt8(ascii: "\""))
         string.withUTF8 { utf8 in
@@ -102,13 +83,15 @@ extension JSON {
             guard needsEscaping(utf8) else { return buffer.append(utf8) }
             for byte in utf8 {
                 switch byte {
-                case UInt8(ascii: "\""): buffer.append("\\\"")
-                case UInt8(ascii: "\\"): buffer.append("\\\\")
-                case 0x0A: buffer.append("\\n")
-                case 0x0D: buffer.append("\\r")
-                case 0x09: buffer.append("\\t")
+                case UInt8(ascii: "\""): buffer.append(escape: UInt8(ascii: "\""))
+                case UInt8(ascii: "\\"): buffer.append(escape: UInt8(ascii: "\\"))
+                case 0x0A: buffer.append(escape: UInt8(ascii: "n"))
+                case 0x0D: buffer.append(escape: UInt8(ascii: "r"))
+                case 0x09: buffer.append(escape: UInt8(ascii: "t"))
                 case 0..<0x20:
-                    buffer.append("\\u00")
+                    buffer.append(escape: UInt8(ascii: "u"))
+                    buffer.append(UInt8(ascii: "0"))
+                    buffer.append(UInt8(ascii: "0"))
                     buffer.append(hexDigits[Int(byte >> 4)])
                     buffer.append(hexDigits[Int(byte & 0xF)])
                 default: buffer.append(byte)
@@ -118,6 +101,26 @@ extension JSON {
         buffer.append(UInt8(ascii: "\""))
     }
 }
+
+/// Where serialized bytes go: an array (the tree writer) or a `ByteBuffer` (the direct writer).
+protocol ByteSink: ~Copyable {
+    mutating func append(_ byte: UInt8)
+    mutating func append(_ bytes: UnsafeBufferPointer<UInt8>)
+}
+
+extension ByteSink where Self: ~Copyable {
+    /// A backslash and `letter`.
+    mutating func append(escape letter: UInt8) {
+        append(UInt8(ascii: "\\"))
+        append(letter)
+    }
+}
+
+extension [UInt8]: ByteSink {
+    mutating func append(_ bytes: UnsafeBufferPointer<UInt8>) { append(contentsOf: bytes) }
+}
+
+extension ByteBuffer: ByteSink {}
 
 extension [UInt8] {
     /// Appends the decimal digits of `value` (`String(value)` goes through a generic description).

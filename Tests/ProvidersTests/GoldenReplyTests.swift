@@ -20,7 +20,7 @@ enum TreeReplies {
             guard let failure else { return .null }
             return ["message": .string(failure.message), "type": "video_generation_error", "code": .string(failure.code)]
         }
-        if provider.catalog.shape(of: s.spec.model) == .sora {
+        if provider.catalog.model(s.spec.model)?.shape == .sora {
             return [
                 "id": .string(s.id), "object": "video", "created_at": .int(Int(s.createdAt)),
                 "status": .string(status(s.phase, queued: true)),

@@ -19,9 +19,6 @@ package struct Catalog: Sendable {
 
     package func model(_ id: String) -> ModelSpec? { index[id].map { models[$0] } }
 
-    /// A model's response shape, without copying its whole entry.
-    package func shape(of id: String) -> ModelSpec.ResponseShape? { index[id].map { models[$0].shape } }
-
     package var modelIDs: [String] { models.map(\.id) }
 
     /// Refuses any model `attributes:` key its provider does not read, at the key's line.
