@@ -155,19 +155,14 @@ extension RequestHeaders: ExpressibleByDictionaryLiteral, Equatable {
 
 /// Whether `bytes`, lower-cased, are `lowered` (a lower-case name).
 private func equalsLowered(_ bytes: ArraySlice<UInt8>, _ lowered: StaticString) -> Bool {
-    guard bytes.count == lowered.utf8CodeUnitCount else { return false }
-    let name = lowered.utf8Start
-    var index = bytes.startIndex
-    for offset in 0..<bytes.count {
-        let given = bytes[index], byte = name[offset]
-        guard given == byte || (given >= 0x41 && given <= 0x5A && given | 0x20 == byte) else { return false }
-        index += 1
-    }
-    return true
+    equalsLowered(bytes, UnsafeBufferPointer(start: lowered.utf8Start, count: lowered.utf8CodeUnitCount))
 }
 
-/// Whether `bytes`, lower-cased, are `lowered`.
 private func equalsLowered(_ bytes: ArraySlice<UInt8>, _ lowered: [UInt8]) -> Bool {
+    lowered.withUnsafeBufferPointer { equalsLowered(bytes, $0) }
+}
+
+private func equalsLowered(_ bytes: ArraySlice<UInt8>, _ lowered: UnsafeBufferPointer<UInt8>) -> Bool {
     guard bytes.count == lowered.count else { return false }
     var index = bytes.startIndex
     for byte in lowered {

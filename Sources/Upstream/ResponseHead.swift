@@ -6,7 +6,7 @@ package struct ResponseHead: Sendable {
     package var headers: HTTPHeaders
 
     /// Parses `HTTP/1.1 200 OK\r\nName: value\r\n...` (the blank line excluded).
-    static func parse(_ bytes: UnsafeRawBufferPointer) -> ResponseHead? {
+    package static func parse(_ bytes: UnsafeRawBufferPointer) -> ResponseHead? {
         let text = String(decoding: bytes, as: UTF8.self)
         var lines = text.split(separator: "\r\n", omittingEmptySubsequences: false)[...]
         guard let statusLine = lines.popFirst(), statusLine.hasPrefix("HTTP/1.") else { return nil }

@@ -1,6 +1,7 @@
 import HTTPServer
 import JSON
 import Recording
+import Upstream
 import VideoMockCore
 
 /// `videomock drift`: each recorded request sent to VideoMock's own emulation (in process, on a
@@ -243,24 +244,20 @@ package struct DriftCheck {
     }
 }
 
-/// A reply's status, headers and body, read back from its bytes.
+/// A reply's status, headers and body, read back from its bytes (the head as the upstream client reads one).
 private struct Reply {
-    var status = 0
-    var headers: [(name: String, value: String)] = []
+    var head: ResponseHead?
     var body: [UInt8] = []
 
     init(_ bytes: [UInt8]) {
         guard let end = bytes.firstRange(of: Array("\r\n\r\n".utf8)) else { return }
-        let lines = String(decoding: bytes[..<end.lowerBound], as: UTF8.self).split(separator: "\r\n")
-        status = lines.first.flatMap { $0.split(separator: " ").dropFirst().first }.flatMap { Int($0) } ?? 0
-        for line in lines.dropFirst() {
-            guard let colon = line.firstIndex(of: ":") else { continue }
-            headers.append((String(line[..<colon]), String(line[line.index(after: colon)...].trimmingHTTPWhitespace())))
-        }
+        head = bytes[..<end.lowerBound].withUnsafeBytes { ResponseHead.parse($0) }
         body = Array(bytes[end.upperBound...])
     }
 
-    func header(_ name: String) -> String? { headers.first { $0.name.lowercased() == name.lowercased() }?.value }
+    var status: Int { head?.status ?? 0 }
+
+    func header(_ name: String) -> String? { head?.headers[name] }
 
     var json: JSON? {
         guard header("Content-Type")?.contains("json") == true else { return nil }
