@@ -74,8 +74,10 @@ final class Connection {
     /// Reads again, dropping the connection after `seconds` (default: the idle timeout) of silence.
     /// Between requests, with nothing received or left to send: safe to close at a stop.
     var isIdle: Bool {
-        guard case .head = state else { return false }
-        return evbuffer_get_length(input) == 0 && evbuffer_get_length(output) == 0
+        guard case .head = state, evbuffer_get_length(input) == 0, evbuffer_get_length(output) == 0 else { return false }
+        // A request the kernel holds but this loop has not read yet is not idle: closing would reset it.
+        var byte: UInt8 = 0
+        return recv(bufferevent_getfd(bev), &byte, 1, Int32(MSG_PEEK | MSG_DONTWAIT)) <= 0
     }
 
     func resumeReading(timeout seconds: Double? = nil) {

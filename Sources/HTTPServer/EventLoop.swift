@@ -137,10 +137,17 @@ final class EventLoop {
     /// their replies for up to `grace` seconds.
     fileprivate func drain() {
         guard !isDraining else { return }
-        isDraining = true
-        if let listener { evconnlistener_free(listener) }
+        var waiting: Set<ObjectIdentifier> = []
+        if let listener {
+            let socket = evconnlistener_get_fd(listener)
+            waiting = acceptWaiting(socket)
+            // Every loop's copy stops listening at once: from here on, connecting is refused.
+            Glibc.shutdown(socket, Int32(SHUT_RD))
+            evconnlistener_free(listener)
+        }
         listener = nil
-        for connection in Array(connections.values) where connection.isIdle { connection.close() }
+        isDraining = true
+        for (id, connection) in connections where connection.isIdle && !waiting.contains(id) { connection.close() }
         if connections.isEmpty {
             event_base_loopbreak(base)
             return
@@ -149,6 +156,21 @@ final class EventLoop {
             for connection in Array(connections.values) { connection.close() }
             event_base_loopbreak(base)
         }
+    }
+
+    /// Takes the connections whose handshake the kernel completed before the stop: closing the
+    /// socket would reset them, though their clients may have sent a request already. They are
+    /// served like the others (one reply, then closed) within the grace.
+    private func acceptWaiting(_ socket: Int32) -> Set<ObjectIdentifier> {
+        let before = Set(connections.keys)
+        while true {
+            let fd = Glibc.accept(socket, nil, nil)
+            guard fd >= 0 else { break }
+            evutil_make_socket_nonblocking(fd)
+            evutil_make_socket_closeonexec(fd)
+            accept(fd)
+        }
+        return Set(connections.keys).subtracting(before)
     }
 
     private func tearDown() {

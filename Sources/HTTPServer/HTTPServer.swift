@@ -44,19 +44,19 @@ package final class HTTPServer: Sendable {
         }
     }
 
-    /// Stops listening (new connections are refused, not reset), closes idle connections, lets
-    /// requests already read get their replies (scripted delays included) for up to `grace`
-    /// seconds, closes what is left and waits for every loop thread to end. Later calls do nothing.
+    /// Stops listening (new connections are refused, not reset; those already made are served),
+    /// closes idle connections, lets requests already read get their replies (scripted delays
+    /// included) for up to `grace` seconds, closes what is left and waits for every loop thread
+    /// to end. Later calls do nothing.
     package func shutdown(grace: Double) {
         let (loops, wasOpen) = state.withLock { state in
             defer { state = ([], false) }
             return (state.loops, state.isOpen)
         }
         guard wasOpen else { return }
+        // The first loop to drain shuts the shared socket down, after taking the connections
+        // already waiting in it (see `EventLoop.drain`).
         for entry in loops { entry.loop.requestStop(grace: grace) }
-        // Every loop listens on a copy of the socket: shutting it down stops them all at once,
-        // where closing this copy would leave the others listening through the grace period.
-        Glibc.shutdown(socket, Int32(SHUT_RD))
         Glibc.close(socket)
         for entry in loops { pthread_join(entry.thread, nil) }
     }

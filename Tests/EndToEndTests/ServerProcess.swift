@@ -99,7 +99,7 @@ func runToEnd(_ executable: URL, _ arguments: [String]) throws -> (status: Int32
     return (process.terminationStatus, String(decoding: data, as: UTF8.self))
 }
 
-struct TestFailure: Error, CustomStringConvertible {
+struct TestFailure: Error, Equatable, CustomStringConvertible {
     let description: String
     init(_ description: String) { self.description = description }
 }

@@ -49,8 +49,29 @@ struct LifecycleOfTheServerTests {
                 return !outcome.isEmpty
             })
         #expect(outcome == "connect failed: \(ECONNREFUSED)")
+        for _ in 0..<3 {
+            #expect(throws: TestFailure("connect failed: \(ECONNREFUSED)")) { try HTTPConnection(port: server.port) }
+        }
         #expect(try await reply.value.status == 404)
         #expect(waitForExit(server, within: 3))
+    }
+
+    @Test("a connection the kernel completed before the stop, not yet accepted, is served rather than reset")
+    func waitingConnectionServed() throws {
+        let server = try ServerProcess()
+        let pid = server.process.processIdentifier
+        // Stopped, the server accepts nothing: the kernel completes the handshake and queues it.
+        kill(pid, SIGSTOP)
+        let connection = try HTTPConnection(port: server.port)
+        try connection.write(HTTPConnection.request("GET", "/v1/videos/video_nothing", headers: [("Authorization", "Bearer sk-test")]))
+        kill(pid, SIGTERM)
+        kill(pid, SIGCONT)
+        let reply = try connection.readResponse()
+        #expect(reply.status == 404)
+        #expect(reply.error["code"] == "not_found")
+        #expect(connection.isClosedByPeer(), "after its reply, whether it came before the stop or during it")
+        #expect(waitForExit(server, within: 3))
+        #expect(server.process.terminationStatus == 0)
     }
 
     @Test("a reply that would outlast --shutdown-grace is cut when the grace ends")
