@@ -26,14 +26,18 @@ let package = Package(
         .target(name: "JSON"),
         .target(name: "Locking"),
         .target(name: "Media"),
+        .target(name: "AdminContract", dependencies: ["JSON"]),
         .target(name: "HTTPServer", dependencies: ["CLibevent", "JSON", "Locking"]),
         .target(name: "Upstream", dependencies: ["CLibevent", "CUpstream", "HTTPServer"]),
         .target(name: "Recording", dependencies: ["HTTPServer", "JSON", "Locking", "Media", "Upstream", "VideoMockCore"]),
-        .target(name: "VideoMockCore", dependencies: ["JSON", "Locking", "Media", .product(name: "Yams", package: "Yams")]),
+        .target(
+            name: "VideoMockCore", dependencies: ["AdminContract", "JSON", "Locking", "Media", .product(name: "Yams", package: "Yams")]),
         .target(name: "Providers", dependencies: ["VideoMockCore", "HTTPServer", "JSON"]),
-        .target(name: "Admin", dependencies: ["VideoMockCore", "HTTPServer", "JSON", "Locking"]),
-        .target(name: "VideoMock", dependencies: ["Providers", "Admin", "HTTPServer", "Recording", "Upstream", "VideoMockCore"]),
-        .target(name: "VideoMockTesting", dependencies: ["VideoMock", "HTTPServer"]),
+        .target(name: "Admin", dependencies: ["AdminContract", "VideoMockCore", "HTTPServer", "JSON", "Locking"]),
+        .target(
+            name: "VideoMock",
+            dependencies: ["AdminContract", "Providers", "Admin", "HTTPServer", "Recording", "Upstream", "VideoMockCore"]),
+        .target(name: "VideoMockTesting", dependencies: ["AdminContract", "VideoMock", "HTTPServer"]),
         .executableTarget(
             name: "VideoMockCLI",
             dependencies: [

@@ -1,3 +1,4 @@
+import AdminContract
 import HTTPServer
 import JSON
 import VideoMockCore
@@ -22,16 +23,16 @@ extension AdminAPI {
 
     func requests(_ request: HTTPRequest) throws(AdminError) -> HTTPResponse {
         let entries = engine.journal.entries(try filter(request))
-        return .json(["requests": .array(entries.map { $0.entry.json(id: $0.id, findings: $0.findings) }), "count": .int(entries.count)])
+        return .answer(RequestPage(entries.map { $0.entry.recorded(id: $0.id, findings: $0.findings) }))
     }
 
     func countRequests(_ request: HTTPRequest) throws(AdminError) -> HTTPResponse {
-        .json(["count": .int(engine.journal.count(try filter(request)))])
+        .answer(Count(engine.journal.count(try filter(request))))
     }
 
     func clearRequests(_ request: HTTPRequest) -> HTTPResponse {
         engine.journal.clear(apiKey: request.query["api_key"])
-        return .json(["status": "ok"])
+        return .answer(Done())
     }
 
     /// A query parameter that names one of a closed set of words, or a 400 listing them.

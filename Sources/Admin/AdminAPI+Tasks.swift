@@ -1,3 +1,4 @@
+import AdminContract
 import HTTPServer
 import JSON
 import VideoMockCore
@@ -6,11 +7,11 @@ extension AdminAPI {
     func tasks(_ request: HTTPRequest) -> HTTPResponse {
         let provider = request.query["provider"]
         let all = engine.tasks(owner: request.query["api_key"]).filter { provider == nil || $0.record.provider.rawValue == provider }
-        return .json(["tasks": .array(all.map { AdminAPI.taskJSON($0, timeScale: engine.clock.timeScale) })])
+        return .answer(TaskList(all.map { AdminAPI.info($0, timeScale: engine.clock.timeScale) }))
     }
 
     func countTasks(_ request: HTTPRequest) -> HTTPResponse {
-        .json(["count": .int(engine.store.count(owner: request.query["api_key"]))])
+        .answer(Count(engine.store.count(owner: request.query["api_key"])))
     }
 
     func task(_ request: HTTPRequest) throws(AdminError) -> HTTPResponse {
@@ -42,34 +43,29 @@ extension AdminAPI {
     }
 
     private func taskReply(_ body: () throws(TaskError) -> TaskSnapshot) throws(AdminError) -> HTTPResponse {
-        do { return .json(AdminAPI.taskJSON(try body(), timeScale: engine.clock.timeScale)) } catch {
+        do { return .answer(AdminAPI.info(try body(), timeScale: engine.clock.timeScale)) } catch {
             throw AdminError(404, "No task with that id.")
         }
     }
 
     /// A task, provider-neutral.
-    package static func taskJSON(_ s: TaskSnapshot, timeScale: Double) -> JSON {
-        [
-            "id": .string(s.id), "provider": .string(s.record.provider.rawValue), "api_key": .string(s.record.owner),
-            "model": .string(s.spec.model), "prompt": .string(s.spec.prompt), "status": .string(s.phase.rawValue),
-            "progress": .int(s.progress), "created_at": .double(s.createdAt), "completed_at": s.completedAt.map(JSON.double) ?? .null,
-            "expires_at": s.expiresAt.map(JSON.double) ?? .null, "expired": .bool(s.isExpired),
-            "error": s.failure.map { ["code": .string($0.code), "message": .string($0.message)] } ?? .null,
-            "duration": .int(s.spec.duration), "width": .int(s.spec.dimensions.width), "height": .int(s.spec.dimensions.height),
-            "has_audio": .bool(s.spec.hasAudio), "parameters": .object(s.spec.parameters), "remixed_from": JSON(s.spec.remixOf),
-            "states": .array(
-                states(s, timeScale: timeScale).map {
-                    ["status": .string($0.status), "from": .double($0.from), "to": $0.to.map(JSON.double) ?? .null]
-                }),
-        ]
+    package static func info(_ s: TaskSnapshot, timeScale: Double) -> TaskInfo {
+        TaskInfo(
+            id: s.id, provider: s.record.provider.rawValue, apiKey: s.record.owner, model: s.spec.model, prompt: s.spec.prompt,
+            status: s.phase.rawValue, progress: s.progress, createdAt: s.createdAt, completedAt: s.completedAt, expiresAt: s.expiresAt,
+            expired: s.isExpired, error: s.failure.map { TaskInfo.Failure(code: $0.code, message: $0.message) },
+            duration: s.spec.duration, width: s.spec.dimensions.width, height: s.spec.dimensions.height, hasAudio: s.spec.hasAudio,
+            parameters: s.spec.parameters, remixedFrom: s.spec.remixOf, states: states(s, timeScale: timeScale))
     }
 
     /// The task's states from its creation, with `expired` once its link has expired.
-    static func states(_ s: TaskSnapshot, timeScale: Double) -> [(status: String, from: Double, to: Double?)] {
-        var states = s.record.states(timeScale: timeScale).map { (status: $0.phase.rawValue, from: $0.from, to: $0.to) }
-        if let expiresAt = s.expiresAt, s.isExpired, let last = states.indices.last {
-            states[last].to = expiresAt
-            states.append(("expired", expiresAt, nil))
+    static func states(_ s: TaskSnapshot, timeScale: Double) -> [TaskInfo.State] {
+        var states = s.record.states(timeScale: timeScale).map { TaskInfo.State(status: $0.phase.rawValue, from: $0.from, to: $0.to) }
+        if let expiresAt = s.expiresAt, s.isExpired, let last = states.popLast() {
+            states += [
+                TaskInfo.State(status: last.status, from: last.from, to: expiresAt),
+                TaskInfo.State(status: "expired", from: expiresAt, to: nil),
+            ]
         }
         return states
     }

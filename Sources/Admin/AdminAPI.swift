@@ -1,3 +1,4 @@
+import AdminContract
 import HTTPServer
 import JSON
 import Locking
@@ -71,19 +72,19 @@ package struct AdminAPI: Sendable {
     /// The dashboard trades the token for a session cookie, which its `<video>` elements and
     /// polling send by themselves (they cannot send an `Authorization` header).
     func session(_ request: HTTPRequest) throws(AdminError) -> HTTPResponse {
-        guard let token else { return .json(["status": "ok"]) }
+        guard let token else { return .answer(Done()) }
         guard let body = try? JSON.parse(request.body), let given = body["token"]?.string else {
             throw AdminError(400, "The body must be JSON like {\"token\": \"...\"}.")
         }
         guard given == token else { throw AdminError(401, "That is not the admin token.") }
-        var response = HTTPResponse.json(["status": "ok"])
+        var response = HTTPResponse.answer(Done())
         response.headers.set("Set-Cookie", "\(Self.cookieName)=\(token); Path=/__admin; HttpOnly; SameSite=Strict")
         return response
     }
 
     package var routes: [Route] {
         [
-            Route("GET", "/health") { _ in .json(["status": "ok", "version": .string(videoMockVersion)]) },
+            Route("GET", "/health") { _ in .answer(Health(version: videoMockVersion)) },
             Route("GET", "/openapi.json") { _ throws(AdminError) in try openAPIDocument() },
             Route("POST", "/reset", reset),
             Route("GET", "/clock") { request in clockJSON(key: request.query["api_key"]) },
@@ -100,7 +101,7 @@ package struct AdminAPI: Sendable {
             Route("GET", "/tasks/{id}", task),
             Route("POST", "/tasks/{id}/complete", complete),
             Route("POST", "/tasks/{id}/fail", fail),
-            Route("GET", "/verdict") { request in .json(engine.verdict(for: request.query["api_key"]).json) },
+            Route("GET", "/verdict") { request in .answer(engine.verdict(for: request.query["api_key"]).report) },
             Route("GET", "/tasks/{id}/media", media),
             Route("GET", "/recording") { _ in .json(recording?() ?? ["active": false]) },
             Route("GET", "/replay") { _ in .json(replay?() ?? ["active": false]) },
@@ -126,20 +127,15 @@ package struct AdminAPI: Sendable {
 
     func reset(_ request: HTTPRequest) -> HTTPResponse {
         engine.reset(apiKey: request.query["api_key"])
-        return .json(["status": "ok"])
+        return .answer(Done())
     }
 
     /// The clock as `key` (nil: the server) sees it.
     func clockJSON(key: String?) -> HTTPResponse {
-        var clock: JSONObject = [
-            "mode": .string(engine.clock.mode.rawValue), "now": .double(engine.clock.now(for: key)),
-            "time_scale": .double(engine.clock.timeScale),
-        ]
-        if let key {
-            clock["api_key"] = .string(key)
-            clock["offset"] = .double(engine.clock.offset(for: key))
-        }
-        return .json(.object(clock))
+        .answer(
+            ClockState(
+                mode: engine.clock.mode.rawValue, now: engine.clock.now(for: key), timeScale: engine.clock.timeScale, apiKey: key,
+                offset: key.map { engine.clock.offset(for: $0) }))
     }
 
     /// Moves the server's clock, or with `?api_key=K` only that key's.
@@ -168,7 +164,7 @@ package struct AdminAPI: Sendable {
     // MARK: Scenarios
 
     func scenarios(_ request: HTTPRequest) -> HTTPResponse {
-        .json(["scenarios": engine.scenarios.describe(scope: request.query["api_key"])])
+        .answer(ScenarioList(engine.scenarios.describe(scope: request.query["api_key"])))
     }
 
     /// Loads a YAML or JSON scenario, replacing the one loaded before for the same scope; a bad
@@ -182,18 +178,16 @@ package struct AdminAPI: Sendable {
         do {
             let scenario = try ScenarioLoader.parse(text, source: source)
             engine.scenarios.load(scenario, scope: scope)
-            return .json(["status": "ok", "rules": .int(scenario.rules.count), "scope": JSON(scope)])
+            return .answer(ScenarioLoaded(rules: scenario.rules.count, scope: scope))
         } catch {
-            let detail: JSON = [
-                "message": .string(error.description), "type": "invalid_scenario", "line": .int(error.line), "column": .int(error.column),
-            ]
-            return .json(["error": detail], status: 400)
+            let body = AdminErrorBody(message: error.description, type: "invalid_scenario", line: error.line, column: error.column)
+            return .answer(body, status: 400)
         }
     }
 
     func clearScenarios(_ request: HTTPRequest) -> HTTPResponse {
         engine.scenarios.clear(scope: request.query["api_key"])
-        return .json(["status": "ok"])
+        return .answer(Done())
     }
 
     // MARK: Helpers

@@ -1,4 +1,5 @@
 import Admin
+import AdminContract
 import Glibc
 import HTTPServer
 import JSON
@@ -40,18 +41,12 @@ public final class VideoMockServer: Sendable {
         return (DirectExchange(configuration: http(configuration), handler: pipeline), { pipeline.engine.media.removeMade() })
     }
 
-    /// The verdict on the client of `apiKey` (nil: every key), as JSON: what
-    /// `GET /__admin/verdict` answers.
-    public func verdictJSON(apiKey: String? = nil) -> String {
-        String(decoding: pipeline.engine.verdict(for: apiKey).json.bytes, as: UTF8.self)
-    }
+    /// The verdict on the client of `apiKey` (nil: every key): what `GET /__admin/verdict` answers.
+    public func verdict(apiKey: String? = nil) -> VerdictReport { pipeline.engine.verdict(for: apiKey).report }
 
-    /// Every task of `apiKey` (nil: everyone's), as `GET /__admin/tasks` lists them: a JSON array.
-    public func tasksJSON(apiKey: String? = nil) -> String {
-        String(
-            decoding: JSON.array(
-                pipeline.engine.tasks(owner: apiKey).map { AdminAPI.taskJSON($0, timeScale: pipeline.engine.clock.timeScale) }
-            ).bytes, as: UTF8.self)
+    /// Every task of `apiKey` (nil: everyone's), as `GET /__admin/tasks` lists them.
+    public func tasks(apiKey: String? = nil) -> [TaskInfo] {
+        pipeline.engine.tasks(owner: apiKey).map { AdminAPI.info($0, timeScale: pipeline.engine.clock.timeScale) }
     }
 
     /// Stops accepting, lets requests already read get their replies for up to the shutdown

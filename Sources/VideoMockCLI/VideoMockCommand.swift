@@ -249,8 +249,8 @@ struct Serve: ParsableCommand {
         // Replies in progress finish (up to the grace); then nothing is left to release.
         server.stop()
         if let file = configuration.verdictReportFile, let format = VerdictReport.Format(fileName: file) {
-            var report = VerdictReport(verdict: (try? JSON.parse(Array(server.verdictJSON().utf8))) ?? .null)
-            if format == .html { report.tasks = (try? JSON.parse(Array(server.tasksJSON().utf8)))?.array ?? [] }
+            var report = VerdictReport(verdict: (try? JSON(encoding: server.verdict())) ?? .null)
+            if format == .html { report.tasks = (try? JSON(encoding: server.tasks()))?.array ?? [] }
             do { try writeFile(file, report.render(format)) } catch {
                 printError("cannot write the verdict report to \(file): \(error)")
                 fflush(nil)

@@ -1,3 +1,4 @@
+import AdminContract
 import JSON
 import Locking
 
@@ -50,19 +51,15 @@ package final class JournalEntry: Sendable {
         self.pollAfterMilliseconds = pollAfterMilliseconds
     }
 
-    /// The entry as JSON, numbered `id`, with the codes of the verdict findings it took part
-    /// in; the body as UTF-8 text, or base64 when it is not text.
-    package func json(id: Int, findings: [String] = []) -> JSON {
+    /// The entry as the admin API shows it, numbered `id`, with the codes of the verdict
+    /// findings it took part in; the body as UTF-8 text, or base64 when it is not text.
+    package func recorded(id: Int, findings: [String] = []) -> RecordedRequest {
         let text = String(validating: body, as: UTF8.self)
-        return [
-            "id": .int(id), "time": .double(time), "method": .string(method), "path": .string(path), "query": JSON(query),
-            "provider": JSON(provider?.rawValue), "endpoint": JSON(endpoint?.rawValue), "api_key": JSON(apiKey),
-            "headers": .object(JSONObject(headers.fields.map { (key: $0.name, value: JSON.string($0.value)) })),
-            "body": .string(text ?? Base64.encode(body)), "body_encoding": .string(text == nil ? "base64" : "utf-8"),
-            "body_size": .int(bodySize),
-            "status": .int(status), "rule": JSON(rule), "findings": .array(findings.map(JSON.string)), "task": JSON(task),
-            "poll_after_ms": pollAfterMilliseconds.map(JSON.int) ?? .null,
-        ]
+        let headers = Dictionary(self.headers.fields.map { ($0.name, $0.value) }) { "\($0), \($1)" }
+        return RecordedRequest(
+            id: id, time: time, method: method, path: path, query: query, provider: provider?.rawValue, endpoint: endpoint?.rawValue,
+            apiKey: apiKey, headers: headers, body: text ?? Base64.encode(body), bodyEncoding: text == nil ? "base64" : "utf-8",
+            bodySize: bodySize, status: status, rule: rule, findings: findings, task: task, pollAfterMs: pollAfterMilliseconds)
     }
 }
 

@@ -31,7 +31,7 @@ public struct AdminClient: Sendable {
 
     /// Tasks, journal and scenarios loaded over the admin API go; the clock returns to the
     /// server's start (scoped: that key's go, and its clock returns to the server's time).
-    public func reset() async throws { let _: Status = try await call("POST", "reset") }
+    public func reset() async throws { let _: Done = try await call("POST", "reset") }
 
     public func clock() async throws -> ClockState { try await call("GET", "clock") }
 
@@ -66,7 +66,7 @@ public struct AdminClient: Sendable {
         try await loadScenario(String(contentsOf: file, encoding: .utf8))
     }
 
-    public func clearScenarios() async throws { let _: Status = try await call("DELETE", "scenarios") }
+    public func clearScenarios() async throws { let _: Done = try await call("DELETE", "scenarios") }
 
     /// The scenarios in force (for the key, when scoped), with how often each rule matched and applied.
     public func scenarios() async throws -> [ScenarioInfo] {
@@ -92,7 +92,7 @@ public struct AdminClient: Sendable {
         return count.count
     }
 
-    public func clearRequests() async throws { let _: Status = try await call("DELETE", "requests") }
+    public func clearRequests() async throws { let _: Done = try await call("DELETE", "requests") }
 
     // MARK: Tasks
 
@@ -150,9 +150,5 @@ public struct AdminClient: Sendable {
         }.joined(separator: "&")
     }
 
-    static let decoder: JSONDecoder = {
-        let decoder = JSONDecoder()
-        decoder.keyDecodingStrategy = .convertFromSnakeCase
-        return decoder
-    }()
+    static let decoder = JSONDecoder()
 }

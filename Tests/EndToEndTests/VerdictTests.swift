@@ -315,7 +315,7 @@ struct VerdictTests {
         #expect(try b.codes() == ["abandoned"])
         let all = try server.get("/__admin/verdict", key: nil).json
         #expect(all["verdict"] == "fail")
-        #expect(all["counts"] == ["retried_non_retryable": 1, "abandoned": 1])
+        #expect(all["counts"] == ["abandoned": 1, "retried_non_retryable": 1], "by code, alphabetically")
         #expect(all["tasks"] == 1)
     }
 }

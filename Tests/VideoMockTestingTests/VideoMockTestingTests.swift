@@ -77,7 +77,11 @@ struct VideoMockTestingTests {
 
         try await worker.advance(by: 10)
         #expect(try await worker.task(blockedID).status == "failed")
-        #expect(try await worker.task(blockedID).error == TaskInfo.Failure(code: "content_policy_violation", message: "blocked"))
+        let blockedTask = try await worker.task(blockedID)
+        #expect(blockedTask.error == TaskInfo.Failure(code: "content_policy_violation", message: "blocked"))
+        #expect(blockedTask.states.map(\.status) == ["queued", "in_progress", "failed"])
+        #expect(blockedTask.states.last?.to == nil)
+        #expect(blockedTask.parameters["seconds"] == 4, "the create's parameters, as the catalog read them")
         #expect(try await mock.admin.task(otherID).status == "queued")
         #expect(try await worker.tasks().map(\.id) == [blockedID])
         #expect(try await worker.clock().offset == 10)
@@ -91,6 +95,8 @@ struct VideoMockTestingTests {
         #expect(sent.count == 1)
         #expect(sent.first?.body.contains("forbidden") == true)
         #expect(sent.first?.apiKey == "sk-worker")
+        #expect(sent.first?.headers["Content-Type"] == "application/json")
+        #expect(sent.first?.bodyEncoding == "utf-8")
 
         #expect(try await worker.scenarios().first?.rules.first?.applied == 1)
         let verdict = try await worker.verdict()

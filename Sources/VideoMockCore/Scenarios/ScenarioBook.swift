@@ -1,3 +1,4 @@
+import AdminContract
 import JSON
 import Locking
 import Synchronization
@@ -216,41 +217,30 @@ package final class ScenarioBook: Sendable {
     }
 
     /// The scenarios that apply to `scope` (nil: all of them), as JSON for the admin API.
-    package func describe(scope: String?) -> JSON {
+    package func describe(scope: String?) -> [ScenarioInfo] {
         state.withLock { state in
-            .array(
-                state.loaded.filter { scope == nil || $0.scope == scope || $0.scope == nil }.map { loaded in
-                    [
-                        "source": .string(loaded.scenario.source),
-                        "scope": JSON(loaded.scope),
-                        "from_command_line": .bool(loaded.fromCommandLine),
-                        "rules": .array(
-                            loaded.scenario.rules.enumerated().map { index, rule in
-                                ScenarioBook.describe(rule, state: state, key: RuleKey(scenario: loaded.id, rule: index))
-                            }),
-                    ]
-                })
+            state.loaded.filter { scope == nil || $0.scope == scope || $0.scope == nil }.map { loaded in
+                ScenarioInfo(
+                    source: loaded.scenario.source, scope: loaded.scope, fromCommandLine: loaded.fromCommandLine,
+                    rules: loaded.scenario.rules.enumerated().map { index, rule in
+                        ScenarioBook.describe(rule, state: state, key: RuleKey(scenario: loaded.id, rule: index))
+                    })
+            }
         }
     }
 
-    /// A rule and its counts, as JSON.
-    private static func describe(_ rule: Rule, state: State, key: RuleKey) -> JSON {
-        var described: JSONObject = [
-            "name": .string(rule.name), "matched": .int(state.counters[key] ?? 0), "applied": .int(state.applied[key] ?? 0),
-        ]
-        if rule.when.chance != nil {
-            described["draws"] = .int(state.draws[key]?.draws ?? 0)
-            described["hits"] = .int(state.applied[key] ?? 0)
-        }
-        if let quota = rule.quota {
+    /// A rule and its counts.
+    private static func describe(_ rule: Rule, state: State, key: RuleKey) -> ScenarioInfo.Rule {
+        let applied = state.applied[key] ?? 0
+        let quota = rule.quota.map { quota in
             let refused = (state.quotas[key] ?? [:]).filter { $0.value.refused > 0 }.mapValues(\.refused)
-            described["quota"] = [
-                "requests": .int(quota.requests), "per": .double(quota.per), "window": "sliding",
-                "refused": .int(refused.values.reduce(0, +)),
-                "refused_by_key": .object(JSONObject(refused.keys.sorted().map { (key: $0, value: JSON.int(refused[$0]!)) })),
-            ]
+            return ScenarioInfo.Quota(
+                requests: quota.requests, per: quota.per, refused: refused.values.reduce(0, +), refusedByKey: refused)
         }
-        return .object(described)
+        return ScenarioInfo.Rule(
+            name: rule.name, matched: state.counters[key] ?? 0, applied: applied,
+            draws: rule.when.chance == nil ? nil : state.draws[key]?.draws ?? 0, hits: rule.when.chance == nil ? nil : applied,
+            quota: quota)
     }
 
     /// Picks the rule for a request. Every rule whose matching conditions hold counts the

@@ -1,4 +1,4 @@
-import JSON
+import AdminContract
 
 /// One request a finding points at.
 package struct Evidence: Sendable, Equatable {
@@ -10,11 +10,8 @@ package struct Evidence: Sendable, Equatable {
     /// The request's number in the journal, when it kept it.
     package var journalID: Int?
 
-    package var json: JSON {
-        [
-            "time": .double(time), "method": .string(method), "path": .string(String(path)), "status": .int(status),
-            "journal_id": JSON(journalID),
-        ]
+    package var report: VerdictReport.Evidence {
+        VerdictReport.Evidence(time: time, method: method, path: String(path), status: status, journalId: journalID)
     }
 }
 
@@ -48,12 +45,10 @@ package struct Finding: Sendable {
     package var message: String
     package var evidence: EvidenceList
 
-    package var json: JSON {
-        [
-            "code": .string(code.rawValue), "severity": .string(code.severity.rawValue), "api_key": .string(apiKey),
-            "provider": .string(provider.rawValue), "task": JSON(task), "message": .string(message),
-            "evidence": .array(evidence.kept.map(\.json)), "evidence_total": .int(evidence.total),
-        ]
+    package var report: VerdictReport.Finding {
+        VerdictReport.Finding(
+            code: code.rawValue, severity: code.severity.rawValue, apiKey: apiKey, provider: provider.rawValue, task: task,
+            message: message, evidence: evidence.kept.map(\.report), evidenceTotal: evidence.total)
     }
 }
 
@@ -78,15 +73,10 @@ package struct Verdict: Sendable {
         }
     }
 
-    package var json: JSON {
-        let counts = self.counts
-        return [
-            "verdict": .string(outcome),
-            "findings": .array(findings.map(\.json)),
-            "counts": .object(JSONObject(counts.keys.sorted().map { (key: $0.rawValue, value: JSON.int(counts[$0]!)) })),
-            "tasks": .int(tasks),
-            "requests": .int(requests),
-            "judged": .array(judged.map { .string($0.rawValue) }),
-        ]
+    package var report: VerdictReport {
+        VerdictReport(
+            verdict: outcome, findings: findings.map(\.report),
+            counts: Dictionary(uniqueKeysWithValues: counts.map { ($0.key.rawValue, $0.value) }), tasks: tasks, requests: requests,
+            judged: judged.map(\.rawValue))
     }
 }
