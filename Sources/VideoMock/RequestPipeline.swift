@@ -80,7 +80,7 @@ final class RequestPipeline: HTTPHandler {
                 let journalID = record(request, response, provider: provider.name, endpoint: route.endpoint, apiKey: nil, rule: nil)
                 let providerRequest = ProviderRequest(http: request, apiKey: "", basePath: basePath)
                 observe(
-                    providerRequest, response, provider, route, key: request.bearerToken, journalID: journalID,
+                    providerRequest, ProviderReply(response), provider, route, key: request.bearerToken, journalID: journalID,
                     taskID: provider.taskID(in: providerRequest))
                 return response
             case .success(let token): key = token
@@ -101,52 +101,63 @@ final class RequestPipeline: HTTPHandler {
         if route.endpoint.describesTask { providerRequest.plan = decision.plan }
         providerRequest.corruptMedia = decision.reply?.corrupt ?? false
         var reply = decision.reply, rule = decision.rule
-        var response: HTTPResponse
+        var outcome: ProviderReply
         do throws(APIError) {
             if headerOverrides, let override = try HeaderOverride.reply(for: request, over: reply) {
                 reply = override
                 rule = HeaderOverride.ruleName
             }
             if let reply, let status = reply.status {
-                response = Self.scripted(reply, status: status, provider: provider)
+                outcome = ProviderReply(Self.scripted(reply, status: status, provider: provider))
             } else if let replay, let replayed = replayed(&providerRequest, provider, route, replay: replay) {
-                response = replayed
+                outcome = replayed
             } else {
-                response = route.handler(providerRequest)
+                outcome = route.handler(providerRequest)
             }
         } catch {
-            response = provider.render(error)
+            outcome = ProviderReply(provider.render(error))
             reply = nil
         }
         if let reply {
-            for (name, value) in reply.headers { response.headers.set(name, value) }
-            response.delayMilliseconds = Int((reply.delay * 1000).rounded())
-            response.fault = reply.fault.map(HTTPResponse.Fault.init)
-            response.throttle = reply.throttle
-            response.cut = reply.cut.map(HTTPResponse.Cut.init)
+            for (name, value) in reply.headers { outcome.response.headers.set(name, value) }
+            outcome.response.delayMilliseconds = Int((reply.delay * 1000).rounded())
+            outcome.response.fault = reply.fault.map(HTTPResponse.Fault.init)
+            outcome.response.throttle = reply.throttle
+            outcome.response.cut = reply.cut.map(HTTPResponse.Cut.init)
+        }
+        // What the handler said of its reply holds unless the reply's headers were scripted.
+        if outcome.task == nil || reply?.headers.isEmpty == false {
+            outcome.pollAfterMilliseconds = outcome.response.headers["openai-poll-after-ms"].flatMap { Int($0) }
         }
         let owner = route.isPublic ? nil : key
-        let taskID = Self.task(of: providerRequest, response, provider, route.endpoint)
+        let taskID = Self.task(of: providerRequest, outcome, provider, route.endpoint)
         let journalID = record(
-            request, response, provider: provider.name, endpoint: route.endpoint, apiKey: owner, rule: rule, task: taskID)
-        observe(providerRequest, response, provider, route, key: owner, journalID: journalID, taskID: taskID)
-        return response
+            request, outcome.response, provider: provider.name, endpoint: route.endpoint, apiKey: owner, rule: rule, task: taskID,
+            pollAfterMilliseconds: outcome.pollAfterMilliseconds)
+        observe(providerRequest, outcome, provider, route, key: owner, journalID: journalID, taskID: taskID)
+        return outcome.response
     }
 
-    /// Tells the verdict what the client asked and was answered.
-    /// `shown` is the task as a proxied reply showed it (else the engine's task is looked up).
+    /// Tells the verdict what the client asked and was answered. The task a status read showed
+    /// comes with the reply; a download's (and a read the handler did not answer) is the one last
+    /// shown to the client. `shown` is the task as a proxied reply showed it.
     func observe(
-        _ request: ProviderRequest, _ response: HTTPResponse, _ provider: any Provider, _ route: ProviderRoute, key: String?,
+        _ request: ProviderRequest, _ outcome: ProviderReply, _ provider: any Provider, _ route: ProviderRoute, key: String?,
         journalID: Int?, taskID: String?, shown proxied: TaskView? = nil
     ) {
+        let response = outcome.response
         var task = proxied
-        if task == nil, route.endpoint == .retrieve || route.endpoint == .content, let id = taskID,
-            let shown = engine.shown(provider: provider.name, id: id), key == nil || shown.record.owner == key
-        {
-            task = TaskView(
-                id: id, sequence: shown.record.sequence, owner: shown.record.owner, phase: shown.phase, isExpired: shown.isExpired,
-                deliversInline: provider.deliversInline(shown.record))
-            task?.isStuck = shown.isStuck
+        if task == nil, route.endpoint == .retrieve || route.endpoint == .content, let id = taskID {
+            let shown =
+                route.endpoint == .retrieve && outcome.task != nil
+                ? outcome.task.map { ($0.record, $0.phase, $0.isExpired, $0.isStuck) }
+                : engine.shown(provider: provider.name, id: id)
+            if let (record, phase, isExpired, isStuck) = shown, key == nil || record.owner == key {
+                task = TaskView(
+                    id: id, sequence: record.sequence, owner: record.owner, phase: phase, isExpired: isExpired,
+                    deliversInline: provider.deliversInline(record))
+                task?.isStuck = isStuck
+            }
         }
         // A signed link is the task owner's, though it carries no key.
         guard let owner = key ?? task?.owner else { return }
@@ -160,17 +171,17 @@ final class RequestPipeline: HTTPHandler {
         }
         observed.task = task
         if response.status >= 400 { observed.retryAfter = Self.retryAfter(response.headers) }
-        if route.endpoint == .retrieve {
-            observed.pollAfter = response.headers["openai-poll-after-ms"].flatMap(Double.init).map { $0 / 1000 }
-        }
+        if route.endpoint == .retrieve { observed.pollAfter = outcome.pollAfterMilliseconds.map { Double($0) / 1000 } }
         observed.fetchesVideo = route.endpoint == .content && (request.http.query["variant"] ?? "video") == "video"
         engine.observe(observed)
     }
 
     /// The task a request was about: the one a create or remix made, else the one its path names.
-    static func task(of request: ProviderRequest, _ response: HTTPResponse, _ provider: any Provider, _ endpoint: Endpoint) -> String? {
+    static func task(of request: ProviderRequest, _ outcome: ProviderReply, _ provider: any Provider, _ endpoint: Endpoint) -> String? {
         guard endpoint == .create || endpoint == .remix else { return endpoint == .list ? nil : provider.taskID(in: request) }
-        guard (200..<300).contains(response.status), case .bytes(let body) = response.body else { return nil }
+        guard (200..<300).contains(outcome.response.status) else { return nil }
+        if let task = outcome.task { return task.id }
+        guard case .bytes(let body) = outcome.response.body else { return nil }
         return createdID(in: body, key: provider.createdIDKey)
     }
 
@@ -237,7 +248,7 @@ final class RequestPipeline: HTTPHandler {
     @discardableResult
     func record(
         _ request: HTTPRequest, _ response: HTTPResponse, provider: ProviderID?, endpoint: Endpoint?, apiKey: String?, rule: String?,
-        task: String? = nil
+        task: String? = nil, pollAfterMilliseconds: Int? = nil
     ) -> Int? {
         let key = apiKey ?? request.bearerToken
         return engine.journal.record(
@@ -245,7 +256,7 @@ final class RequestPipeline: HTTPHandler {
                 time: engine.clock.now(for: key), method: request.method.name, path: String(request.path),
                 query: request.queryString.map(String.init), provider: provider, endpoint: endpoint, apiKey: key,
                 headers: request.headers, body: request.body, bodyLimit: engine.journal.bodyLimit, status: response.status,
-                rule: rule, task: task, pollAfterMilliseconds: response.headers["openai-poll-after-ms"].flatMap { Int($0) }))
+                rule: rule, task: task, pollAfterMilliseconds: pollAfterMilliseconds))
     }
 
     /// An error in the OpenAI-style envelope, for replies outside any provider.

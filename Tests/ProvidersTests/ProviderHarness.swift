@@ -34,7 +34,7 @@ extension Provider {
             headers: ["Host": "mock.test", "Content-Type": "application/json"],
             body: body?.bytes ?? [])
         for (name, value) in parameters.sorted(by: { $0.key < $1.key }) { http.pathParameters.append(name, value) }
-        return route.handler(ProviderRequest(http: http, apiKey: key, basePath: "/\(name.rawValue)/v1"))
+        return route.handler(ProviderRequest(http: http, apiKey: key, basePath: "/\(name.rawValue)/v1")).response
     }
 }
 

@@ -9,12 +9,12 @@ extension AIHubMix {
         writeVideo(snapshot, request, into: &writer)
         var headers = HTTPHeaders()
         headers.reserveCapacity(2)
-        headers.add("openai-poll-after-ms", String(pollAfterMilliseconds(snapshot)))
+        if let advice = pollAfterMilliseconds(snapshot) { headers.add("openai-poll-after-ms", String(advice)) }
         headers.add("Content-Type", "application/json")
         return HTTPResponse(status: 200, headers: headers, body: .bytes(writer.bytes))
     }
 
-    func pollAfterMilliseconds(_ snapshot: TaskSnapshot) -> Int {
+    func pollAfterMilliseconds(_ snapshot: TaskSnapshot) -> Int? {
         Int((tasks.pollAdvice(snapshot) * 1000).rounded(.up))
     }
 

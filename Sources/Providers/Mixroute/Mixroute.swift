@@ -47,7 +47,7 @@ package struct Mixroute: TaskDialect {
                 "GET", "/video/generations/{task_id}", .retrieve, reply { (request) throws(APIError) in try self.retrieve(request) }),
             ProviderRoute(
                 "GET", "/videos/{task_id}/content", .content, reply { (request) throws(APIError) in try self.soraContent(request) }),
-            ProviderRoute("GET", "/files/{file}", .content, isPublic: true) { request in self.signedDownload(request) },
+            ProviderRoute("GET", "/files/{file}", .content, isPublic: true) { request in ProviderReply(self.signedDownload(request)) },
         ]
     }
 

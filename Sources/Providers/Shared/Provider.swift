@@ -56,11 +56,11 @@ package struct ProviderRoute: Sendable {
     /// Served at `/{provider}{path}` without an API key (signed download links), instead of
     /// `/{provider}/v1{path}` behind one.
     package var isPublic: Bool
-    package var handler: @Sendable (ProviderRequest) -> HTTPResponse
+    package var handler: @Sendable (ProviderRequest) -> ProviderReply
 
     package init(
         _ method: String, _ path: String, _ endpoint: Endpoint, isPublic: Bool = false,
-        _ handler: @escaping @Sendable (ProviderRequest) -> HTTPResponse
+        _ handler: @escaping @Sendable (ProviderRequest) -> ProviderReply
     ) {
         self.method = method
         self.path = path
@@ -68,6 +68,35 @@ package struct ProviderRoute: Sendable {
         self.isPublic = isPublic
         self.handler = handler
     }
+}
+
+/// What a handler did: its reply, and what the journal and the verdict read from it without
+/// parsing the reply or looking the task up again.
+package struct ProviderReply {
+    package var response: HTTPResponse
+    /// The task the reply made or showed, as it showed it.
+    package var task: TaskSnapshot?
+    /// The poll advice the reply gave (`openai-poll-after-ms`), when it gave one.
+    package var pollAfterMilliseconds: Int?
+
+    package init(_ response: HTTPResponse, task: TaskSnapshot? = nil, pollAfterMilliseconds: Int? = nil) {
+        self.response = response
+        self.task = task
+        self.pollAfterMilliseconds = pollAfterMilliseconds
+    }
+}
+
+/// What a route's handler may return: a bare reply, or one with what it did.
+package protocol ProviderReplyConvertible {
+    var providerReply: ProviderReply { get }
+}
+
+extension ProviderReply: ProviderReplyConvertible {
+    package var providerReply: ProviderReply { self }
+}
+
+extension HTTPResponse: ProviderReplyConvertible {
+    package var providerReply: ProviderReply { ProviderReply(self) }
 }
 
 /// A gateway VideoMock emulates: its routes, its wire formats and its error envelope.
@@ -113,11 +142,11 @@ extension Provider {
     }
 
     /// A route handler that renders thrown errors in this provider's envelope.
-    func reply(_ handler: @escaping @Sendable (ProviderRequest) throws(APIError) -> HTTPResponse)
-        -> @Sendable (ProviderRequest) -> HTTPResponse
+    func reply<Reply: ProviderReplyConvertible>(_ handler: @escaping @Sendable (ProviderRequest) throws(APIError) -> Reply)
+        -> @Sendable (ProviderRequest) -> ProviderReply
     {
         { request in
-            do throws(APIError) { return try handler(request) } catch { return render(error) }
+            do throws(APIError) { return try handler(request).providerReply } catch { return ProviderReply(render(error)) }
         }
     }
 

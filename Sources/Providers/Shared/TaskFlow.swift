@@ -18,17 +18,22 @@ protocol TaskDialect: Provider {
     func created(_ task: TaskSnapshot, _ request: ProviderRequest) throws(APIError) -> HTTPResponse
     /// The reply to a status read.
     func shown(_ task: TaskSnapshot, _ request: ProviderRequest) throws(APIError) -> HTTPResponse
+    /// The poll advice a status reply gives (`openai-poll-after-ms`), for gateways that give one.
+    func pollAfterMilliseconds(_ task: TaskSnapshot) -> Int?
 }
 
 extension TaskDialect {
     /// A create: the model, its parameters checked against the catalog, the task made.
-    func create(_ request: ProviderRequest) throws(APIError) -> HTTPResponse {
+    func create(_ request: ProviderRequest) throws(APIError) -> ProviderReply {
         let fields = try request.fields()
         let model = try model(try fields.requiredString("model"))
         var spec = try validate(try parameters(from: fields, model: model), for: model)
         if reportsSeed { spec = spec.seeded(randomSeed()) }
-        return try created(make(spec, model: model, request), request)
+        let task = make(spec, model: model, request)
+        return ProviderReply(try created(task, request), task: task)
     }
+
+    func pollAfterMilliseconds(_ task: TaskSnapshot) -> Int? { nil }
 
     /// A task of `spec` for the request's key, living as the request's plan says; as first seen.
     func make(_ spec: TaskSpec, model: ModelSpec, _ request: ProviderRequest) -> TaskSnapshot {
@@ -36,9 +41,10 @@ extension TaskDialect {
     }
 
     /// A status read of the task the path names.
-    func retrieve(_ request: ProviderRequest) throws(APIError) -> HTTPResponse {
+    func retrieve(_ request: ProviderRequest) throws(APIError) -> ProviderReply {
         let id = request.parameter(taskParameter)
-        return try shown(try task { () throws(TaskError) in try tasks.retrieve(provider: name, owner: request.apiKey, id: id) }, request)
+        let task = try task { () throws(TaskError) in try tasks.retrieve(provider: name, owner: request.apiKey, id: id) }
+        return ProviderReply(try shown(task, request), task: task, pollAfterMilliseconds: pollAfterMilliseconds(task))
     }
 
     /// The finished task's video (or another variant) behind the key, `Range` and HEAD included.

@@ -68,9 +68,10 @@ extension RequestPipeline {
                 route.endpoint == .create || route.endpoint == .remix
                 ? relayed.document.flatMap { Self.createdTaskID(in: $0, provider: provider) }
                 : route.endpoint == .list ? nil : provider.taskID(in: providerRequest)
+            let pollAfter = relayed.headers["openai-poll-after-ms"].flatMap { Int($0) }
             let journalID = record(
                 request, response, provider: provider.name, endpoint: route.endpoint, apiKey: request.bearerToken, rule: "upstream",
-                task: task)
+                task: task, pollAfterMilliseconds: pollAfter)
             response.body = .bytes([])
             let shown = task.flatMap { id in
                 Self.shownTask(relayed, route.endpoint).map { phase in
@@ -80,7 +81,8 @@ extension RequestPipeline {
                 }
             }
             observe(
-                providerRequest, response, provider, route, key: request.bearerToken, journalID: journalID, taskID: task, shown: shown)
+                providerRequest, ProviderReply(response, pollAfterMilliseconds: pollAfter), provider, route, key: request.bearerToken,
+                journalID: journalID, taskID: task, shown: shown)
         } else {
             record(request, response, provider: provider.name, endpoint: nil, apiKey: request.bearerToken, rule: "upstream")
         }

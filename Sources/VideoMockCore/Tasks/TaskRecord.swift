@@ -98,8 +98,7 @@ package struct TaskRecord: Sendable {
 
     /// Remembers what a reply showed of the task.
     package mutating func show(_ snapshot: TaskSnapshot) {
-        let isLast = Int(stepIndex) == timeline.steps.count - 1
-        shown = (snapshot.phase, snapshot.isExpired, isLast && !snapshot.phase.isFinal)
+        shown = (snapshot.phase, snapshot.isExpired, snapshot.isStuck)
     }
 
     /// The task as it stands at `now`. A status read (`isPoll`) counts towards poll-held steps.
@@ -143,7 +142,7 @@ package struct TaskRecord: Sendable {
         return TaskSnapshot(
             record: self, phase: step.phase, progress: progress, completedAt: completedAt, expiresAt: expiresAt,
             failure: failure.map { TaskSnapshot.Failure(code: $0.code, message: $0.message) },
-            isExpired: expiresAt.map { now >= $0 } ?? false, secondsUntilChange: nextChange)
+            isExpired: expiresAt.map { now >= $0 } ?? false, secondsUntilChange: nextChange, isStuck: isLast && !step.phase.isFinal)
     }
 
     /// Moves past every step whose time or read allowance is used up.
@@ -208,6 +207,9 @@ package struct TaskSnapshot: Sendable {
     package let isExpired: Bool
     /// Seconds until the status next changes by time, when it will.
     package let secondsUntilChange: Double?
+    /// Whether it sits in the last step of a timeline that ends short of an end: it should have
+    /// finished, and never will.
+    package let isStuck: Bool
 
     package var id: String { record.id }
     package var spec: TaskSpec { record.spec }
