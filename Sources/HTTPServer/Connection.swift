@@ -165,8 +165,8 @@ final class Connection {
     private func readHead() -> RequestHead? {
         let available = evbuffer_get_length(input)
         guard available > 0 else { return nil }
-        let found = evbuffer_search(input, "\r\n\r\n", 4, nil)
-        guard found.pos >= 0 else {
+        let end = headEnd()
+        guard end >= 0 else {
             if available > configuration.maxHeadBytes {
                 fail(431, "request headers exceed \(configuration.maxHeadBytes) bytes")
             } else if headStartedAt == nil {
@@ -176,7 +176,7 @@ final class Connection {
             }
             return nil
         }
-        let length = Int(found.pos) + 4
+        let length = end + 4
         guard length <= configuration.maxHeadBytes else {
             fail(431, "request headers exceed \(configuration.maxHeadBytes) bytes")
             return nil
@@ -193,6 +193,25 @@ final class Connection {
             fail(failure.status, failure.reason)
             return nil
         }
+    }
+
+    /// Where the blank line that ends the head starts, or -1 when it has not arrived. A head
+    /// that came in one read lies in one chunk of the buffer, searched a line at a time.
+    private func headEnd() -> Int {
+        var chunk = iovec()
+        guard evbuffer_peek(input, -1, nil, &chunk, 1) == 1, let base = chunk.iov_base?.assumingMemoryBound(to: UInt8.self) else {
+            return evbuffer_search(input, "\r\n\r\n", 4, nil).pos
+        }
+        let count = chunk.iov_len
+        var position = 0
+        while position < count, let newline = memchr(base + position, 0x0A, count - position) {
+            let index = base.distance(to: newline.assumingMemoryBound(to: UInt8.self))
+            if index >= 1, index + 2 < count, base[index - 1] == 0x0D, base[index + 1] == 0x0D, base[index + 2] == 0x0A {
+                return index - 1
+            }
+            position = index + 1
+        }
+        return -1
     }
 
     private func beginBody(of head: RequestHead) {

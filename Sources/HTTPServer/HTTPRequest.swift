@@ -68,13 +68,7 @@ package struct HTTPRequest: Sendable {
     }
 
     /// The token of an `Authorization: Bearer TOKEN` header, if that is what was sent.
-    package var bearerToken: String? {
-        guard let value = headers[.authorization]?.trimmingHTTPWhitespace(), value.utf8.count > 7 else { return nil }
-        let scheme = value.utf8.index(value.startIndex, offsetBy: 6)
-        guard value[..<scheme].equalsIgnoringASCIICase("Bearer"), value.utf8[scheme] == UInt8(ascii: " ") else { return nil }
-        let token = value[value.utf8.index(after: scheme)...].trimmingHTTPWhitespace()
-        return token.isEmpty ? nil : String(token)
-    }
+    package var bearerToken: String? { headers.bearerToken }
 }
 
 /// Percent-decodes `text`; nil when an escape is malformed or the result is not UTF-8.

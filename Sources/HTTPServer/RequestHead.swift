@@ -42,9 +42,12 @@ struct RequestHead: Equatable {
         }
         let versionBytes = requestLine[(secondSpace + 1)...]
         let version: HTTPRequest.Version
-        if versionBytes.elementsEqual("HTTP/1.1".utf8) {
+        // Read as one word: "HTTP/1.1" is the version nearly every request has.
+        let word =
+            versionBytes.count == 8 ? UnsafeRawPointer(bytes.baseAddress! + versionBytes.startIndex).loadUnaligned(as: UInt64.self) : 0
+        if word == ByteClasses.http11 {
             version = .http11
-        } else if versionBytes.elementsEqual("HTTP/1.0".utf8) {
+        } else if word == ByteClasses.http10 {
             version = .http10
         } else {
             let text = String(decoding: versionBytes, as: UTF8.self)
@@ -69,7 +72,7 @@ struct RequestHead: Equatable {
             var valueEnd = line.endIndex
             while valueStart < valueEnd, line[valueStart] == 0x20 || line[valueStart] == 0x09 { valueStart += 1 }
             while valueEnd > valueStart, line[valueEnd - 1] == 0x20 || line[valueEnd - 1] == 0x09 { valueEnd -= 1 }
-            guard ByteClasses.all(line[valueStart..<valueEnd], are: ByteClasses.value, in: classes) else {
+            guard ByteClasses.isFieldValue(line[valueStart..<valueEnd], in: classes) else {
                 throw Failure(status: 400, reason: "control character in header value")
             }
             headers.append(name: line.startIndex..<colon, value: valueStart..<valueEnd)
@@ -145,6 +148,28 @@ enum ByteClasses {
         if byte > 0x20 && byte < 0x7F { classes |= target }
         if (byte >= 0x20 && byte != 0x7F) || byte == 0x09 { classes |= value }
         return classes
+    }
+
+    /// "HTTP/1.1" and "HTTP/1.0" as little-endian words.
+    static let http11 = UInt64(littleEndian: 0x312E_312F_5054_5448)
+    static let http10 = UInt64(littleEndian: 0x302E_312F_5054_5448)
+
+    /// Whether every byte may be in a header value, eight at a time: a word with no byte under
+    /// 0x20 and none equal to 0x7F passes whole; only a word with a tab (or a bad byte) is
+    /// looked at byte by byte.
+    static func isFieldValue(_ bytes: Slice<UnsafeBufferPointer<UInt8>>, in classes: UnsafePointer<UInt8>) -> Bool {
+        let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
+        var index = bytes.startIndex
+        let base = UnsafeRawPointer(bytes.base.baseAddress!)
+        while index + 8 <= bytes.endIndex {
+            let word = (base + index).loadUnaligned(as: UInt64.self)
+            let below20 = (word &- ones &* 0x20) & ~word & highs
+            let delete = word ^ (ones &* 0x7F)
+            let is7F = (delete &- ones) & ~delete & highs
+            if below20 | is7F != 0, !all(bytes[index..<index + 8], are: value, in: classes) { return false }
+            index += 8
+        }
+        return all(bytes[index..<bytes.endIndex], are: value, in: classes)
     }
 
     /// Whether every byte has the class `bit`.

@@ -107,6 +107,21 @@ package struct RequestHeaders: Sendable {
         return value(spans[index - 1])
     }
 
+    /// The token of `Authorization: Bearer TOKEN` (the scheme in any case), read from the bytes.
+    package var bearerToken: String? {
+        let index = Int(slots[Known.authorization.rawValue])
+        guard index > 0 else { return nil }
+        let span = spans[index - 1]
+        // The value's ends were trimmed of spaces and tabs when the head was parsed.
+        let scheme = Int(span.valueStart), end = Int(span.valueEnd)
+        guard end - scheme > 7, bytes[scheme + 6] == UInt8(ascii: " "), equalsLowered(bytes[scheme..<scheme + 6], "bearer") else {
+            return nil
+        }
+        var start = scheme + 7
+        while start < end, bytes[start] == 0x20 || bytes[start] == 0x09 { start += 1 }
+        return start < end ? String(decoding: bytes[start..<end], as: UTF8.self) : nil
+    }
+
     /// The first value of the field `name` (compared without case), if sent.
     package subscript(name: String) -> String? {
         let lowered = Array(name.lowercased().utf8)

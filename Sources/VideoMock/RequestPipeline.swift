@@ -146,18 +146,14 @@ final class RequestPipeline: HTTPHandler {
         journalID: Int?, taskID: String?, shown proxied: TaskView? = nil
     ) {
         let response = outcome.response
-        var task = proxied
-        if task == nil, route.endpoint == .retrieve || route.endpoint == .content, let id = taskID {
-            let shown =
-                route.endpoint == .retrieve && outcome.task != nil
-                ? outcome.task.map { ($0.record, $0.phase, $0.isExpired, $0.isStuck) }
-                : engine.shown(provider: provider.name, id: id)
-            if let (record, phase, isExpired, isStuck) = shown, key == nil || record.owner == key {
-                task = TaskView(
-                    id: id, sequence: record.sequence, owner: record.owner, phase: phase, isExpired: isExpired,
-                    deliversInline: provider.deliversInline(record))
-                task?.isStuck = isStuck
-            }
+        var task = proxied ?? (route.endpoint == .retrieve ? outcome.task : nil)
+        if task == nil, route.endpoint == .retrieve || route.endpoint == .content, let id = taskID,
+            let shown = engine.shown(provider: provider.name, id: id), key == nil || shown.record.owner == key
+        {
+            task = TaskView(
+                id: id, sequence: shown.record.sequence, owner: shown.record.owner, phase: shown.phase, isExpired: shown.isExpired,
+                deliversInline: provider.deliversInline(shown.record))
+            task?.isStuck = shown.isStuck
         }
         // A signed link is the task owner's, though it carries no key.
         guard let owner = key ?? task?.owner else { return }

@@ -32,6 +32,33 @@ struct RequestHeadTests {
         do { _ = try parse(text) } catch { #expect(error.status == status) }
     }
 
+    @Test("a header value may hold tabs, spaces and bytes over 0x7F, and no other control byte, wherever it lies")
+    func fieldValues() throws {
+        let long = "Bearer sk-0123456789abcdefghijklmnopqrstuvwxyz"
+        for position in 0...long.utf8.count {
+            var bytes = Array(long.utf8)
+            bytes.insert(0x09, at: position)
+            #expect(
+                try parse("GET / HTTP/1.1\r\nA: x\(String(decoding: bytes, as: UTF8.self))x\r\n").headers["A"]?.utf8.count == bytes.count
+                    + 2)
+            for bad: UInt8 in [0x00, 0x01, 0x08, 0x0B, 0x1F, 0x7F] {
+                bytes[position == long.utf8.count ? position - 1 : position] = bad
+                let text = "GET / HTTP/1.1\r\nA: x\(String(decoding: bytes, as: UTF8.self))x\r\n"
+                #expect(throws: RequestHead.Failure(status: 400, reason: "control character in header value")) { try parse(text) }
+            }
+        }
+        #expect(try parse("GET / HTTP/1.1\r\nA: caf\u{E9} \u{1F3AC} ~ \r\n").headers["A"] == "caf\u{E9} \u{1F3AC} ~")
+    }
+
+    @Test("HTTP/1.0 and HTTP/1.1 are told apart; other versions are refused")
+    func versions() throws {
+        #expect(try parse("GET / HTTP/1.0\r\n").version == .http10)
+        #expect(try parse("GET / HTTP/1.1\r\n").version == .http11)
+        #expect(throws: RequestHead.Failure(status: 505, reason: "HTTP version 1.2 is not supported")) { try parse("GET / HTTP/1.2\r\n") }
+        #expect(throws: RequestHead.Failure(status: 505, reason: "HTTP version 1.1x is not supported")) { try parse("GET / HTTP/1.1x\r\n") }
+        #expect(throws: RequestHead.Failure(status: 400, reason: "malformed HTTP version")) { try parse("GET / HTTX/1.1\r\n") }
+    }
+
     @Test("body framing follows RFC 9112")
     func framing() throws {
         #expect(try parse("GET / HTTP/1.1\r\n").bodyFraming() == .none)

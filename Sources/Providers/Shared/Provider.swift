@@ -75,11 +75,11 @@ package struct ProviderRoute: Sendable {
 package struct ProviderReply {
     package var response: HTTPResponse
     /// The task the reply made or showed, as it showed it.
-    package var task: TaskSnapshot?
+    package var task: TaskView?
     /// The poll advice the reply gave (`openai-poll-after-ms`), when it gave one.
     package var pollAfterMilliseconds: Int?
 
-    package init(_ response: HTTPResponse, task: TaskSnapshot? = nil, pollAfterMilliseconds: Int? = nil) {
+    package init(_ response: HTTPResponse, task: TaskView? = nil, pollAfterMilliseconds: Int? = nil) {
         self.response = response
         self.task = task
         self.pollAfterMilliseconds = pollAfterMilliseconds

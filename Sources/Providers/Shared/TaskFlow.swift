@@ -30,7 +30,7 @@ extension TaskDialect {
         var spec = try validate(try parameters(from: fields, model: model), for: model)
         if reportsSeed { spec = spec.seeded(randomSeed()) }
         let task = make(spec, model: model, request)
-        return ProviderReply(try created(task, request), task: task)
+        return ProviderReply(try created(task, request), task: view(task))
     }
 
     func pollAfterMilliseconds(_ task: TaskSnapshot) -> Int? { nil }
@@ -44,7 +44,16 @@ extension TaskDialect {
     func retrieve(_ request: ProviderRequest) throws(APIError) -> ProviderReply {
         let id = request.parameter(taskParameter)
         let task = try task { () throws(TaskError) in try tasks.retrieve(provider: name, owner: request.apiKey, id: id) }
-        return ProviderReply(try shown(task, request), task: task, pollAfterMilliseconds: pollAfterMilliseconds(task))
+        return ProviderReply(try shown(task, request), task: view(task), pollAfterMilliseconds: pollAfterMilliseconds(task))
+    }
+
+    /// The task as the verdict sees it.
+    func view(_ task: TaskSnapshot) -> TaskView {
+        var view = TaskView(
+            id: task.id, sequence: task.record.sequence, owner: task.record.owner, phase: task.phase, isExpired: task.isExpired,
+            deliversInline: deliversInline(task.record))
+        view.isStuck = task.isStuck
+        return view
     }
 
     /// The finished task's video (or another variant) behind the key, `Range` and HEAD included.
