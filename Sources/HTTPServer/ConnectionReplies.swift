@@ -1,5 +1,6 @@
 import CLibevent
 import Glibc
+import JSON
 
 /// How a connection answers: in order, straight to the socket when it can, delayed or broken
 /// on purpose when a scenario says so, and closed without a reset once it is done.
@@ -9,7 +10,7 @@ extension Connection {
         let request = HTTPRequest(method: head.method, target: head.target, version: head.version, headers: head.headers, body: body)
         let response = loop.handler.respond(to: request)
         let keepAlive = head.keepAlive && !response.closeConnection && !loop.isDraining
-        let isHead = head.method == "HEAD"
+        let isHead = head.method == .head
         if case .relay(let relay) = response.body {
             startRelay(relay, isHead: isHead, keepAlive: keepAlive, http10: head.version != .http11)
         } else if response.delayMilliseconds > 0 {
@@ -55,11 +56,12 @@ extension Connection {
         case nil where response.throttle != nil || response.cut != nil:
             sendShaped(response, isHead: isHead, keepAlive: keepAlive)
         case nil:
-            var head = ResponseEncoding.head(of: response, contentLength: response.body.count, keepAlive: keepAlive, date: date)
+            var head = ByteBuffer(capacity: 256)
+            ResponseEncoding.writeHead(of: response, contentLength: response.body.count, keepAlive: keepAlive, date: date, into: &head)
             if !isHead, case .bytes(let body) = response.body {
-                head.append(contentsOf: body)
-                write(head)
+                body.withUnsafeBytes { write(head, then: $0) }
             } else {
+                let head = head.array
                 // A file follows: hold the head back so that it leaves with the file's first bytes.
                 write(head, more: !isHead && response.body.count > 0)
                 if !isHead { writeBody(response.body, 0..<response.body.count) }
@@ -143,6 +145,27 @@ extension Connection {
                 if sent > 0 { offset = sent }
             }
             if offset < buffer.count { _ = evbuffer_add(output, buffer.baseAddress! + offset, buffer.count - offset) }
+        }
+    }
+
+    /// Sends a head and the body after it in one call when nothing waits before them (no copy
+    /// into one array); what the socket does not take is buffered.
+    func write(_ head: borrowing ByteBuffer, then body: UnsafeRawBufferPointer) {
+        head.withBytes { head in
+            var sent = 0
+            if evbuffer_get_length(output) == 0 {
+                sent = withUnsafeTemporaryAllocation(of: iovec.self, capacity: 2) { parts in
+                    parts[0] = iovec(iov_base: UnsafeMutableRawPointer(mutating: head.baseAddress), iov_len: head.count)
+                    parts[1] = iovec(iov_base: UnsafeMutableRawPointer(mutating: body.baseAddress), iov_len: body.count)
+                    var message = msghdr()
+                    message.msg_iov = parts.baseAddress
+                    message.msg_iovlen = body.isEmpty ? 1 : 2
+                    return max(0, sendmsg(bufferevent_getfd(bev), &message, Int32(MSG_NOSIGNAL | MSG_DONTWAIT)))
+                }
+            }
+            if sent < head.count { _ = evbuffer_add(output, head.baseAddress! + sent, head.count - sent) }
+            let bodySent = max(0, sent - head.count)
+            if bodySent < body.count { _ = evbuffer_add(output, body.baseAddress! + bodySent, body.count - bodySent) }
         }
     }
 

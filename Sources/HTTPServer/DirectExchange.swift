@@ -31,7 +31,7 @@ package struct DirectExchange: Sendable {
                 relay.cancel()
                 response = configuration.errorResponse(502, "a relayed reply needs a served connection, not router mode")
             }
-            return encode(response, isHead: head.method == "HEAD", keepAlive: head.keepAlive && !response.closeConnection, date: date)
+            return encode(response, isHead: head.method == .head, keepAlive: head.keepAlive && !response.closeConnection, date: date)
         }
     }
 

@@ -5,14 +5,17 @@ package enum HTTPMethod: Hashable, Sendable, CustomStringConvertible, Expressibl
 
     /// From the request line's bytes: the common methods without making a string.
     init(_ bytes: some Collection<UInt8>) {
-        switch bytes.count {
-        case 3 where bytes.elementsEqual("GET".utf8): self = .get
-        case 4 where bytes.elementsEqual("POST".utf8): self = .post
-        case 4 where bytes.elementsEqual("HEAD".utf8): self = .head
-        case 3 where bytes.elementsEqual("PUT".utf8): self = .put
-        case 6 where bytes.elementsEqual("DELETE".utf8): self = .delete
-        case 5 where bytes.elementsEqual("PATCH".utf8): self = .patch
-        case 7 where bytes.elementsEqual("OPTIONS".utf8): self = .options
+        // Upper-case letters packed into one word, compared with each method's.
+        var word: UInt64 = 0
+        if bytes.count <= 7 { for byte in bytes { word = word << 8 | UInt64(byte) } }
+        switch word {
+        case 0x47_4554: self = .get
+        case 0x504F_5354: self = .post
+        case 0x4845_4144: self = .head
+        case 0x50_5554: self = .put
+        case 0x44_454C_4554_45: self = .delete
+        case 0x50_4154_4348: self = .patch
+        case 0x4F50_5449_4F4E_53: self = .options
         default: self = .other(String(decoding: bytes, as: UTF8.self))
         }
     }

@@ -47,6 +47,14 @@ enum ResponseEncoding {
     /// Connection unless the response set them itself.
     static func head(of response: HTTPResponse, contentLength: Int?, chunked: Bool = false, keepAlive: Bool, date: String) -> [UInt8] {
         var out = ByteBuffer(capacity: 256)
+        writeHead(of: response, contentLength: contentLength, chunked: chunked, keepAlive: keepAlive, date: date, into: &out)
+        return out.array
+    }
+
+    /// The same head, written into `out`.
+    static func writeHead(
+        of response: HTTPResponse, contentLength: Int?, chunked: Bool = false, keepAlive: Bool, date: String, into out: inout ByteBuffer
+    ) {
         out.append("HTTP/1.1 ")
         out.appendDecimal(response.status)
         out.append(0x20)
@@ -70,7 +78,6 @@ enum ResponseEncoding {
         if !hasDate { out.appendField("Date", date) }
         if !hasServer { out.append("Server: videomock\r\n") }
         out.append(keepAlive ? "Connection: keep-alive\r\n\r\n" : "Connection: close\r\n\r\n")
-        return out.array
     }
 }
 
