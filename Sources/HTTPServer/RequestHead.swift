@@ -115,7 +115,7 @@ struct RequestHead: Equatable {
         }
         guard let first = headers[.contentLength] else { return .none }
         guard !first.isEmpty, first.utf8.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }), let length = Int(first),
-            headers.values(of: "Content-Length").allSatisfy({ $0 == first })
+            headers.valuesAgree(.contentLength)
         else { throw Failure(status: 400, reason: "invalid Content-Length") }
         return length == 0 ? .none : .length(length)
     }

@@ -129,6 +129,20 @@ package struct RequestHeaders: Sendable {
         return nil
     }
 
+    /// Whether every value sent of a known field is the same bytes as the first.
+    package func valuesAgree(_ known: Known) -> Bool {
+        let first = Int(slots[known.rawValue])
+        guard first > 0 else { return true }
+        let value = spans[first - 1]
+        let expected = bytes[Int(value.valueStart)..<Int(value.valueEnd)]
+        let length = value.nameEnd - value.nameStart
+        for span in spans[first...]
+        where span.nameEnd - span.nameStart == length && Known.named(bytes[Int(span.nameStart)..<Int(span.nameEnd)]) == known {
+            guard bytes[Int(span.valueStart)..<Int(span.valueEnd)].elementsEqual(expected) else { return false }
+        }
+        return true
+    }
+
     /// Every value of the field `name`, in arrival order.
     package func values(of name: String) -> [String] {
         let lowered = Array(name.lowercased().utf8)

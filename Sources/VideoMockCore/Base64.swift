@@ -8,21 +8,40 @@ package enum Base64 {
     }
 
     package static func encode(_ bytes: [UInt8], urlSafe: Bool = false, padding: Bool = true) -> String {
-        let alphabet = urlSafe ? Base64.urlSafe : standard
-        var out: [UInt8] = []
-        out.reserveCapacity((bytes.count + 2) / 3 * 4)
-        var index = 0
-        while index < bytes.count {
-            let a = bytes[index]
-            let b: UInt8? = index + 1 < bytes.count ? bytes[index + 1] : nil
-            let c: UInt8? = index + 2 < bytes.count ? bytes[index + 2] : nil
-            out.append(alphabet[Int(a >> 2)])
-            out.append(alphabet[Int((a & 0x03) << 4 | (b ?? 0) >> 4)])
-            if let b { out.append(alphabet[Int((b & 0x0F) << 2 | (c ?? 0) >> 6)]) } else if padding { out.append(61) }
-            if let c { out.append(alphabet[Int(c & 0x3F)]) } else if padding { out.append(61) }
-            index += 3
+        let triples = bytes.count / 3, rest = bytes.count % 3
+        let length = triples * 4 + (rest == 0 ? 0 : padding ? 4 : rest + 1)
+        guard length > 0 else { return "" }
+        return (urlSafe ? Base64.urlSafe : standard).withUnsafeBufferPointer { alphabet in
+            bytes.withUnsafeBufferPointer { input in
+                String(unsafeUninitializedCapacity: length) { out in
+                    func put(_ bits: UInt32, at position: Int) { out[position] = alphabet[Int(bits & 63)] }
+                    var i = 0, o = 0
+                    for _ in 0..<triples {
+                        let bits = UInt32(input[i]) << 16 | UInt32(input[i + 1]) << 8 | UInt32(input[i + 2])
+                        put(bits >> 18, at: o)
+                        put(bits >> 12, at: o + 1)
+                        put(bits >> 6, at: o + 2)
+                        put(bits, at: o + 3)
+                        i += 3
+                        o += 4
+                    }
+                    guard rest > 0 else { return o }
+                    let bits = UInt32(input[i]) << 16 | (rest == 2 ? UInt32(input[i + 1]) << 8 : 0)
+                    put(bits >> 18, at: o)
+                    put(bits >> 12, at: o + 1)
+                    o += 2
+                    if rest == 2 {
+                        put(bits >> 6, at: o)
+                        o += 1
+                    }
+                    while padding, o % 4 != 0 {
+                        out[o] = UInt8(ascii: "=")
+                        o += 1
+                    }
+                    return o
+                }
+            }
         }
-        return String(decoding: out, as: UTF8.self)
     }
 
     /// Decodes standard or URL-safe base64, padded or not; nil when it is not base64.

@@ -119,6 +119,15 @@ struct VerdictTests {
         #expect(try client.codes() == ["duplicate_create"])
         let creates = try server.get("/__admin/requests?api_key=sk-twice&endpoint=create", key: nil).json["requests"]?.array ?? []
         #expect(creates.map { $0["findings"] } == [["duplicate_create"], ["duplicate_create"]])
+        // The first create's evidence, kept compactly for the window, reads as the request did.
+        let evidence =
+            try server.get("/__admin/verdict?api_key=sk-twice", key: nil).json["findings"]?.array?.first?["evidence"]?.array ?? []
+        #expect(evidence.map { $0["journal_id"] } == creates.map { $0["id"] })
+        #expect(evidence.map { $0["method"] } == ["POST", "POST"])
+        #expect(evidence.map { $0["status"] } == [200, 200])
+        #expect(evidence.map { $0["path"] } == creates.map { $0["path"] })
+        let times = zip(evidence, creates).map { ($0["time"]?.number ?? 0) - ($1["time"]?.number ?? 1) }
+        #expect(times.count == 2 && times.allSatisfy { abs($0) < 0.1 }, "read from the clock a moment apart")
         let reads = try server.get("/__admin/requests?api_key=sk-twice&endpoint=retrieve", key: nil).json["requests"]?.array ?? []
         #expect(reads.allSatisfy { $0["findings"] == [] })
     }

@@ -25,7 +25,7 @@ struct NewAPITaskShape: Sendable {
         writer.field("width", spec.dimensions.width)
         writer.field("height", spec.dimensions.height)
         writer.key("seed")
-        writer.value(spec.parameters["seed"] ?? .null)
+        writer.value(spec.seed ?? .null)
         writer.endObject()
         writer.key("error")
         if let failure = snapshot.failure {
@@ -44,7 +44,7 @@ struct NewAPITaskShape: Sendable {
 extension TaskSpec {
     /// The spec with a seed chosen when the request gave none, as the upstream models report one.
     func seeded(_ seed: @autoclosure () -> Int) -> TaskSpec {
-        guard parameters["seed"] == nil else { return self }
+        guard self.seed == nil else { return self }
         var copy = self
         copy.parameters["seed"] = .int(seed())
         return copy

@@ -43,7 +43,7 @@ extension ParameterRule {
             guard let text = value.string else {
                 throw invalid("'\(label)' must be a string, got \(summary(of: value)).", .invalidType)
             }
-            if let max, text.count > max {
+            if let max, text.utf8.count > max, text.count > max {  // characters never outnumber bytes
                 throw invalid("'\(label)' is \(text.count) characters long; model \(model) accepts at most \(max).")
             }
             if required, text.trimmingSpaces().isEmpty {

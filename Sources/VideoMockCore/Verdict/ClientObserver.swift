@@ -117,13 +117,41 @@ struct KeyRecord {
     /// Requests whose last attempt failed, by fingerprint; a success ends the chain.
     var chains: [Int: RetryChain] = [:]
     /// Accepted creates by body fingerprint, for duplicates within the window.
-    var creates: [Int: (at: Double, evidence: Evidence)] = [:]
+    var creates: [Int: AcceptedCreate] = [:]
     /// By the task's place in the store.
     var tasks: [Int: TaskSeen] = [:]
     var findings: [Finding] = []
     var counts: [FindingCode: Int] = [:]
     /// When the creates were last swept of entries older than the window.
     var sweptAt = 0.0
+}
+
+/// An accepted create, kept for the duplicate window: only what its evidence does not share with
+/// a duplicate (which has the same method and target, or its fingerprint would differ). A store
+/// of a million tasks keeps a million of these.
+struct AcceptedCreate {
+    /// The judged time, and the key's clock time the evidence shows.
+    var at: Double
+    var time: Double
+    /// Its journal number (-1: none), and status: 24 bytes in all.
+    var journalID: Int32
+    var status: Int16
+
+    init(at: Double, _ evidence: Evidence) {
+        self.at = at
+        time = evidence.time
+        journalID = evidence.journalID.flatMap { Int32(exactly: $0) } ?? -1
+        status = Int16(clamping: evidence.status)
+    }
+
+    /// Its evidence, with the method and target of `duplicate`'s.
+    func evidence(like duplicate: Evidence) -> Evidence {
+        var evidence = duplicate
+        evidence.time = time
+        evidence.status = Int(status)
+        evidence.journalID = journalID >= 0 ? Int(journalID) : nil
+        return evidence
+    }
 }
 
 /// Attempts of one request since it last succeeded.

@@ -106,11 +106,11 @@ struct Judge {
         if let earlier = record.creates[fingerprint], at - earlier.at <= settings.duplicateWindow {
             let apart = at - earlier.at
             report(
-                .duplicateCreate, task: nil, evidence: EvidenceList([earlier.evidence, evidence]), into: &record,
+                .duplicateCreate, task: nil, evidence: EvidenceList([earlier.evidence(like: evidence), evidence]), into: &record,
                 "The same create was accepted twice within \(Self.seconds(apart)): each is a paid job. "
                     + "After a timeout, look for the first job (list, or an idempotency key) before submitting again.")
         }
-        record.creates[fingerprint] = (at, evidence)
+        record.creates[fingerprint] = AcceptedCreate(at: at, evidence)
     }
 
     // MARK: Tasks
