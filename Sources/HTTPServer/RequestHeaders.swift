@@ -30,7 +30,7 @@ package struct RequestHeaders: Sendable {
 
         /// The field a name is, if it is one of these: picked by length and first letter, then
         /// compared without case (no table, no allocation).
-        static func named(_ name: ArraySlice<UInt8>) -> Known? {
+        static func named(_ name: UnsafeBufferPointer<UInt8>) -> Known? {
             guard let first = name.first, let last = name.last else { return nil }
             func check(_ known: Known, _ lowered: StaticString) -> Known? { equalsLowered(name, lowered) ? known : nil }
             switch (name.count, first | 0x20, last | 0x20) {
@@ -94,11 +94,16 @@ package struct RequestHeaders: Sendable {
             Span(
                 nameStart: Int32(name.lowerBound), nameEnd: Int32(name.upperBound), valueStart: Int32(value.lowerBound),
                 valueEnd: Int32(value.upperBound)))
-        guard spans.count < 255, let known = Known.named(bytes[name]), slots[known.rawValue] == 0 else { return }
+        guard spans.count < 255, let known = knownField(name), slots[known.rawValue] == 0 else { return }
         slots[known.rawValue] = UInt8(spans.count)
     }
 
     package var count: Int { spans.count }
+
+    /// The known field a name at `range` of the bytes is, read in place (no slice of the array).
+    private func knownField(_ range: Range<Int>) -> Known? {
+        bytes.withUnsafeBufferPointer { Known.named(UnsafeBufferPointer(rebasing: $0[range])) }
+    }
 
     /// The value of a field the server reads, if sent (the first, when sent twice).
     package subscript(known: Known) -> String? {
@@ -137,7 +142,7 @@ package struct RequestHeaders: Sendable {
         let expected = bytes[Int(value.valueStart)..<Int(value.valueEnd)]
         let length = value.nameEnd - value.nameStart
         for span in spans[first...]
-        where span.nameEnd - span.nameStart == length && Known.named(bytes[Int(span.nameStart)..<Int(span.nameEnd)]) == known {
+        where span.nameEnd - span.nameStart == length && knownField(Int(span.nameStart)..<Int(span.nameEnd)) == known {
             guard bytes[Int(span.valueStart)..<Int(span.valueEnd)].elementsEqual(expected) else { return false }
         }
         return true
@@ -183,6 +188,16 @@ extension RequestHeaders: ExpressibleByDictionaryLiteral, Equatable {
 }
 
 /// Whether `bytes`, lower-cased, are `lowered` (a lower-case name).
+private func equalsLowered(_ bytes: UnsafeBufferPointer<UInt8>, _ lowered: StaticString) -> Bool {
+    guard bytes.count == lowered.utf8CodeUnitCount else { return false }
+    let expected = lowered.utf8Start
+    for index in 0..<bytes.count {
+        let given = bytes[index], byte = expected[index]
+        guard given == byte || (given >= 0x41 && given <= 0x5A && given | 0x20 == byte) else { return false }
+    }
+    return true
+}
+
 private func equalsLowered(_ bytes: ArraySlice<UInt8>, _ lowered: StaticString) -> Bool {
     equalsLowered(bytes, UnsafeBufferPointer(start: lowered.utf8Start, count: lowered.utf8CodeUnitCount))
 }

@@ -58,7 +58,7 @@ package struct ByteBuffer: ~Copyable {
         bytes.withUnsafeBufferPointer { append($0) }
     }
 
-    /// The decimal digits of `value`.
+    /// `value` in decimal: digits written backwards into scratch words, then copied once.
     @inlinable
     package mutating func appendDecimal(_ value: Int) {
         reserve(20)
@@ -67,19 +67,30 @@ package struct ByteBuffer: ~Copyable {
             count += 1
         }
         var magnitude = value.magnitude
-        var digits = 0
-        var scratch = magnitude
-        repeat {
-            digits += 1
-            scratch /= 10
-        } while scratch > 0
-        var position = count + digits
-        count = position
-        repeat {
-            position -= 1
-            base[position] = UInt8(ascii: "0") + UInt8(magnitude % 10)
-            magnitude /= 10
-        } while magnitude > 0
+        var scratch: (UInt64, UInt64, UInt64) = (0, 0, 0)
+        withUnsafeMutableBytes(of: &scratch) { digits in
+            var position = 24
+            repeat {
+                position -= 1
+                let (quotient, digit) = magnitude.quotientAndRemainder(dividingBy: 10)
+                digits[position] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: digit)
+                magnitude = quotient
+            } while magnitude > 0
+            (base + count).update(from: digits.baseAddress!.assumingMemoryBound(to: UInt8.self) + position, count: 24 - position)
+            count += 24 - position
+        }
+    }
+
+    /// `"key":`, reserved once.
+    @inlinable
+    package mutating func appendKey(_ key: StaticString) {
+        let length = key.utf8CodeUnitCount
+        reserve(length + 3)
+        base[count] = UInt8(ascii: "\"")
+        (base + count + 1).update(from: key.utf8Start, count: length)
+        base[count + 1 + length] = UInt8(ascii: "\"")
+        base[count + 2 + length] = UInt8(ascii: ":")
+        count += length + 3
     }
 
     /// The bytes so far, as an array (one copy).

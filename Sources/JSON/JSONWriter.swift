@@ -29,10 +29,7 @@ package struct JSONWriter: ~Copyable {
     @inlinable
     package mutating func key(_ key: StaticString) {
         separate()
-        buffer.append(UInt8(ascii: "\""))
-        buffer.append(key)
-        buffer.append(UInt8(ascii: "\""))
-        buffer.append(UInt8(ascii: ":"))
+        buffer.appendKey(key)
         valueFollowsKey = true
     }
 
