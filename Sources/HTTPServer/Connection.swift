@@ -254,10 +254,14 @@ final class Connection {
         }
     }
 
+    /// The next `count` bytes of the input, taken out of it. (Made with `Array(_:)` over the
+    /// pulled-up bytes: `Array(unsafeUninitializedCapacity:)` looks its storage type up at run time,
+    /// hundreds of instructions a call.)
     private func remove(_ count: Int) -> [UInt8] {
-        [UInt8](unsafeUninitializedCapacity: count) { buffer, initialized in
-            initialized = Int(evbuffer_remove(input, buffer.baseAddress, count))
-        }
+        let available = min(count, evbuffer_get_length(input))
+        guard available > 0, let start = evbuffer_pullup(input, available) else { return [] }
+        defer { evbuffer_drain(input, available) }
+        return Array(UnsafeBufferPointer(start: start, count: available))
     }
 
     // MARK: Events

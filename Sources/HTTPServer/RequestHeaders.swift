@@ -70,13 +70,11 @@ package struct RequestHeaders: Sendable {
         spans.reserveCapacity(16)
     }
 
-    /// A copy of the head's bytes, made with one `memcpy`, and room for exactly as many fields as
-    /// it has lines (the journal keeps these, so no spare capacity).
+    /// A copy of the head's bytes, made with one `memcpy` (`Array(_:)`, whose storage type is known
+    /// where it is compiled), and room for exactly as many fields as it has lines (the journal
+    /// keeps these, so no spare capacity).
     init(copying head: UnsafeBufferPointer<UInt8>) {
-        bytes = [UInt8](unsafeUninitializedCapacity: head.count) { buffer, count in
-            if let source = head.baseAddress, head.count > 0 { buffer.baseAddress!.update(from: source, count: head.count) }
-            count = head.count
-        }
+        bytes = Array(head)
         var lines = 0
         if var position = head.baseAddress, head.count > 0 {
             let end = position + head.count

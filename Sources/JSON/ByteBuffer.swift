@@ -93,13 +93,9 @@ package struct ByteBuffer: ~Copyable {
         count += length + 3
     }
 
-    /// The bytes so far, as an array (one copy).
-    package var array: [UInt8] {
-        [UInt8](unsafeUninitializedCapacity: count) { buffer, initialized in
-            if count > 0 { buffer.baseAddress!.update(from: base, count: count) }
-            initialized = count
-        }
-    }
+    /// The bytes so far, as an array (one copy; `Array(_:)` rather than
+    /// `Array(unsafeUninitializedCapacity:)`, which looks its storage type up at run time).
+    package var array: [UInt8] { Array(UnsafeBufferPointer(start: base, count: count)) }
 
     package func withBytes<T>(_ body: (UnsafeBufferPointer<UInt8>) throws -> T) rethrows -> T {
         try body(UnsafeBufferPointer(start: base, count: count))

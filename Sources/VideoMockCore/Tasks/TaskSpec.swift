@@ -22,9 +22,7 @@ package struct TaskSpec: Sendable {
         set {
             var bytes: [UInt8] = []
             if !newValue.isEmpty { JSON.object(newValue).write(into: &bytes) }
-            parameterBytes = [UInt8](unsafeUninitializedCapacity: bytes.count) { copy, count in  // no spare capacity
-                count = copy.initialize(fromContentsOf: bytes)
-            }
+            parameterBytes = bytes.withUnsafeBufferPointer { Array($0) }  // a copy with no spare capacity
             seed = newValue["seed"]
         }
     }
