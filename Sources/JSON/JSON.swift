@@ -20,6 +20,9 @@ public struct JSONObject: Sendable, Equatable, Sequence, ExpressibleByDictionary
         entries = elements.map { (key: $0.0, value: $0.1) }
     }
 
+    /// Room for `count` members without growing.
+    public mutating func reserveCapacity(_ count: Int) { entries.reserveCapacity(count) }
+
     public var keys: [String] { entries.map(\.key) }
     public var count: Int { entries.count }
     public var isEmpty: Bool { entries.isEmpty }

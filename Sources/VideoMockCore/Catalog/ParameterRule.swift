@@ -16,29 +16,111 @@ package struct ParameterRule: Sendable {
         case object
     }
 
-    package var name: String
-    /// The provider-neutral meaning (`duration`, `size`, `resolution`, `aspect_ratio`, `width`,
-    /// `height`, `audio`, `first_frame`, `last_frame`, `reference_images`, ...); defaults to `name`.
-    package var role: String
-    package var kind: Kind
-    /// Allowed values, written as text (`"8"`, `"16:9"`, `"std"`).
-    package var values: [String]?
-    /// For sizes: the resolution each allowed token actually produces (`16:9` → 1920x1088).
-    package var produces: [String: Dimensions]
-    /// Allowed numeric range, in addition to `values`.
-    package var range: ClosedRange<Double>?
-    package var defaultValue: JSON?
-    package var required: Bool
-    /// Most items of a list; longest string.
-    package var max: Int?
-    /// Whether `W*H` is accepted for `WxH`.
-    package var star: Bool
-    /// For image lists: each item must be referred to in the prompt by this marker, `{n}` its 1-based number.
-    package var marker: String?
-    /// Strings must start with this (Sora remix ids: `video_`).
-    package var prefix: String?
-    /// For arrays: each item is an object with these fields, and no others (Kling's `video_list`).
-    package var fields: [ParameterRule]?
+    /// What a rule says, in one value the copies of a rule share.
+    private struct Fields: Sendable {
+        var name: String
+        /// The provider-neutral meaning (`duration`, `size`, `resolution`, `aspect_ratio`, `width`,
+        /// `height`, `audio`, `first_frame`, `last_frame`, `reference_images`, ...); defaults to `name`.
+        var role: String
+        var kind: Kind
+        /// Allowed values, written as text (`"8"`, `"16:9"`, `"std"`).
+        var values: [String]?
+        /// For sizes: the resolution each allowed token actually produces (`16:9` → 1920x1088).
+        var produces: [String: Dimensions]
+        /// Allowed numeric range, in addition to `values`.
+        var range: ClosedRange<Double>?
+        var defaultValue: JSON?
+        var required: Bool
+        /// Most items of a list; longest string.
+        var max: Int?
+        /// Whether `W*H` is accepted for `WxH`.
+        var star: Bool
+        /// For image lists: each item must be referred to in the prompt by this marker, `{n}` its 1-based number.
+        var marker: String?
+        /// Strings must start with this (Sora remix ids: `video_`).
+        var prefix: String?
+        /// For arrays: each item is an object with these fields, and no others (Kling's `video_list`).
+        var fields: [ParameterRule]?
+    }
+
+    /// A rule is read on every create and copied as it is passed around: its fields live in one
+    /// shared, immutable object, so that a copy is a single reference (a change, made only while
+    /// catalogs load, replaces the object).
+    private final class Storage: Sendable {
+        let fields: Fields
+        init(_ fields: Fields) { self.fields = fields }
+    }
+
+    private var storage: Storage
+
+    package init(
+        name: String, role: String, kind: Kind, values: [String]?, produces: [String: Dimensions], range: ClosedRange<Double>?,
+        defaultValue: JSON?, required: Bool, max: Int?, star: Bool, marker: String?, prefix: String?, fields: [ParameterRule]?
+    ) {
+        storage = Storage(
+            Fields(
+                name: name, role: role, kind: kind, values: values, produces: produces, range: range, defaultValue: defaultValue,
+                required: required, max: max, star: star, marker: marker, prefix: prefix, fields: fields))
+    }
+
+    private mutating func change(_ body: (inout Fields) -> Void) {
+        var fields = storage.fields
+        body(&fields)
+        storage = Storage(fields)
+    }
+
+    package var name: String {
+        get { storage.fields.name }
+        set { change { $0.name = newValue } }
+    }
+    package var role: String {
+        get { storage.fields.role }
+        set { change { $0.role = newValue } }
+    }
+    package var kind: Kind {
+        get { storage.fields.kind }
+        set { change { $0.kind = newValue } }
+    }
+    package var values: [String]? {
+        get { storage.fields.values }
+        set { change { $0.values = newValue } }
+    }
+    package var produces: [String: Dimensions] {
+        get { storage.fields.produces }
+        set { change { $0.produces = newValue } }
+    }
+    package var range: ClosedRange<Double>? {
+        get { storage.fields.range }
+        set { change { $0.range = newValue } }
+    }
+    package var defaultValue: JSON? {
+        get { storage.fields.defaultValue }
+        set { change { $0.defaultValue = newValue } }
+    }
+    package var required: Bool {
+        get { storage.fields.required }
+        set { change { $0.required = newValue } }
+    }
+    package var max: Int? {
+        get { storage.fields.max }
+        set { change { $0.max = newValue } }
+    }
+    package var star: Bool {
+        get { storage.fields.star }
+        set { change { $0.star = newValue } }
+    }
+    package var marker: String? {
+        get { storage.fields.marker }
+        set { change { $0.marker = newValue } }
+    }
+    package var prefix: String? {
+        get { storage.fields.prefix }
+        set { change { $0.prefix = newValue } }
+    }
+    package var fields: [ParameterRule]? {
+        get { storage.fields.fields }
+        set { change { $0.fields = newValue } }
+    }
 }
 
 /// A width and a height in pixels.

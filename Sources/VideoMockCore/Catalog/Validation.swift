@@ -16,6 +16,7 @@ extension ModelSpec {
     package func validate(_ request: ParameterSet, knownParameters: Set<String>) throws(ValidationError) -> TaskSpec {
         let rules = effectiveRules(for: request)
         var accepted = JSONObject()
+        accepted.reserveCapacity(rules.count)
         var byRole = RoleValues()
 
         for entry in request.entries {

@@ -21,6 +21,7 @@ package struct TaskSpec: Sendable {
         get { parameterBytes.isEmpty ? [:] : (try? JSON.parse(parameterBytes))?.object ?? [:] }
         set {
             var bytes: [UInt8] = []
+            bytes.reserveCapacity(256)
             if !newValue.isEmpty { JSON.object(newValue).write(into: &bytes) }
             parameterBytes = bytes.withUnsafeBufferPointer { Array($0) }  // a copy with no spare capacity
             seed = newValue["seed"]
