@@ -81,7 +81,7 @@ package struct Router: Sendable {
         return path.withUTF8 { bytes in
             withUnsafeTemporaryAllocation(of: Range<Int>.self, capacity: Router.maxSegments) { segments in
                 guard let count = Router.segments(of: bytes, into: segments) else { return .notFound }
-                guard bytes.contains(UInt8(ascii: "%")) else {
+                guard let base = bytes.baseAddress, memchr(base, Int32(UInt8(ascii: "%")), bytes.count) != nil else {
                     return match(method, bytes, UnsafeBufferPointer(rebasing: segments[..<count]))
                 }
                 // Escapes are decoded segment by segment, into bytes of their own.
@@ -102,11 +102,18 @@ package struct Router: Sendable {
     private static func segments(of bytes: UnsafeBufferPointer<UInt8>, into ranges: UnsafeMutableBufferPointer<Range<Int>>) -> Int? {
         var count = 0
         var start = 0
-        for index in 0...bytes.count where index == bytes.count || bytes[index] == UInt8(ascii: "/") {
+        while true {
+            var end = bytes.count
+            if start < bytes.count, let base = bytes.baseAddress,
+                let slash = memchr(base + start, Int32(UInt8(ascii: "/")), bytes.count - start)
+            {
+                end = base.distance(to: slash.assumingMemoryBound(to: UInt8.self))
+            }
             guard count < ranges.count else { return nil }
-            ranges[count] = start..<index
+            ranges[count] = start..<end
             count += 1
-            start = index + 1
+            guard end < bytes.count else { break }
+            start = end + 1
         }
         var first = 0
         if ranges[0].isEmpty { first = 1 }
