@@ -55,27 +55,37 @@ struct RequestHead: Equatable {
             throw Failure(status: 505, reason: "HTTP version \(text.dropFirst(5)) is not supported")
         }
 
-        // The head's bytes, kept once: the fields are ranges of them.
+        // The head's bytes, kept once: the fields are ranges of them. The fields are read over
+        // raw pointers (a slice's subscript checks its bounds on every byte).
         var headers = RequestHeaders(copying: bytes)
-        while let line = lines.next() {
-            guard let first = line.first else { break }
-            if first == UInt8(ascii: " ") || first == UInt8(ascii: "\t") {
+        let base = bytes.baseAddress!, end = bytes.count
+        var position = lines.position
+        while position < end {
+            var lineEnd = end
+            if let newline = memchr(base + position, 0x0A, end - position) {
+                lineEnd = base.distance(to: newline.assumingMemoryBound(to: UInt8.self))
+            }
+            let stop = lineEnd > position && base[lineEnd - 1] == 0x0D ? lineEnd - 1 : lineEnd
+            guard stop > position else { break }
+            if base[position] == UInt8(ascii: " ") || base[position] == UInt8(ascii: "\t") {
                 throw Failure(status: 400, reason: "obsolete header line folding is not accepted")
             }
             // The name: token bytes up to the colon.
-            var colon = line.startIndex
-            while colon < line.endIndex, classes[Int(line[colon])] & ByteClasses.token != 0 { colon += 1 }
-            guard colon > line.startIndex, colon < line.endIndex, line[colon] == UInt8(ascii: ":") else {
+            var colon = position
+            while colon < stop, classes[Int(base[colon])] & ByteClasses.token != 0 { colon += 1 }
+            guard colon > position, colon < stop, base[colon] == UInt8(ascii: ":") else {
                 throw Failure(status: 400, reason: "malformed header field")
             }
             var valueStart = colon + 1
-            var valueEnd = line.endIndex
-            while valueStart < valueEnd, line[valueStart] == 0x20 || line[valueStart] == 0x09 { valueStart += 1 }
-            while valueEnd > valueStart, line[valueEnd - 1] == 0x20 || line[valueEnd - 1] == 0x09 { valueEnd -= 1 }
-            guard ByteClasses.isFieldValue(line[valueStart..<valueEnd], in: classes) else {
+            var valueEnd = stop
+            while valueStart < valueEnd, base[valueStart] == 0x20 || base[valueStart] == 0x09 { valueStart += 1 }
+            while valueEnd > valueStart, base[valueEnd - 1] == 0x20 || base[valueEnd - 1] == 0x09 { valueEnd -= 1 }
+            guard ByteClasses.isFieldValue(base + valueStart, count: valueEnd - valueStart, in: classes) else {
                 throw Failure(status: 400, reason: "control character in header value")
             }
-            headers.append(name: line.startIndex..<colon, value: valueStart..<valueEnd)
+            let known = RequestHeaders.Known.named(UnsafeBufferPointer(start: base + position, count: colon - position))
+            headers.append(name: position..<colon, value: valueStart..<valueEnd, known: known)
+            position = lineEnd + 1
         }
         return RequestHead(
             method: HTTPMethod(method), target: String(decoding: target, as: UTF8.self), version: version, headers: headers)
@@ -157,19 +167,22 @@ enum ByteClasses {
     /// Whether every byte may be in a header value, eight at a time: a word with no byte under
     /// 0x20 and none equal to 0x7F passes whole; only a word with a tab (or a bad byte) is
     /// looked at byte by byte.
-    static func isFieldValue(_ bytes: Slice<UnsafeBufferPointer<UInt8>>, in classes: UnsafePointer<UInt8>) -> Bool {
+    static func isFieldValue(_ bytes: UnsafePointer<UInt8>, count: Int, in classes: UnsafePointer<UInt8>) -> Bool {
         let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
-        var index = bytes.startIndex
-        let base = UnsafeRawPointer(bytes.base.baseAddress!)
-        while index + 8 <= bytes.endIndex {
-            let word = (base + index).loadUnaligned(as: UInt64.self)
+        func bytewise(_ start: Int, _ end: Int) -> Bool {
+            for index in start..<end where classes[Int(bytes[index])] & value == 0 { return false }
+            return true
+        }
+        var index = 0
+        while index + 8 <= count {
+            let word = UnsafeRawPointer(bytes + index).loadUnaligned(as: UInt64.self)
             let below20 = (word &- ones &* 0x20) & ~word & highs
             let delete = word ^ (ones &* 0x7F)
             let is7F = (delete &- ones) & ~delete & highs
-            if below20 | is7F != 0, !all(bytes[index..<index + 8], are: value, in: classes) { return false }
+            if below20 | is7F != 0, !bytewise(index, index + 8) { return false }
             index += 8
         }
-        return all(bytes[index..<bytes.endIndex], are: value, in: classes)
+        return bytewise(index, count)
     }
 
     /// Whether every byte has the class `bit`.
@@ -186,7 +199,8 @@ enum ByteClasses {
 /// Splits bytes into lines ending in CRLF (a lone LF is accepted too).
 private struct LineIterator: IteratorProtocol {
     let bytes: UnsafeBufferPointer<UInt8>
-    var position = 0
+    /// Where the next line starts.
+    private(set) var position = 0
 
     mutating func next() -> Slice<UnsafeBufferPointer<UInt8>>? {
         guard position < bytes.count, let base = bytes.baseAddress else { return nil }

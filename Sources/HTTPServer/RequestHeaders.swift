@@ -86,13 +86,14 @@ package struct RequestHeaders: Sendable {
         spans.reserveCapacity(lines)
     }
 
-    /// Adds the field whose name and value are at these ranges of the bytes.
-    mutating func append(name: Range<Int>, value: Range<Int>) {
+    /// Adds the field whose name and value are at these ranges of the bytes; `known` is the
+    /// field its name is, when the caller has told already.
+    mutating func append(name: Range<Int>, value: Range<Int>, known: Known?? = .none) {
         spans.append(
             Span(
                 nameStart: Int32(name.lowerBound), nameEnd: Int32(name.upperBound), valueStart: Int32(value.lowerBound),
                 valueEnd: Int32(value.upperBound)))
-        guard spans.count < 255, let known = knownField(name), slots[known.rawValue] == 0 else { return }
+        guard spans.count < 255, let known = known ?? knownField(name), slots[known.rawValue] == 0 else { return }
         slots[known.rawValue] = UInt8(spans.count)
     }
 
