@@ -52,8 +52,8 @@ public struct ClockState: Codable, Sendable, Equatable {
         try container.encode(mode, forKey: .mode)
         try container.encode(now, forKey: .now)
         try container.encode(timeScale, forKey: .timeScale)
-        if let apiKey { try container.encode(apiKey, forKey: .apiKey) }
-        if let offset { try container.encode(offset, forKey: .offset) }
+        try container.encode(omittingNil: apiKey, forKey: .apiKey)
+        try container.encode(omittingNil: offset, forKey: .offset)
     }
 }
 
@@ -70,8 +70,8 @@ public struct AdminErrorBody: Codable, Sendable, Equatable {
             var container = encoder.container(keyedBy: CodingKeys.self)
             try container.encode(message, forKey: .message)
             try container.encode(type, forKey: .type)
-            if let line { try container.encode(line, forKey: .line) }
-            if let column { try container.encode(column, forKey: .column) }
+            try container.encode(omittingNil: line, forKey: .line)
+            try container.encode(omittingNil: column, forKey: .column)
         }
     }
 
@@ -79,5 +79,13 @@ public struct AdminErrorBody: Codable, Sendable, Equatable {
 
     public init(message: String, type: String = "admin_error", line: Int? = nil, column: Int? = nil) {
         error = Detail(message: message, type: type, line: line, column: column)
+    }
+}
+
+extension KeyedEncodingContainer {
+    /// `value` under `key`, or nothing at all when it is nil (the answers' encoder writes a nil
+    /// it is given as `null`).
+    mutating func encode(omittingNil value: (some Encodable)?, forKey key: Key) throws {
+        if let value { try encode(value, forKey: key) }
     }
 }

@@ -40,9 +40,9 @@ public struct ScenarioInfo: Codable, Sendable {
             try container.encode(name, forKey: .name)
             try container.encode(matched, forKey: .matched)
             try container.encode(applied, forKey: .applied)
-            if let draws { try container.encode(draws, forKey: .draws) }
-            if let hits { try container.encode(hits, forKey: .hits) }
-            if let quota { try container.encode(quota, forKey: .quota) }
+            try container.encode(omittingNil: draws, forKey: .draws)
+            try container.encode(omittingNil: hits, forKey: .hits)
+            try container.encode(omittingNil: quota, forKey: .quota)
         }
     }
 

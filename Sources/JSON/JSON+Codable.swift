@@ -28,22 +28,18 @@ extension JSON: Codable {
     }
 
     public func encode(to encoder: any Encoder) throws {
+        func single(_ value: some Encodable) throws {
+            var container = encoder.singleValueContainer()
+            try container.encode(value)
+        }
         switch self {
         case .null:
-            var single = encoder.singleValueContainer()
-            try single.encodeNil()
-        case .bool(let flag):
-            var single = encoder.singleValueContainer()
-            try single.encode(flag)
-        case .int(let int):
-            var single = encoder.singleValueContainer()
-            try single.encode(int)
-        case .double(let number):
-            var single = encoder.singleValueContainer()
-            try single.encode(number)
-        case .string(let text):
-            var single = encoder.singleValueContainer()
-            try single.encode(text)
+            var container = encoder.singleValueContainer()
+            try container.encodeNil()
+        case .bool(let flag): try single(flag)
+        case .int(let int): try single(int)
+        case .double(let number): try single(number)
+        case .string(let text): try single(text)
         case .array(let items):
             var array = encoder.unkeyedContainer()
             for item in items { try array.encode(item) }
@@ -54,7 +50,8 @@ extension JSON: Codable {
     }
 }
 
-private struct FieldName: CodingKey {
+/// A member's name as a coding key.
+struct FieldName: CodingKey {
     let stringValue: String
     var intValue: Int? { nil }
     init(_ name: String) { stringValue = name }

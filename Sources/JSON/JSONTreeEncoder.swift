@@ -74,16 +74,8 @@ private protocol StringKeyedDictionary {
 extension Dictionary: StringKeyedDictionary where Key == String, Value: Encodable {
     fileprivate func storeSorted(in slot: Slot, at path: [any CodingKey]) throws {
         slot.content = .object([])
-        for key in keys.sorted() { try slot.child(key).store(self[key]!, at: path + [NamedKey(key)]) }
+        for key in keys.sorted() { try slot.child(key).store(self[key]!, at: path + [FieldName(key)]) }
     }
-}
-
-private struct NamedKey: CodingKey {
-    var stringValue: String
-    var intValue: Int? { nil }
-    init(_ name: String) { stringValue = name }
-    init?(stringValue: String) { self.stringValue = stringValue }
-    init?(intValue: Int) { nil }
 }
 
 private struct TreeEncoder: Encoder {
