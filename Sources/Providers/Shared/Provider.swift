@@ -87,7 +87,7 @@ package struct ProviderReply {
 }
 
 /// What a route's handler may return: a bare reply, or one with what it did.
-package protocol ProviderReplyConvertible {
+package protocol ProviderReplyConvertible: SendableMetatype {
     var providerReply: ProviderReply { get }
 }
 
