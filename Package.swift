@@ -29,7 +29,7 @@ let package = Package(
         .target(name: "AdminContract", dependencies: ["JSON"]),
         .target(name: "HTTPServer", dependencies: ["CLibevent", "JSON", "Locking"]),
         .target(name: "Upstream", dependencies: ["CLibevent", "CUpstream", "HTTPServer"]),
-        .target(name: "Recording", dependencies: ["HTTPServer", "JSON", "Locking", "Media", "Upstream", "VideoMockCore"]),
+        .target(name: "Recording", dependencies: ["AdminContract", "HTTPServer", "JSON", "Locking", "Media", "Upstream", "VideoMockCore"]),
         .target(
             name: "VideoMockCore", dependencies: ["AdminContract", "JSON", "Locking", "Media", .product(name: "Yams", package: "Yams")]),
         .target(name: "Providers", dependencies: ["VideoMockCore", "HTTPServer", "JSON"]),

@@ -42,10 +42,13 @@ package struct AdminAPI: Sendable {
     }
 
     /// What `--record` has written and how `--replay` has matched, when they are in use.
-    let recording: (@Sendable () -> JSON)?
-    let replay: (@Sendable () -> JSON)?
+    let recording: (@Sendable () -> RecordingSummary)?
+    let replay: (@Sendable () -> ReplaySummary)?
 
-    package init(engine: Engine, token: String? = nil, recording: (@Sendable () -> JSON)? = nil, replay: (@Sendable () -> JSON)? = nil) {
+    package init(
+        engine: Engine, token: String? = nil, recording: (@Sendable () -> RecordingSummary)? = nil,
+        replay: (@Sendable () -> ReplaySummary)? = nil
+    ) {
         self.engine = engine
         self.token = token
         self.recording = recording
@@ -103,8 +106,8 @@ package struct AdminAPI: Sendable {
             Route("POST", "/tasks/{id}/fail", fail),
             Route("GET", "/verdict") { request in .answer(engine.verdict(for: request.query["api_key"]).report) },
             Route("GET", "/tasks/{id}/media", media),
-            Route("GET", "/recording") { _ in .json(recording?() ?? ["active": false]) },
-            Route("GET", "/replay") { _ in .json(replay?() ?? ["active": false]) },
+            Route("GET", "/recording") { _ in .answer(recording?() ?? .inactive) },
+            Route("GET", "/replay") { _ in .answer(replay?() ?? .inactive) },
             Route("GET", "/ui", isPublic: true) { _ in Dashboard.page },
             Route("POST", "/session", isPublic: true, session),
         ]

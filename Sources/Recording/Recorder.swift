@@ -1,3 +1,4 @@
+import AdminContract
 import Glibc
 import JSON
 import Locking
@@ -40,13 +41,11 @@ package final class Recorder: Sendable {
     }
 
     /// What has been recorded so far.
-    package var summary: JSON {
+    package var summary: RecordingSummary {
         counts.withLock { counts in
-            [
-                "file": .string(path), "exchanges": .int(counts.exchanges), "bytes": .int(counts.bytes),
-                "by_provider": .object(JSONObject(counts.byProvider.sorted { $0.key < $1.key }.map { ($0.key, .int($0.value)) })),
-                "tasks": .int(counts.tasks.count), "error": JSON(counts.error),
-            ]
+            RecordingSummary(
+                file: path, exchanges: counts.exchanges, bytes: counts.bytes, byProvider: counts.byProvider, tasks: counts.tasks.count,
+                error: counts.error)
         }
     }
 }

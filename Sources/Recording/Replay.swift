@@ -1,3 +1,4 @@
+import AdminContract
 import JSON
 import Locking
 import Media
@@ -51,7 +52,7 @@ package final class Replay: Sendable {
         var missed = 0
         var refusals = 0
         var tasks: [String: Replayed] = [:]
-        var misses: [JSON] = []
+        var misses: [ReplaySummary.Miss] = []
     }
 
     package let pace: Pace
@@ -137,7 +138,7 @@ package final class Replay: Sendable {
                 return .refusal(candidate.exchange)
             }
             state.missed += 1
-            state.misses.append(["provider": .string(provider), "endpoint": .string(endpoint), "model": fields["model"] ?? .null])
+            state.misses.append(ReplaySummary.Miss(provider: provider, endpoint: endpoint, model: fields["model"]?.string))
             if state.misses.count > 100 { state.misses.removeFirst() }
             return nil
         }
@@ -234,20 +235,16 @@ package final class Replay: Sendable {
     }
 
     /// What `GET /__admin/replay` answers.
-    package var summary: JSON {
+    package var summary: ReplaySummary {
         state.withLock { state in
-            [
-                "file": .string(file), "by": .string(pace.rawValue), "recorded_creates": .int(candidates.count),
-                "lifecycles": .int(lifecycles.count), "matched": .int(state.matched), "refused_as_recorded": .int(state.refusals),
-                "missed": .int(state.missed), "misses": .array(state.misses),
-                "tasks": .array(
-                    state.tasks.sorted { $0.value.createdAt < $1.value.createdAt }.map { id, task in
-                        [
-                            "id": .string(id), "recorded_id": .string(lifecycles[task.lifecycle].recordedID), "reads": .int(task.reads),
-                            "recorded_reads": .int(lifecycles[task.lifecycle].reads.count), "notes": .array(task.notes.map(JSON.string)),
-                        ]
-                    }),
-            ]
+            ReplaySummary(
+                file: file, by: pace.rawValue, recordedCreates: candidates.count, lifecycles: lifecycles.count, matched: state.matched,
+                refusedAsRecorded: state.refusals, missed: state.missed, misses: state.misses,
+                tasks: state.tasks.sorted { $0.value.createdAt < $1.value.createdAt }.map { id, task in
+                    ReplaySummary.Task(
+                        id: id, recordedId: lifecycles[task.lifecycle].recordedID, reads: task.reads,
+                        recordedReads: lifecycles[task.lifecycle].reads.count, notes: task.notes)
+                })
         }
     }
 }

@@ -1,4 +1,5 @@
 import Admin
+import AdminContract
 import Glibc
 import HTTPServer
 import JSON
@@ -28,9 +29,9 @@ final class RequestPipeline: HTTPHandler {
         replay = startup.replay
         replayStrict = configuration.replayStrict
         bareProvider = configuration.bareProvider.id
-        var recording: (@Sendable () -> JSON)?
+        var recording: (@Sendable () -> RecordingSummary)?
         if let recorder = startup.upstreams?.recorder { recording = { recorder.summary } }
-        var replaying: (@Sendable () -> JSON)?
+        var replaying: (@Sendable () -> ReplaySummary)?
         if let replay = startup.replay { replaying = { replay.summary } }
         adminAPI = AdminAPI(engine: engine, token: configuration.adminToken, recording: recording, replay: replaying)
         routeTable = RouteTable(providers: startup.providers, bare: bareProvider, admin: adminAPI)

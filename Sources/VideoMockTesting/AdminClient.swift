@@ -117,6 +117,14 @@ public struct AdminClient: Sendable {
         try await call("POST", "tasks/\(escaped(id))/fail", body: ["code": code, "message": message], scoped: false)
     }
 
+    // MARK: Recording and replay
+
+    /// What `--record` has written (`active` false without it).
+    public func recording() async throws -> RecordingSummary { try await call("GET", "recording", scoped: false) }
+
+    /// How `--replay` has matched (`active` false without it).
+    public func replay() async throws -> ReplaySummary { try await call("GET", "replay", scoped: false) }
+
     // MARK: Transport
 
     private func call<Answer: Decodable>(

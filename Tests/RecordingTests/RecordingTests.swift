@@ -145,7 +145,8 @@ struct ReplayTests {
         #expect(
             replay.closest(provider: "aihubmix", endpoint: "create", fields: ["model": "veo-3", "prompt": "c"]).contains("model sora-2-pro")
         )
-        #expect(replay.summary["missed"] == 2 && replay.summary["matched"] == 4)
+        #expect(replay.summary.missed == 2 && replay.summary.matched == 4)
+        #expect(replay.summary.misses.map(\.model) == ["sora-2-pro", "veo-3"])
     }
 
     @Test("a replayed life: states entered when first seen, by time or by reads; replies by age or read count")

@@ -102,6 +102,9 @@ struct VideoMockTestingTests {
         let verdict = try await worker.verdict()
         #expect(verdict.verdict == "pass")
         #expect(verdict.requests == 1)
+        // Without --record and --replay, both say so and nothing else.
+        #expect(try await mock.admin.recording().active == false)
+        #expect(try await mock.admin.replay().active == false)
 
         try await worker.reset()
         #expect(try await worker.tasks().isEmpty)
@@ -121,5 +124,34 @@ struct VideoMockTestingTests {
         }
         let authorized = AdminClient(url: mock.url, token: "secret")
         #expect(try await authorized.clock().mode == "wall")
+    }
+}
+
+@Suite("The admin answers as the client reads them")
+struct AdminAnswerTests {
+    @Test("a recording's and a replay's summaries read field by field, snake_case on the wire")
+    func summaries() throws {
+        let recording = try JSONDecoder().decode(
+            RecordingSummary.self,
+            from: Data(
+                #"{"file":"/tmp/r.jsonl","exchanges":7,"bytes":4096,"by_provider":{"aihubmix":5,"amux":2},"tasks":2,"error":null}"#.utf8))
+        #expect(recording.active && recording.file == "/tmp/r.jsonl" && recording.exchanges == 7 && recording.bytes == 4096)
+        #expect(recording.byProvider == ["aihubmix": 5, "amux": 2] && recording.tasks == 2 && recording.error == nil)
+        let replay = try JSONDecoder().decode(
+            ReplaySummary.self,
+            from: Data(
+                (#"{"file":"r.jsonl","by":"polls","recorded_creates":3,"lifecycles":2,"matched":1,"refused_as_recorded":1,"missed":1,"#
+                    + #""misses":[{"provider":"aihubmix","endpoint":"create","model":null}],"#
+                    + #""tasks":[{"id":"video_1","recorded_id":"video_r","reads":2,"recorded_reads":4,"#
+                    + #""notes":["fps 23.976 → 24"]}]}"#).utf8
+            ))
+        #expect(replay.active && replay.by == "polls" && replay.recordedCreates == 3 && replay.refusedAsRecorded == 1)
+        #expect(replay.misses == [ReplaySummary.Miss(provider: "aihubmix", endpoint: "create", model: nil)])
+        #expect(
+            replay.tasks == [
+                ReplaySummary.Task(id: "video_1", recordedId: "video_r", reads: 2, recordedReads: 4, notes: ["fps 23.976 → 24"])
+            ])
+        let off = try JSONDecoder().decode(ReplaySummary.self, from: Data(#"{"active":false}"#.utf8))
+        #expect(!off.active && off.tasks.isEmpty)
     }
 }
