@@ -62,27 +62,23 @@ package final class Engine: Sendable {
         scenarios.decide(facts)
     }
 
-    /// Creates a task with an id from `makeID` (called again on the rare collision) and returns
-    /// it as first seen: in its first step.
-    package func create(provider: ProviderID, owner: String, spec: TaskSpec, model: ModelSpec, plan: SharedPlan?, makeID: () -> String)
-        -> TaskSnapshot
-    {
+    /// Creates a task with an id from `makeID`, which carries the task's slot in the store, and
+    /// returns it as first seen: in its first step.
+    package func create(
+        provider: ProviderID, owner: String, spec: TaskSpec, model: ModelSpec, plan: SharedPlan?, makeID: (SlotCode) -> String
+    ) -> TaskSnapshot {
         let now = clock.now(for: owner)
         let plan = plan ?? scenarios.basePlan
         var spec = spec
         plan.plan.media?.apply(to: &spec)
         let expiresAfter = plan.plan.expiresAfter ?? model.expiresAfter
-        while true {
-            let id = makeID()
-            let inserted = store.insert(id: id) { sequence in
-                TaskRecord(
-                    id: id, provider: provider, owner: owner, sequence: sequence, spec: spec, createdAt: now, plan: plan,
-                    expiresAfter: expiresAfter)
-            }
-            guard var record = inserted else { continue }
-            // The creation reply shows the first step, even when a zero time scale skips it on reads.
-            return record.observe(now: now, timeScale: clock.timeScale == 0 ? 1 : clock.timeScale, isPoll: false)
+        var record = store.insert { slot, sequence in
+            TaskRecord(
+                id: makeID(SlotCode(slot: slot, tag: UInt32(truncatingIfNeeded: ids.next()))), provider: provider, owner: owner,
+                sequence: sequence, spec: spec, createdAt: now, plan: plan, expiresAfter: expiresAfter)
         }
+        // The creation reply shows the first step, even when a zero time scale skips it on reads.
+        return record.observe(now: now, timeScale: clock.timeScale == 0 ? 1 : clock.timeScale, isPoll: false)
     }
 
     /// Seconds a client should wait before reading the task again: none once it has ended;

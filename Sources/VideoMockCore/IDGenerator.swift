@@ -28,17 +28,30 @@ package final class IDGenerator: Sendable {
 
     private static let lowercaseAndDigits = Array("abcdefghijklmnopqrstuvwxyz0123456789".utf8)
 
+    /// `length` lowercase letters and digits, the last twelve carrying `code` (a task's slot).
+    package func token(length: Int, carrying code: SlotCode) -> String {
+        var bytes = randomCharacters(max(0, length - SlotCode.length))
+        code.append(to: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
     /// `length` lowercase letters and digits.
     package func token(length: Int) -> String {
+        String(decoding: randomCharacters(length), as: UTF8.self)
+    }
+
+    /// `length` random lowercase letters and digits, with room for a slot code after them.
+    private func randomCharacters(_ length: Int) -> [UInt8] {
         let alphabet = IDGenerator.lowercaseAndDigits
-        var bytes = [UInt8](repeating: 0, count: length)
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(length + SlotCode.length)
         var bits = next(), left = 10
-        for index in 0..<length {
+        for _ in 0..<length {
             if left == 0 { bits = next(); left = 10 }
-            bytes[index] = alphabet[Int(bits % 36)]
+            bytes.append(alphabet[Int(bits % 36)])
             bits /= 36
             left -= 1
         }
-        return String(decoding: bytes, as: UTF8.self)
+        return bytes
     }
 }

@@ -8,7 +8,8 @@ package protocol TaskService: Sendable {
     /// The sizes videos are made at.
     var videoSizes: Set<Dimensions> { get }
 
-    func create(provider: ProviderID, owner: String, spec: TaskSpec, model: ModelSpec, plan: SharedPlan?, makeID: () -> String)
+    /// A new task, its id made by `makeID` around the code of its slot (`IDGenerator.token(length:carrying:)`).
+    func create(provider: ProviderID, owner: String, spec: TaskSpec, model: ModelSpec, plan: SharedPlan?, makeID: (SlotCode) -> String)
         -> TaskSnapshot
     func retrieve(provider: ProviderID, owner: String, id: String, isPoll: Bool) throws(TaskError) -> TaskSnapshot
     func list(provider: ProviderID, owner: String, after: String?, limit: Int, ascending: Bool) -> (tasks: [TaskSnapshot], hasMore: Bool)?

@@ -80,8 +80,10 @@ struct GoldenReplyTests {
                     remixOf: round == 3 ? "video_source" : nil, shape: model.shape)
                 let outcome: Outcome = round % 2 == 0 ? .complete : .fail(code: "content_policy_violation", message: "Refused \"here\"")
                 let plan = SharedPlan(TaskPlan(timeline: .standard(queued: 1, rendering: 4, outcome: outcome), outcome: outcome))
-                let created = engine.create(provider: provider.name, owner: key, spec: spec, model: model, plan: plan) {
-                    "task_\(model.id)_\(round)_\(UInt32.random(in: 0...UInt32.max, using: &random))"
+                let created = engine.create(provider: provider.name, owner: key, spec: spec, model: model, plan: plan) { code in
+                    var token = Array("task_\(model.id)_\(round)_".utf8)
+                    code.append(to: &token)
+                    return String(decoding: token, as: UTF8.self)
                 }
                 engine.clock.advance(by: Double.random(in: 0...8, using: &random), for: key)
                 snapshots.append(created)

@@ -75,18 +75,26 @@ struct LifecycleTests {
 
 @Suite("Task store")
 struct TaskStoreTests {
+    /// An id carrying `slot`, as providers make them.
+    static func id(_ slot: Int, tag: UInt32 = 7) -> String {
+        var token = Array("task-".utf8)
+        SlotCode(slot: slot, tag: tag).append(to: &token)
+        return String(decoding: token, as: UTF8.self)
+    }
+
     @Test("keeps tasks apart by provider and owner, and lists in creation order")
     func ownership() {
         let store = TaskStore()
-        for id in ["a", "b", "c"] { _ = store.insert(id: id) { _ in record(.standard(queued: 1, rendering: 1)).renamed(id) } }
-        #expect(store.insert(id: "a") { _ in record(.standard(queued: 1, rendering: 1)) } == nil)
-        #expect(store.update(id: "a", provider: .aihubmix, owner: "k") { $0.id } == "a")
-        #expect(store.update(id: "a", provider: .aihubmix, owner: "other") { $0.id } == nil)
-        #expect(store.update(id: "a", provider: .mixroute, owner: "k") { $0.id } == nil)
+        var ids: [String] = []
+        for _ in 0..<3 { ids.append(store.insert { slot, _ in record(.standard(queued: 1, rendering: 1)).renamed(Self.id(slot)) }.id) }
+        let a = ids[0]
+        #expect(store.update(id: a, provider: .aihubmix, owner: "k") { $0.id } == a)
+        #expect(store.update(id: a, provider: .aihubmix, owner: "other") { $0.id } == nil)
+        #expect(store.update(id: a, provider: .mixroute, owner: "k") { $0.id } == nil)
         let page = store.list(provider: .aihubmix, owner: "k", after: nil, limit: 2, ascending: false) {
             $0.observe(now: 0, timeScale: 1, isPoll: false)
         }
-        #expect(page?.tasks.map(\.id) == ["c", "b"])
+        #expect(page?.tasks.map(\.id) == [ids[2], ids[1]])
         #expect(page?.hasMore == true)
         #expect(
             store.list(provider: .aihubmix, owner: "k", after: "zzz", limit: 2, ascending: false) {
@@ -94,16 +102,49 @@ struct TaskStoreTests {
             } == nil)
     }
 
+    @Test("an id finds its task by the slot it carries, and only with the same check tag")
+    func slotCodes() {
+        let store = TaskStore()
+        let first = store.insert { slot, _ in record(.standard(queued: 1, rendering: 1)).renamed(Self.id(slot, tag: 1)) }
+        #expect(SlotCode(id: first.id) == SlotCode(slot: 0, tag: 1))
+        // The same slot with another tag, a slot never given and text that is not a code find nothing.
+        #expect(store.update(id: Self.id(0, tag: 2), provider: nil, owner: nil) { $0.id } == nil)
+        #expect(store.update(id: Self.id(5), provider: nil, owner: nil) { $0.id } == nil)
+        #expect(store.update(id: "task-", provider: nil, owner: nil) { $0.id } == nil)
+        // Once the key is forgotten its slot is taken again, and the old id does not find the new task.
+        store.removeAll(owner: "k")
+        let second = store.insert { slot, _ in record(.standard(queued: 1, rendering: 1)).renamed(Self.id(slot, tag: 3)) }
+        #expect(SlotCode(id: second.id)?.slot == 0)
+        #expect(store.update(id: first.id, provider: nil, owner: nil) { $0.id } == nil)
+        #expect(store.update(id: second.id, provider: nil, owner: nil) { $0.id } == second.id)
+    }
+
+    @Test("slot codes read back what was written, for any slot and tag, inside opaque ids too")
+    func slotCodeRoundTrip() {
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<2000 {
+            let code = SlotCode(slot: Int(UInt32.random(in: 0...UInt32.max, using: &generator)), tag: .random(in: 0...UInt32.max))
+            var token: [UInt8] = []
+            code.append(to: &token)
+            #expect(token.count == SlotCode.length)
+            #expect(token.allSatisfy { ($0 >= 97 && $0 <= 122) || ($0 >= 48 && $0 <= 57) })
+            #expect(SlotCode(id: String(decoding: token, as: UTF8.self)) == code)
+            for pad in 0..<3 {
+                let inner = #"{"model":"sora-2\#(String(repeating: "x", count: pad))","id":"abcd\#(String(decoding: token, as: UTF8.self))"}"#
+                #expect(SlotCode(id: Base64.encode(Array(inner.utf8), urlSafe: true, padding: false)) == code)
+            }
+        }
+    }
+
     @Test("concurrent inserts and reads lose nothing")
     func concurrency() async {
         let store = TaskStore()
         await withTaskGroup(of: Void.self) { group in
-            for worker in 0..<8 {
+            for _ in 0..<8 {
                 group.addTask {
-                    for n in 0..<500 {
-                        let id = "\(worker)-\(n)"
-                        _ = store.insert(id: id) { _ in record(.standard(queued: 1, rendering: 1)).renamed(id) }
-                        _ = store.update(id: id, provider: nil, owner: nil) { $0.observe(now: 0, timeScale: 1, isPoll: true) }
+                    for _ in 0..<500 {
+                        let id = store.insert { slot, _ in record(.standard(queued: 1, rendering: 1)).renamed(Self.id(slot)) }.id
+                        #expect(store.update(id: id, provider: nil, owner: nil) { $0.id } == id)
                     }
                 }
             }

@@ -92,11 +92,11 @@ package struct AIHubMix: TaskDialect {
     // MARK: Helpers
 
     /// An opaque id like the documentation's: URL-safe base64 of a small JSON naming the model.
-    func makeID(model: ModelSpec) -> String {
+    func makeID(model: ModelSpec, code: SlotCode) -> String {
         var inner = Array(#"{"model":"#.utf8)
         JSON.string(model.id).write(into: &inner)
         inner.append(contentsOf: #","id":""#.utf8)
-        inner.append(contentsOf: tasks.ids.token(length: 16).utf8)
+        inner.append(contentsOf: tasks.ids.token(length: 16, carrying: code).utf8)
         inner.append(contentsOf: #""}"#.utf8)
         return Base64.encode(inner, urlSafe: true, padding: false)
     }

@@ -40,7 +40,7 @@ package struct Amux: TaskDialect {
         try fields.parameters(excluding: ["model"], flattening: "metadata")
     }
 
-    func makeID(model: ModelSpec) -> String { tasks.ids.token(length: 12) }
+    func makeID(model: ModelSpec, code: SlotCode) -> String { tasks.ids.token(length: 12, carrying: code) }
 
     func created(_ task: TaskSnapshot, _ request: ProviderRequest) -> HTTPResponse {
         .json(["task_id": .string(task.id), "status": .string(Amux.shape.words[task.phase] ?? "queued")])

@@ -58,7 +58,9 @@ package struct Mixroute: TaskDialect {
         }
     }
 
-    func makeID(model: ModelSpec) -> String { options(of: model.id).idPrefix + tasks.ids.token(length: 24) }
+    func makeID(model: ModelSpec, code: SlotCode) -> String {
+        options(of: model.id).idPrefix + tasks.ids.token(length: 24, carrying: code)
+    }
 
     /// The Veo page's reply carries `created_at`, the generic page's `format`.
     func created(_ task: TaskSnapshot, _ request: ProviderRequest) -> HTTPResponse {

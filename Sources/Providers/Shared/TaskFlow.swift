@@ -12,8 +12,8 @@ protocol TaskDialect: Provider {
     var reportsSeed: Bool { get }
     /// A create body's fields as the catalog's parameters for `model`.
     func parameters(from fields: JSONObject, model: ModelSpec) throws(APIError) -> ParameterSet
-    /// A new task id in this gateway's format.
-    func makeID(model: ModelSpec) -> String
+    /// A new task id in this gateway's format, ending its token with `code` (the task's slot).
+    func makeID(model: ModelSpec, code: SlotCode) -> String
     /// The reply to a create.
     func created(_ task: TaskSnapshot, _ request: ProviderRequest) throws(APIError) -> HTTPResponse
     /// The reply to a status read.
@@ -37,7 +37,7 @@ extension TaskDialect {
 
     /// A task of `spec` for the request's key, living as the request's plan says; as first seen.
     func make(_ spec: TaskSpec, model: ModelSpec, _ request: ProviderRequest) -> TaskSnapshot {
-        tasks.create(provider: name, owner: request.apiKey, spec: spec, model: model, plan: request.plan) { makeID(model: model) }
+        tasks.create(provider: name, owner: request.apiKey, spec: spec, model: model, plan: request.plan) { makeID(model: model, code: $0) }
     }
 
     /// A status read of the task the path names.

@@ -2,9 +2,10 @@ import Locking
 
 /// Every task, shared by all event loops. Each call holds the lock briefly and does no I/O.
 ///
-/// Records sit in one array (a task's slot never changes while it lives); an index maps ids to
-/// slots, and each provider-and-key keeps its slots in creation order for listing. This keeps a
-/// task's bookkeeping to a few bytes and makes list cursors a binary search. The slots of a key
+/// Records sit in one array (a task's slot never changes while it lives), and each task's id
+/// carries its slot (`SlotCode`), so a lookup is an index and a comparison of ids; each
+/// provider-and-key keeps its slots in creation order for listing. This keeps a task's
+/// bookkeeping to a few bytes and makes list cursors a binary search. The slots of a key
 /// that is reset are taken again by later tasks, so a server shared by a long suite, each test
 /// with a key of its own, holds only the tasks that live.
 package final class TaskStore: Sendable {
@@ -14,29 +15,29 @@ package final class TaskStore: Sendable {
         var free: [Int32] = []
         /// The last creation number given.
         var sequence = 0
-        /// Slot by a 64-bit hash of the id: compact buckets compared without following a pointer
-        /// to the id's text. A lookup confirms the record's id; two ids with one hash are refused
-        /// like a taken id (creation then draws another).
-        var slots: [Int: Int32]
         /// Slots in creation order for each provider and owner.
         var byOwner: [OwnerKey: [Int32]] = [:]
 
         /// Sized for a busy test run up front, so that the store does not copy itself while
         /// holding the lock each time it doubles. The records are appended in order, so their
-        /// reserved space is touched (and counted) only as tasks arrive; the index is hashed all
-        /// over, so it starts smaller and grows as needed.
+        /// reserved space is touched (and counted) only as tasks arrive.
         init() {
             records = []
             records.reserveCapacity(1 << 19)
-            slots = Dictionary(minimumCapacity: 1 << 18)
+        }
+
+        /// The slot of the task `id` names, deleted or not: the slot its id carries, if the
+        /// task there has that id.
+        func slot(of id: String) -> Int? {
+            guard let slot = SlotCode(id: id)?.slot, slot < records.count, records[slot]?.identity.id == id else { return nil }
+            return slot
         }
 
         /// The slot of a task that exists and is not deleted, and belongs to the given provider
         /// and owner (nil: any).
         func live(_ id: String, provider: ProviderID?, owner: String?) -> Int? {
-            guard let slot = slots[TaskStore.key(id)].map(Int.init), let record = records[slot], record.deletedAt == nil else { return nil }
+            guard let slot = slot(of: id), let record = records[slot], record.deletedAt == nil else { return nil }
             let identity = record.identity
-            guard identity.id == id else { return nil }
             guard provider == nil || identity.provider == provider, owner == nil || identity.owner == owner else { return nil }
             return slot
         }
@@ -53,29 +54,18 @@ package final class TaskStore: Sendable {
 
     private static func ownerKey(_ provider: ProviderID, _ owner: String) -> OwnerKey { OwnerKey(provider: provider, owner: owner) }
 
-    /// An id's key in the index.
-    private static func key(_ id: String) -> Int {
-        var hasher = Hasher()
-        hasher.combine(id)
-        return hasher.finalize()
-    }
-
-    /// Stores a new task built by `make` with the next sequence number; nil when the id is taken.
-    package func insert(id: String, _ make: (_ sequence: Int) -> TaskRecord) -> TaskRecord? {
-        let key = TaskStore.key(id)
-        return state.withLock { state in
-            guard state.slots[key] == nil else { return nil }
+    /// Stores a new task built by `make` for a free slot (its id must carry that slot) with the
+    /// next sequence number.
+    package func insert(_ make: (_ slot: Int, _ sequence: Int) -> TaskRecord) -> TaskRecord {
+        state.withLock { state in
             state.sequence += 1
-            let record = make(state.sequence)
-            let slot: Int32
-            if let reused = state.free.popLast() {
-                slot = reused
+            let slot = state.free.popLast() ?? Int32(state.records.count)
+            let record = make(Int(slot), state.sequence)
+            if Int(slot) < state.records.count {
                 state.records[Int(slot)] = record
             } else {
-                slot = Int32(state.records.count)
                 state.records.append(record)
             }
-            state.slots[key] = slot
             state.byOwner[TaskStore.ownerKey(record.provider, record.owner), default: []].append(slot)
             return record
         }
@@ -100,8 +90,7 @@ package final class TaskStore: Sendable {
             var position = ascending ? 0 : slots.count - 1
             let step = ascending ? 1 : -1
             if let after {
-                guard let afterSlot = state.slots[TaskStore.key(after)], let afterRecord = state.records[Int(afterSlot)],
-                    afterRecord.id == after, let found = TaskStore.position(of: afterRecord.sequence, in: slots, records: state.records)
+                guard let afterSlot = state.slot(of: after), let afterRecord = state.records[afterSlot], let found = TaskStore.position(of: afterRecord.sequence, in: slots, records: state.records)
                 else { return nil }
                 position = found + step
             }
@@ -149,10 +138,7 @@ package final class TaskStore: Sendable {
                 return
             }
             for (key, slots) in state.byOwner where key.owner == owner {
-                for slot in slots {
-                    state.slots[TaskStore.key(state.records[Int(slot)]!.id)] = nil
-                    state.records[Int(slot)] = nil
-                }
+                for slot in slots { state.records[Int(slot)] = nil }
                 state.free += slots
                 state.byOwner[key] = nil
             }

@@ -1,0 +1,111 @@
+/// The part of a task id that says where the task lives: its slot in the store and a random
+/// check tag, scrambled into twelve lowercase letters and digits that read as random. Every id
+/// ends its token with them (a Mixroute `cgt-` id, an Amux token, the `id` inside AIHubMix's
+/// base64), so finding a task is reading them back, an index and a comparison of ids: no hashing,
+/// no index to keep.
+package struct SlotCode: Equatable, Sendable {
+    package var slot: Int
+    /// Tells a task from the one that held the slot before (slots are taken again after a reset).
+    package var tag: UInt32
+
+    package init(slot: Int, tag: UInt32) {
+        self.slot = slot
+        self.tag = tag & SlotCode.tagMask
+    }
+
+    /// Characters the code takes at the end of a token.
+    package static let length = 12
+    /// Slots fit in 32 bits and tags in 30: 62 bits, which twelve base-36 digits hold.
+    static let tagMask: UInt32 = (1 << 30) - 1
+    private static let mask: UInt64 = (1 << 62) - 1
+    /// An odd multiplier and its inverse modulo 2^62, so the scramble can be undone.
+    private static let multiplier: UInt64 = 0x2545_F491_4F6C_DD1D & mask
+    private static let inverse: UInt64 = {
+        var inverse: UInt64 = 1  // Newton's iteration: each step doubles the correct low bits.
+        for _ in 0..<6 { inverse = inverse &* (2 &- multiplier &* inverse) }
+        return inverse & mask
+    }()
+    private static let digits: [UInt8] = Array("abcdefghijklmnopqrstuvwxyz0123456789".utf8)
+
+    /// A bijection of 62-bit values (a shift-xor of half the width undoes itself).
+    private static func scramble(_ value: UInt64, by factor: UInt64) -> UInt64 {
+        var value = value ^ (value >> 31)
+        value = (value &* factor) & mask
+        return value ^ (value >> 31)
+    }
+
+    /// The twelve characters, appended to `token`.
+    package func append(to token: inout [UInt8]) {
+        var value = SlotCode.scramble(UInt64(UInt32(truncatingIfNeeded: slot)) | UInt64(tag) << 32, by: SlotCode.multiplier)
+        var characters = [UInt8](repeating: 0, count: SlotCode.length)
+        for index in (0..<SlotCode.length).reversed() {
+            characters[index] = SlotCode.digits[Int(value % 36)]
+            value /= 36
+        }
+        token += characters
+    }
+
+    /// The code a token's last twelve characters carry, if they are one.
+    package init?(token: UnsafeBufferPointer<UInt8>) {
+        guard token.count >= SlotCode.length else { return nil }
+        var value: UInt64 = 0
+        for byte in token[(token.count - SlotCode.length)...] {
+            let digit: UInt8
+            switch byte {
+            case UInt8(ascii: "a")...UInt8(ascii: "z"): digit = byte &- UInt8(ascii: "a")
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = byte &- UInt8(ascii: "0") &+ 26
+            default: return nil
+            }
+            value = value &* 36 &+ UInt64(digit)
+        }
+        guard value <= SlotCode.mask else { return nil }
+        let plain = SlotCode.scramble(value, by: SlotCode.inverse)
+        self.init(slot: Int(UInt32(truncatingIfNeeded: plain)), tag: UInt32(truncatingIfNeeded: plain >> 32))
+    }
+
+    /// The code an id carries: at the end of the id, or, for an opaque id (URL-safe base64 of
+    /// `{"model":...,"id":"TOKEN"}`), at the end of the token inside it.
+    package init?(id: String) {
+        var id = id
+        let code = id.withUTF8 { bytes -> SlotCode? in
+            if bytes.count > 3, bytes[0] == UInt8(ascii: "e"), bytes[1] == UInt8(ascii: "y"), bytes[2] == UInt8(ascii: "J") {
+                return SlotCode.inOpaque(bytes)
+            }
+            return SlotCode(token: bytes)
+        }
+        guard let code else { return nil }
+        self = code
+    }
+
+    /// The token's code inside an opaque id, decoding only the base64 that holds its end
+    /// (`TOKEN"}`), from the group of four characters it starts in, into a buffer on the stack.
+    private static func inOpaque(_ id: UnsafeBufferPointer<UInt8>) -> SlotCode? {
+        let total = id.count * 3 / 4, tail = SlotCode.length + 2
+        guard total > tail else { return nil }
+        let start = (total - tail) / 3 * 4
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 24) { decoded -> SlotCode? in
+            var count = 0, bits: UInt32 = 0, held: UInt32 = 0
+            for index in start..<id.count {
+                let byte = id[index]
+                let value: UInt8
+                switch byte {
+                case UInt8(ascii: "A")...UInt8(ascii: "Z"): value = byte &- 65
+                case UInt8(ascii: "a")...UInt8(ascii: "z"): value = byte &- 71
+                case UInt8(ascii: "0")...UInt8(ascii: "9"): value = byte &+ 4
+                case UInt8(ascii: "-"): value = 62
+                case UInt8(ascii: "_"): value = 63
+                default: return nil
+                }
+                bits = bits << 6 | UInt32(value)
+                held += 6
+                if held >= 8, count < 24 {
+                    held -= 8
+                    decoded[count] = UInt8(truncatingIfNeeded: bits >> held)
+                    count += 1
+                }
+            }
+            guard count >= tail, decoded[count - 1] == UInt8(ascii: "}"), decoded[count - 2] == UInt8(ascii: "\"") else { return nil }
+            return SlotCode(token: UnsafeBufferPointer(start: decoded.baseAddress, count: count - 2))
+        }
+    }
+}
