@@ -165,8 +165,12 @@ final class Connection {
     private func readHead() -> RequestHead? {
         let available = evbuffer_get_length(input)
         guard available > 0 else { return nil }
-        let end = headEnd()
-        guard end >= 0 else {
+        let parsed: (RequestHead, Int)?
+        do throws(RequestHead.Failure) { parsed = try parseHead(available: available) } catch {
+            fail(error.status, error.reason)
+            return nil
+        }
+        guard let (head, length) = parsed else {
             if available > configuration.maxHeadBytes {
                 fail(431, "request headers exceed \(configuration.maxHeadBytes) bytes")
             } else if headStartedAt == nil {
@@ -176,42 +180,27 @@ final class Connection {
             }
             return nil
         }
-        let length = end + 4
         guard length <= configuration.maxHeadBytes else {
             fail(431, "request headers exceed \(configuration.maxHeadBytes) bytes")
             return nil
         }
         headStartedAt = nil
-        let pointer = evbuffer_pullup(input, length)!
-        let parsed = Result { () throws(RequestHead.Failure) -> RequestHead in
-            try RequestHead.parse(UnsafeBufferPointer(start: pointer, count: length - 4))
-        }
         evbuffer_drain(input, length)
-        switch parsed {
-        case .success(let head): return head
-        case .failure(let failure):
-            fail(failure.status, failure.reason)
-            return nil
-        }
+        return head
     }
 
-    /// Where the blank line that ends the head starts, or -1 when it has not arrived. A head
-    /// that came in one read lies in one chunk of the buffer, searched a line at a time.
-    private func headEnd() -> Int {
+    /// The head at the start of the input and its length, parsed where the bytes lie when the
+    /// first chunk holds it (nearly always), else over the first `maxHeadBytes` made contiguous.
+    private func parseHead(available: Int) throws(RequestHead.Failure) -> (RequestHead, Int)? {
         var chunk = iovec()
-        guard evbuffer_peek(input, -1, nil, &chunk, 1) == 1, let base = chunk.iov_base?.assumingMemoryBound(to: UInt8.self) else {
-            return evbuffer_search(input, "\r\n\r\n", 4, nil).pos
+        if evbuffer_peek(input, -1, nil, &chunk, 1) >= 1, let base = chunk.iov_base?.assumingMemoryBound(to: UInt8.self),
+            let parsed = try RequestHead.parse(prefixOf: UnsafeBufferPointer(start: base, count: min(chunk.iov_len, configuration.maxHeadBytes + 4)))
+        {
+            return parsed
         }
-        let count = chunk.iov_len
-        var position = 0
-        while position < count, let newline = memchr(base + position, 0x0A, count - position) {
-            let index = base.distance(to: newline.assumingMemoryBound(to: UInt8.self))
-            if index >= 1, index + 2 < count, base[index - 1] == 0x0D, base[index + 1] == 0x0D, base[index + 2] == 0x0A {
-                return index - 1
-            }
-            position = index + 1
-        }
-        return -1
+        guard chunk.iov_len < min(available, configuration.maxHeadBytes + 4) else { return nil }
+        let length = min(available, configuration.maxHeadBytes + 4)
+        return try RequestHead.parse(prefixOf: UnsafeBufferPointer(start: evbuffer_pullup(input, length), count: length))
     }
 
     private func beginBody(of head: RequestHead) {

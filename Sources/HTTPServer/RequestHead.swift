@@ -15,80 +15,23 @@ struct RequestHead: Equatable {
 
     /// Parses the bytes up to, not including, the blank line that ends the head.
     static func parse(_ bytes: UnsafeBufferPointer<UInt8>) throws(Failure) -> RequestHead {
-        try ByteClasses.table.withUnsafeBufferPointer { (classes) throws(Failure) -> RequestHead in
-            try parse(bytes, classes: classes.baseAddress!)
-        }
+        guard let (head, _) = try parse(prefixOf: bytes, isWhole: true) else { throw Failure(status: 400, reason: "missing request line") }
+        return head
     }
 
-    /// The parse proper, each byte's class read from `classes` (looked up once, not per byte).
-    private static func parse(_ bytes: UnsafeBufferPointer<UInt8>, classes: UnsafePointer<UInt8>) throws(Failure) -> RequestHead {
-        var lines = LineIterator(bytes: bytes)
-        // RFC 9112 §2.2: ignore empty lines before the request line.
-        var requestLine = lines.next()
-        while let line = requestLine, line.isEmpty { requestLine = lines.next() }
-        guard let requestLine else { throw Failure(status: 400, reason: "missing request line") }
-
-        // METHOD SP TARGET SP VERSION, single spaces.
-        guard let firstSpace = requestLine.firstIndex(of: UInt8(ascii: " ")),
-            let secondSpace = requestLine[(firstSpace + 1)...].firstIndex(of: UInt8(ascii: " ")),
-            !requestLine[(secondSpace + 1)...].contains(UInt8(ascii: " "))
-        else { throw Failure(status: 400, reason: "malformed request line") }
-        let method = requestLine[..<firstSpace]
-        let target = requestLine[(firstSpace + 1)..<secondSpace]
-        guard !method.isEmpty, !target.isEmpty else { throw Failure(status: 400, reason: "malformed request line") }
-        guard ByteClasses.all(method, are: ByteClasses.token, in: classes) else { throw Failure(status: 400, reason: "malformed method") }
-        guard ByteClasses.all(target, are: ByteClasses.target, in: classes) else {
-            throw Failure(status: 400, reason: "malformed request target")
+    /// Parses the head at the start of `bytes` in one pass, through the blank line that ends it:
+    /// the head and how many bytes it took, or nil when `bytes` end first. With `isWhole`, the
+    /// end of `bytes` ends the head.
+    static func parse(prefixOf bytes: UnsafeBufferPointer<UInt8>, isWhole: Bool = false) throws(Failure) -> (RequestHead, Int)? {
+        guard let base = bytes.baseAddress, !bytes.isEmpty else { return nil }
+        // Room for every field the bytes could hold (a field takes at least three bytes).
+        return try withUnsafeTemporaryAllocation(of: RequestHeaders.Span.self, capacity: bytes.count / 3 + 1) {
+            (spans) throws(Failure) -> (RequestHead, Int)? in
+            try ByteClasses.table.withUnsafeBufferPointer { (classes) throws(Failure) -> (RequestHead, Int)? in
+                var parser = HeadParser(base: base, end: bytes.count, isWhole: isWhole, classes: classes.baseAddress!, spans: spans.baseAddress!)
+                return try parser.parse()
+            }
         }
-        let versionBytes = requestLine[(secondSpace + 1)...]
-        let version: HTTPRequest.Version
-        // Read as one word: "HTTP/1.1" is the version nearly every request has.
-        let word =
-            versionBytes.count == 8 ? UnsafeRawPointer(bytes.baseAddress! + versionBytes.startIndex).loadUnaligned(as: UInt64.self) : 0
-        if word == ByteClasses.http11 {
-            version = .http11
-        } else if word == ByteClasses.http10 {
-            version = .http10
-        } else {
-            let text = String(decoding: versionBytes, as: UTF8.self)
-            guard text.hasPrefix("HTTP/") else { throw Failure(status: 400, reason: "malformed HTTP version") }
-            throw Failure(status: 505, reason: "HTTP version \(text.dropFirst(5)) is not supported")
-        }
-
-        // The head's bytes, kept once: the fields are ranges of them. The fields are read over
-        // raw pointers (a slice's subscript checks its bounds on every byte).
-        var headers = RequestHeaders(copying: bytes)
-        let base = bytes.baseAddress!, end = bytes.count
-        var position = lines.position
-        while position < end {
-            var lineEnd = end
-            if let newline = memchr(base + position, 0x0A, end - position) {
-                lineEnd = base.distance(to: newline.assumingMemoryBound(to: UInt8.self))
-            }
-            let stop = lineEnd > position && base[lineEnd - 1] == 0x0D ? lineEnd - 1 : lineEnd
-            guard stop > position else { break }
-            if base[position] == UInt8(ascii: " ") || base[position] == UInt8(ascii: "\t") {
-                throw Failure(status: 400, reason: "obsolete header line folding is not accepted")
-            }
-            // The name: token bytes up to the colon.
-            var colon = position
-            while colon < stop, classes[Int(base[colon])] & ByteClasses.token != 0 { colon += 1 }
-            guard colon > position, colon < stop, base[colon] == UInt8(ascii: ":") else {
-                throw Failure(status: 400, reason: "malformed header field")
-            }
-            var valueStart = colon + 1
-            var valueEnd = stop
-            while valueStart < valueEnd, base[valueStart] == 0x20 || base[valueStart] == 0x09 { valueStart += 1 }
-            while valueEnd > valueStart, base[valueEnd - 1] == 0x20 || base[valueEnd - 1] == 0x09 { valueEnd -= 1 }
-            guard ByteClasses.isFieldValue(base + valueStart, count: valueEnd - valueStart, in: classes) else {
-                throw Failure(status: 400, reason: "control character in header value")
-            }
-            let known = RequestHeaders.Known.named(UnsafeBufferPointer(start: base + position, count: colon - position))
-            headers.append(name: position..<colon, value: valueStart..<valueEnd, known: known)
-            position = lineEnd + 1
-        }
-        return RequestHead(
-            method: HTTPMethod(method), target: String(decoding: target, as: UTF8.self), version: version, headers: headers)
     }
 
     /// How the body is framed (RFC 9112 §6.3).
@@ -164,51 +107,235 @@ enum ByteClasses {
     static let http11 = UInt64(littleEndian: 0x312E_312F_5054_5448)
     static let http10 = UInt64(littleEndian: 0x302E_312F_5054_5448)
 
-    /// Whether every byte may be in a header value, eight at a time: a word with no byte under
-    /// 0x20 and none equal to 0x7F passes whole; only a word with a tab (or a bad byte) is
-    /// looked at byte by byte.
-    static func isFieldValue(_ bytes: UnsafePointer<UInt8>, count: Int, in classes: UnsafePointer<UInt8>) -> Bool {
-        let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
-        func bytewise(_ start: Int, _ end: Int) -> Bool {
-            for index in start..<end where classes[Int(bytes[index])] & value == 0 { return false }
-            return true
-        }
-        var index = 0
-        while index + 8 <= count {
-            let word = UnsafeRawPointer(bytes + index).loadUnaligned(as: UInt64.self)
+    private static let ones: UInt64 = 0x0101_0101_0101_0101
+    private static let highs: UInt64 = 0x8080_8080_8080_8080
+
+    /// Where the first byte from `start` on that may not be in a header value is (a control
+    /// byte other than tab, or DEL), or `end`: eight bytes at a time, a tab looked at alone.
+    static func firstOutsideValue(_ base: UnsafePointer<UInt8>, from start: Int, end: Int) -> Int {
+        var index = start
+        while index + 8 <= end {
+            let word = UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self)
             let below20 = (word &- ones &* 0x20) & ~word & highs
             let delete = word ^ (ones &* 0x7F)
             let is7F = (delete &- ones) & ~delete & highs
-            if below20 | is7F != 0, !bytewise(index, index + 8) { return false }
+            let found = below20 | is7F
+            if found != 0 {
+                // The lowest flagged byte is exact (a borrow only flags bytes above it).
+                let at = index + found.trailingZeroBitCount / 8
+                if base[at] != 0x09 { return at }
+                index = at + 1
+                continue
+            }
             index += 8
         }
-        return bytewise(index, count)
-    }
-
-    /// Whether every byte has the class `bit`.
-    static func all(_ bytes: Slice<UnsafeBufferPointer<UInt8>>, are bit: UInt8, in classes: UnsafePointer<UInt8>) -> Bool {
-        var index = bytes.startIndex
-        while index < bytes.endIndex {
-            if classes[Int(bytes[index])] & bit == 0 { return false }
+        while index < end {
+            let byte = base[index]
+            if (byte < 0x20 && byte != 0x09) || byte == 0x7F { return index }
             index += 1
         }
-        return true
+        return end
+    }
+
+    /// Where the first byte from `start` on that is not a token character is (a header name's
+    /// colon, usually), or `end`. Letters, digits and hyphens, which names are made of, pass
+    /// eight at a time; a word with anything else is looked at byte by byte.
+    static func firstOutsideToken(_ base: UnsafePointer<UInt8>, from start: Int, end: Int, classes: UnsafePointer<UInt8>) -> Int {
+        /// High bit set in each byte (under 0x80) that lies in `low...high`.
+        func within(_ word: UInt64, _ low: UInt8, _ high: UInt8) -> UInt64 {
+            ((word | highs) &- ones &* UInt64(low)) & ((ones &* UInt64(high | 0x80)) &- word)
+        }
+        func equal(_ word: UInt64, _ byte: UInt8) -> UInt64 {
+            let x = word ^ (ones &* UInt64(byte))
+            return ~(((x & ~highs) &+ ~highs) | x) & highs
+        }
+        var index = start
+        while index + 8 <= end {
+            let word = UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self)
+            let fast = (within(word | (ones &* 0x20), 0x61, 0x7A) | within(word, 0x30, 0x39) | equal(word, 0x2D)) & ~word & highs
+            if fast != highs {
+                // The first byte that is not a letter, digit or hyphen: the end, or a rarer token byte.
+                let at = index + (~fast & highs).trailingZeroBitCount / 8
+                if classes[Int(base[at])] & token == 0 { return at }
+                index = at + 1
+                continue
+            }
+            index += 8
+        }
+        while index < end, classes[Int(base[index])] & token != 0 { index += 1 }
+        return index
+    }
+
+    /// Where the first byte from `start` on that may not be in a request target is (not
+    /// visible ASCII: the space after it, usually), or `end`; eight bytes at a time.
+    static func firstOutsideTarget(_ base: UnsafePointer<UInt8>, from start: Int, end: Int) -> Int {
+        var index = start
+        while index + 8 <= end {
+            let word = UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self)
+            // Bytes under 0x21, and bytes of 0x7F and over (0x7F + 1 sets the high bit).
+            let found = ((word &- ones &* 0x21) & ~word | word | (word &+ ones)) & highs
+            if found != 0 {
+                var at = index
+                while at < index + 8, base[at] > 0x20, base[at] < 0x7F { at += 1 }
+                return at
+            }
+            index += 8
+        }
+        while index < end, base[index] > 0x20, base[index] < 0x7F { index += 1 }
+        return index
     }
 }
 
-/// Splits bytes into lines ending in CRLF (a lone LF is accepted too).
-private struct LineIterator: IteratorProtocol {
-    let bytes: UnsafeBufferPointer<UInt8>
-    /// Where the next line starts.
-    private(set) var position = 0
+/// One pass over a head's bytes: the request line, then each field's name and value found and
+/// checked as the bytes go by (a value's bytes eight at a time), its span written to `spans`.
+private struct HeadParser {
+    let base: UnsafePointer<UInt8>
+    let end: Int
+    let isWhole: Bool
+    let classes: UnsafePointer<UInt8>
+    let spans: UnsafeMutablePointer<RequestHeaders.Span>
+    var position = 0
 
-    mutating func next() -> Slice<UnsafeBufferPointer<UInt8>>? {
-        guard position < bytes.count, let base = bytes.baseAddress else { return nil }
-        var end = bytes.count
-        if let newline = memchr(base + position, 0x0A, bytes.count - position) {
-            end = UnsafePointer<UInt8>(newline.assumingMemoryBound(to: UInt8.self)) - base
+    init(base: UnsafePointer<UInt8>, end: Int, isWhole: Bool, classes: UnsafePointer<UInt8>, spans: UnsafeMutablePointer<RequestHeaders.Span>) {
+        self.base = base
+        self.end = end
+        self.isWhole = isWhole
+        self.classes = classes
+        self.spans = spans
+    }
+
+    /// Thrown when the bytes end before the head does, and they are not the whole head.
+    private struct Incomplete: Error {}
+
+    mutating func parse() throws(RequestHead.Failure) -> (RequestHead, Int)? {
+        do throws(Either) { return try parseHead() } catch {
+            switch error {
+            case .incomplete: return nil
+            case .failure(let failure): throw failure
+            }
         }
-        defer { position = end + 1 }
-        return bytes[position..<(end > position && bytes[end - 1] == 0x0D ? end - 1 : end)]
+    }
+
+    private enum Either: Error {
+        case incomplete
+        case failure(RequestHead.Failure)
+    }
+
+    private func fail(_ status: Int, _ reason: String) -> Either { .failure(RequestHead.Failure(status: status, reason: reason)) }
+
+    /// The end of the bytes where more must come: more is needed, or (a whole head) `failure`.
+    private func ran(_ failure: Either) -> Either { isWhole ? failure : .incomplete }
+
+    private mutating func parseHead() throws(Either) -> (RequestHead, Int) {
+        // RFC 9112 §2.2: ignore empty lines before the request line.
+        while position < end, base[position] == 0x0D || base[position] == 0x0A { position += 1 }
+        guard position < end else { throw ran(fail(400, "missing request line")) }
+
+        // METHOD SP TARGET SP VERSION, single spaces.
+        let methodStart = position
+        while position < end, classes[Int(base[position])] & ByteClasses.token != 0 { position += 1 }
+        guard position < end else { throw ran(fail(400, "malformed request line")) }
+        guard base[position] == UInt8(ascii: " "), position > methodStart else {
+            let byte = base[position]
+            throw fail(400, byte == 0x0D || byte == 0x0A || position == methodStart ? "malformed request line" : "malformed method")
+        }
+        let method = HTTPMethod(UnsafeBufferPointer(start: base + methodStart, count: position - methodStart))
+        position += 1
+        let targetStart = position
+        position = ByteClasses.firstOutsideTarget(base, from: position, end: end)
+        guard position < end else { throw ran(fail(400, "malformed request line")) }
+        guard base[position] == UInt8(ascii: " "), position > targetStart else {
+            let byte = base[position]
+            throw fail(400, byte == 0x0D || byte == 0x0A || byte == 0x20 ? "malformed request line" : "malformed request target")
+        }
+        let target = String(decoding: UnsafeBufferPointer(start: base + targetStart, count: position - targetStart), as: UTF8.self)
+        position += 1
+        let version = try readVersion()
+
+        var slots = SIMD16<UInt8>()
+        var count = 0
+        var headEnd = position
+        while true {
+            guard position < end else {
+                guard isWhole else { throw .incomplete }
+                headEnd = end
+                break
+            }
+            let first = base[position]
+            if first == 0x0D || first == 0x0A {
+                headEnd = position
+                try endLine()
+                break
+            }
+            if first == UInt8(ascii: " ") || first == UInt8(ascii: "\t") {
+                throw fail(400, "obsolete header line folding is not accepted")
+            }
+            // The name: token bytes up to the colon.
+            let nameStart = position
+            position = ByteClasses.firstOutsideToken(base, from: position, end: end, classes: classes)
+            guard position < end else { throw ran(fail(400, "malformed header field")) }
+            guard position > nameStart, base[position] == UInt8(ascii: ":") else { throw fail(400, "malformed header field") }
+            let nameEnd = position
+            position += 1
+            while position < end, base[position] == 0x20 || base[position] == 0x09 { position += 1 }
+            let valueStart = position
+            position = ByteClasses.firstOutsideValue(base, from: position, end: end)
+            var valueEnd = position
+            if position < end {
+                let byte = base[position]
+                guard byte == 0x0D || byte == 0x0A else { throw fail(400, "control character in header value") }
+                try endLine()
+            } else if !isWhole {
+                throw .incomplete
+            }
+            while valueEnd > valueStart, base[valueEnd - 1] == 0x20 || base[valueEnd - 1] == 0x09 { valueEnd -= 1 }
+            spans[count] = RequestHeaders.Span(
+                nameStart: UInt32(nameStart), nameEnd: UInt32(nameEnd), valueStart: UInt32(valueStart), valueEnd: UInt32(valueEnd))
+            count += 1
+            if count < 255, let known = RequestHeaders.Known.named(UnsafeBufferPointer(start: base + nameStart, count: nameEnd - nameStart)),
+                slots[known.rawValue] == 0
+            {
+                slots[known.rawValue] = UInt8(count)
+            }
+        }
+        let headers = RequestHeaders(
+            bytes: UnsafeBufferPointer(start: base, count: headEnd), spans: UnsafeBufferPointer(start: spans, count: count), slots: slots)
+        return (RequestHead(method: method, target: target, version: version, headers: headers), position)
+    }
+
+    /// Steps over the line end at `position` (CRLF, or a lone LF).
+    @inline(__always)
+    private mutating func endLine() throws(Either) {
+        if base[position] == 0x0D {
+            guard position + 1 < end else {
+                guard isWhole else { throw .incomplete }
+                throw fail(400, "control character in header value")
+            }
+            guard base[position + 1] == 0x0A else { throw fail(400, "control character in header value") }
+            position += 2
+        } else {
+            position += 1
+        }
+    }
+
+    /// "HTTP/1.1" or "HTTP/1.0" and the line end; other versions are refused.
+    private mutating func readVersion() throws(Either) -> HTTPRequest.Version {
+        // Read as one word: "HTTP/1.1" is the version nearly every request has.
+        if position + 8 < end || (isWhole && position + 8 == end) {
+            let word = UnsafeRawPointer(base + position).loadUnaligned(as: UInt64.self)
+            let after = position + 8 < end ? base[position + 8] : 0x0A
+            if after == 0x0D || after == 0x0A, word == ByteClasses.http11 || word == ByteClasses.http10 {
+                position += 8
+                if position < end { try endLine() }
+                return word == ByteClasses.http11 ? .http11 : .http10
+            }
+        }
+        var lineEnd = position
+        while lineEnd < end, base[lineEnd] != 0x0D, base[lineEnd] != 0x0A { lineEnd += 1 }
+        guard lineEnd < end || isWhole else { throw .incomplete }
+        let text = String(decoding: UnsafeBufferPointer(start: base + position, count: lineEnd - position), as: UTF8.self)
+        guard !text.contains(" ") else { throw fail(400, "malformed request line") }
+        guard text.hasPrefix("HTTP/") else { throw fail(400, "malformed HTTP version") }
+        throw fail(505, "HTTP version \(text.dropFirst(5)) is not supported")
     }
 }

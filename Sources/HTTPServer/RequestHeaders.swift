@@ -28,94 +28,99 @@ package struct RequestHeaders: Sendable {
             }
         }
 
-        /// The field a name is, if it is one of these: picked by length and first letter, then
-        /// compared without case (no table, no allocation).
+        /// The field a name is, if it is one of these: picked by length (a jump), then first and
+        /// last letter, then compared without case (no table, no allocation).
+        @inline(__always)
         static func named(_ name: UnsafeBufferPointer<UInt8>) -> Known? {
-            guard let first = name.first, let last = name.last else { return nil }
+            guard name.count >= 4, name.count <= 18 else { return nil }
+            let first = name[0] | 0x20, last = name[name.count - 1] | 0x20
             func check(_ known: Known, _ lowered: StaticString) -> Known? { equalsLowered(name, lowered) ? known : nil }
-            switch (name.count, first | 0x20, last | 0x20) {
-            case (4, UInt8(ascii: "h"), UInt8(ascii: "t")): return check(.host, "host")
-            case (13, UInt8(ascii: "a"), UInt8(ascii: "n")): return check(.authorization, "authorization")
-            case (12, UInt8(ascii: "c"), UInt8(ascii: "e")): return check(.contentType, "content-type")
-            case (14, UInt8(ascii: "c"), UInt8(ascii: "h")): return check(.contentLength, "content-length")
-            case (17, UInt8(ascii: "t"), UInt8(ascii: "g")): return check(.transferEncoding, "transfer-encoding")
-            case (10, UInt8(ascii: "c"), UInt8(ascii: "n")): return check(.connection, "connection")
-            case (6, UInt8(ascii: "e"), UInt8(ascii: "t")): return check(.expect, "expect")
-            case (5, UInt8(ascii: "r"), UInt8(ascii: "e")): return check(.range, "range")
-            case (6, UInt8(ascii: "c"), UInt8(ascii: "e")): return check(.cookie, "cookie")
-            case (13, UInt8(ascii: "x"), UInt8(ascii: "n")): return check(.adminToken, "x-admin-token")
-            case (18, UInt8(ascii: "x"), UInt8(ascii: "s")): return check(.videoMockStatus, "x-videomock-status")
-            case (17, UInt8(ascii: "x"), UInt8(ascii: "y")): return check(.videoMockDelay, "x-videomock-delay")
-            case (17, UInt8(ascii: "x"), UInt8(ascii: "t")): return check(.videoMockFault, "x-videomock-fault")
+            switch name.count {
+            case 4: return first == UInt8(ascii: "h") ? check(.host, "host") : nil
+            case 5: return first == UInt8(ascii: "r") ? check(.range, "range") : nil
+            case 6:
+                if first == UInt8(ascii: "e") { return check(.expect, "expect") }
+                return first == UInt8(ascii: "c") ? check(.cookie, "cookie") : nil
+            case 10: return first == UInt8(ascii: "c") ? check(.connection, "connection") : nil
+            case 12: return first == UInt8(ascii: "c") ? check(.contentType, "content-type") : nil
+            case 13:
+                if first == UInt8(ascii: "a") { return check(.authorization, "authorization") }
+                return first == UInt8(ascii: "x") ? check(.adminToken, "x-admin-token") : nil
+            case 14: return first == UInt8(ascii: "c") ? check(.contentLength, "content-length") : nil
+            case 17:
+                switch (first, last) {
+                case (UInt8(ascii: "t"), UInt8(ascii: "g")): return check(.transferEncoding, "transfer-encoding")
+                case (UInt8(ascii: "x"), UInt8(ascii: "y")): return check(.videoMockDelay, "x-videomock-delay")
+                case (UInt8(ascii: "x"), UInt8(ascii: "t")): return check(.videoMockFault, "x-videomock-fault")
+                default: return nil
+                }
+            case 18: return first == UInt8(ascii: "x") && last == UInt8(ascii: "s") ? check(.videoMockStatus, "x-videomock-status") : nil
             default: return nil
             }
         }
     }
 
-    private struct Span: Sendable {
-        var nameStart: Int32, nameEnd: Int32, valueStart: Int32, valueEnd: Int32
+    /// Where a field's name and value lie in the head's bytes.
+    struct Span: Sendable {
+        var nameStart: UInt32, nameEnd: UInt32, valueStart: UInt32, valueEnd: UInt32
     }
 
-    /// The bytes the spans point into.
-    private let bytes: [UInt8]
-    private var spans: [Span] = []
+    /// The head's bytes, then each field's span: one allocation for a request's fields, made
+    /// once they are all found.
+    private let storage: [UInt8]
+    /// Where the spans start in `storage` (the length of the head's bytes).
+    private let spansStart: Int
+    package let count: Int
     /// For each known field, the index of its first span plus one (0: absent).
-    private var slots = SIMD16<UInt8>()
+    private let slots: SIMD16<UInt8>
 
-    package init() { bytes = [] }
-
-    /// The fields of `bytes` at the given (name, value) ranges, in arrival order.
-    init(bytes: [UInt8]) {
-        self.bytes = bytes
-        spans.reserveCapacity(16)
+    package init() {
+        storage = []
+        spansStart = 0
+        count = 0
+        slots = .init()
     }
 
-    /// A copy of the head's bytes, made with one `memcpy` (`Array(_:)`, whose storage type is known
-    /// where it is compiled), and room for exactly as many fields as it has lines (the journal
-    /// keeps these, so no spare capacity).
-    init(copying head: UnsafeBufferPointer<UInt8>) {
-        bytes = Array(head)
-        var lines = 0
-        if var position = head.baseAddress, head.count > 0 {
-            let end = position + head.count
-            while let newline = memchr(position, 0x0A, end - position) {
-                lines += 1
-                position = UnsafePointer(newline.assumingMemoryBound(to: UInt8.self)) + 1
-            }
+    /// The fields at `spans` of `bytes`, in arrival order; `slots` as the parse found them.
+    init(bytes: UnsafeBufferPointer<UInt8>, spans: UnsafeBufferPointer<Span>, slots: SIMD16<UInt8>) {
+        let spanBytes = UnsafeRawBufferPointer(spans)
+        let total = bytes.count + spanBytes.count
+        storage = [UInt8](unsafeUninitializedCapacity: total) { buffer, initialized in
+            let base = UnsafeMutableRawPointer(buffer.baseAddress!)
+            if let source = bytes.baseAddress { base.copyMemory(from: source, byteCount: bytes.count) }
+            if let source = spanBytes.baseAddress { (base + bytes.count).copyMemory(from: source, byteCount: spanBytes.count) }
+            initialized = total
         }
-        spans.reserveCapacity(lines)
+        spansStart = bytes.count
+        count = spans.count
+        self.slots = slots
     }
 
-    /// Adds the field whose name and value are at these ranges of the bytes; `known` is the
-    /// field its name is, when the caller has told already.
-    mutating func append(name: Range<Int>, value: Range<Int>, known: Known?? = .none) {
-        spans.append(
-            Span(
-                nameStart: Int32(name.lowerBound), nameEnd: Int32(name.upperBound), valueStart: Int32(value.lowerBound),
-                valueEnd: Int32(value.upperBound)))
-        guard spans.count < 255, let known = known ?? knownField(name), slots[known.rawValue] == 0 else { return }
-        slots[known.rawValue] = UInt8(spans.count)
+    /// The `index`th field's span.
+    private func span(_ index: Int) -> Span {
+        storage.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: spansStart + index * MemoryLayout<Span>.stride, as: Span.self) }
     }
 
-    package var count: Int { spans.count }
+    private var spans: [Span] { (0..<count).map(span) }
 
     /// The known field a name at `range` of the bytes is, read in place (no slice of the array).
     private func knownField(_ range: Range<Int>) -> Known? {
-        bytes.withUnsafeBufferPointer { Known.named(UnsafeBufferPointer(rebasing: $0[range])) }
+        storage.withUnsafeBufferPointer { Known.named(UnsafeBufferPointer(rebasing: $0[range])) }
     }
 
     /// The value of a field the server reads, if sent (the first, when sent twice).
     package subscript(known: Known) -> String? {
         let index = Int(slots[known.rawValue])
         guard index > 0 else { return nil }
-        return value(spans[index - 1])
+        return value(span(index - 1))
     }
 
     /// The token of `Authorization: Bearer TOKEN` (the scheme in any case), read from the bytes.
     package var bearerToken: String? {
         let index = Int(slots[Known.authorization.rawValue])
         guard index > 0 else { return nil }
-        let span = spans[index - 1]
+        let span = span(index - 1)
+        let bytes = storage
         // The value's ends were trimmed of spaces and tabs when the head was parsed.
         let scheme = Int(span.valueStart), end = Int(span.valueEnd)
         guard end - scheme > 7, bytes[scheme + 6] == UInt8(ascii: " "), equalsLowered(bytes[scheme..<scheme + 6], "bearer") else {
@@ -129,7 +134,7 @@ package struct RequestHeaders: Sendable {
     /// The first value of the field `name` (compared without case), if sent.
     package subscript(name: String) -> String? {
         let lowered = Array(name.lowercased().utf8)
-        for span in spans where equalsLowered(bytes[Int(span.nameStart)..<Int(span.nameEnd)], lowered) { return value(span) }
+        for span in spans where equalsLowered(storage[Int(span.nameStart)..<Int(span.nameEnd)], lowered) { return value(span) }
         return nil
     }
 
@@ -137,12 +142,12 @@ package struct RequestHeaders: Sendable {
     package func valuesAgree(_ known: Known) -> Bool {
         let first = Int(slots[known.rawValue])
         guard first > 0 else { return true }
-        let value = spans[first - 1]
-        let expected = bytes[Int(value.valueStart)..<Int(value.valueEnd)]
+        let value = span(first - 1)
+        let expected = storage[Int(value.valueStart)..<Int(value.valueEnd)]
         let length = value.nameEnd - value.nameStart
         for span in spans[first...]
         where span.nameEnd - span.nameStart == length && knownField(Int(span.nameStart)..<Int(span.nameEnd)) == known {
-            guard bytes[Int(span.valueStart)..<Int(span.valueEnd)].elementsEqual(expected) else { return false }
+            guard storage[Int(span.valueStart)..<Int(span.valueEnd)].elementsEqual(expected) else { return false }
         }
         return true
     }
@@ -150,18 +155,18 @@ package struct RequestHeaders: Sendable {
     /// Every value of the field `name`, in arrival order.
     package func values(of name: String) -> [String] {
         let lowered = Array(name.lowercased().utf8)
-        return spans.filter { equalsLowered(bytes[Int($0.nameStart)..<Int($0.nameEnd)], lowered) }.map(value)
+        return spans.filter { equalsLowered(storage[Int($0.nameStart)..<Int($0.nameEnd)], lowered) }.map(value)
     }
 
     package func contains(_ name: String) -> Bool { self[name] != nil }
 
     /// Every field as strings, for what keeps them.
     package var fields: [(name: String, value: String)] {
-        spans.map { (name: String(decoding: bytes[Int($0.nameStart)..<Int($0.nameEnd)], as: UTF8.self), value: value($0)) }
+        spans.map { (name: String(decoding: storage[Int($0.nameStart)..<Int($0.nameEnd)], as: UTF8.self), value: value($0)) }
     }
 
     private func value(_ span: Span) -> String {
-        String(decoding: bytes[Int(span.valueStart)..<Int(span.valueEnd)], as: UTF8.self)
+        String(decoding: storage[Int(span.valueStart)..<Int(span.valueEnd)], as: UTF8.self)
     }
 }
 
@@ -169,16 +174,21 @@ extension RequestHeaders: ExpressibleByDictionaryLiteral, Equatable {
     /// Fields given as strings (tests, and requests made without a socket).
     package init(dictionaryLiteral elements: (String, String)...) {
         var bytes: [UInt8] = []
-        var ranges: [(Range<Int>, Range<Int>)] = []
+        var spans: [Span] = []
+        var slots = SIMD16<UInt8>()
         for (name, value) in elements {
             let nameStart = bytes.count
             bytes += name.utf8
             let valueStart = bytes.count
             bytes += value.utf8
-            ranges.append((nameStart..<valueStart, valueStart..<bytes.count))
+            spans.append(Span(nameStart: UInt32(nameStart), nameEnd: UInt32(valueStart), valueStart: UInt32(valueStart), valueEnd: UInt32(bytes.count)))
+            if let known = bytes.withUnsafeBufferPointer({ Known.named(UnsafeBufferPointer(rebasing: $0[nameStart..<valueStart])) }),
+                slots[known.rawValue] == 0, spans.count < 255
+            {
+                slots[known.rawValue] = UInt8(spans.count)
+            }
         }
-        self.init(bytes: bytes)
-        for (name, value) in ranges { append(name: name, value: value) }
+        self = bytes.withUnsafeBufferPointer { bytes in spans.withUnsafeBufferPointer { RequestHeaders(bytes: bytes, spans: $0, slots: slots) } }
     }
 
     package static func == (lhs: RequestHeaders, rhs: RequestHeaders) -> Bool {

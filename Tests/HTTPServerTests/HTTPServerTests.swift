@@ -50,6 +50,62 @@ struct RequestHeadTests {
         #expect(try parse("GET / HTTP/1.1\r\nA: caf\u{E9} \u{1F3AC} ~ \r\n").headers["A"] == "caf\u{E9} \u{1F3AC} ~")
     }
 
+    @Test("a head arriving in pieces: more is asked for until its blank line, whatever the cut; then it is read whole")
+    func pieces() throws {
+        let text =
+            "\r\nPOST /v1/videos?x=1 HTTP/1.1\r\nHost: mock\r\nAuthorization: Bearer sk-1\r\nX-Tab:\ta\tb \r\n"
+            + "Content-Length: 2\r\nAccept: */*\n\r\n{}"
+        let bytes = Array(text.utf8)
+        let headLength = bytes.count - 2
+        try bytes.withUnsafeBufferPointer { all in
+            for cut in 0..<headLength {
+                #expect(try RequestHead.parse(prefixOf: UnsafeBufferPointer(rebasing: all[..<cut])) == nil, "cut at \(cut)")
+            }
+            for cut in headLength...bytes.count {
+                let parsed = try #require(try RequestHead.parse(prefixOf: UnsafeBufferPointer(rebasing: all[..<cut])))
+                #expect(parsed.1 == headLength)
+                #expect(parsed.0.target == "/v1/videos?x=1")
+                #expect(parsed.0.headers.bearerToken == "sk-1")
+                #expect(parsed.0.headers["x-tab"] == "a\tb")
+                #expect(parsed.0.headers[.contentLength] == "2")
+                #expect(parsed.0.headers["Accept"] == "*/*")
+                #expect(parsed.0.headers.count == 5)
+            }
+        }
+        // A bad byte is refused as soon as it arrives, without waiting for the blank line.
+        try Array("GET / HTTP/1.1\r\nA: \u{1}".utf8).withUnsafeBufferPointer { bytes in
+            #expect(throws: RequestHead.Failure(status: 400, reason: "control character in header value")) {
+                try RequestHead.parse(prefixOf: bytes)
+            }
+        }
+    }
+
+    @Test("the eight-at-a-time scans stop where a byte-by-byte scan stops, for any bytes")
+    func wordScans() {
+        var generator = SystemRandomNumberGenerator()
+        let table = ByteClasses.table
+        // Mostly name-like bytes, so that the scans run long, with any byte now and then.
+        let common = Array("abcXYZ019-_.:~ \t\r\n".utf8)
+        for _ in 0..<20_000 {
+            let count = Int.random(in: 0...40, using: &generator)
+            let bytes = (0..<count).map { _ in
+                Int.random(in: 0..<8, using: &generator) == 0 ? UInt8.random(in: 0...255, using: &generator) : common.randomElement()!
+            }
+            bytes.withUnsafeBufferPointer { buffer in
+                table.withUnsafeBufferPointer { classes in
+                    let base = buffer.baseAddress ?? UnsafePointer(bitPattern: 8)!
+                    let start = count == 0 ? 0 : Int.random(in: 0..<count, using: &generator)
+                    let token = bytes[start...].firstIndex { table[Int($0)] & ByteClasses.token == 0 } ?? count
+                    let value = bytes[start...].firstIndex { ($0 < 0x20 && $0 != 0x09) || $0 == 0x7F } ?? count
+                    let target = bytes[start...].firstIndex { $0 <= 0x20 || $0 >= 0x7F } ?? count
+                    #expect(ByteClasses.firstOutsideToken(base, from: start, end: count, classes: classes.baseAddress!) == token, "\(bytes)")
+                    #expect(ByteClasses.firstOutsideValue(base, from: start, end: count) == value, "\(bytes)")
+                    #expect(ByteClasses.firstOutsideTarget(base, from: start, end: count) == target, "\(bytes)")
+                }
+            }
+        }
+    }
+
     @Test("HTTP/1.0 and HTTP/1.1 are told apart; other versions are refused")
     func versions() throws {
         #expect(try parse("GET / HTTP/1.0\r\n").version == .http10)
