@@ -37,8 +37,26 @@ package struct ByteBuffer: ~Copyable {
     package mutating func append(_ bytes: UnsafeBufferPointer<UInt8>) {
         guard let source = bytes.baseAddress, !bytes.isEmpty else { return }
         reserve(bytes.count)
-        (base + count).update(from: source, count: bytes.count)
+        ByteBuffer.copy(source, to: base + count, count: bytes.count)
         count += bytes.count
+    }
+
+    /// A copy that, for the short runs replies are made of (keys, words, ids), is two
+    /// overlapping word moves rather than a call to `memcpy`.
+    @inlinable @inline(__always)
+    static func copy(_ source: UnsafePointer<UInt8>, to target: UnsafeMutablePointer<UInt8>, count: Int) {
+        let from = UnsafeRawPointer(source), to = UnsafeMutableRawPointer(target)
+        if count >= 8, count <= 16 {
+            to.storeBytes(of: from.loadUnaligned(as: UInt64.self), as: UInt64.self)
+            (to + count - 8).storeBytes(of: (from + count - 8).loadUnaligned(as: UInt64.self), as: UInt64.self)
+        } else if count >= 4, count < 8 {
+            to.storeBytes(of: from.loadUnaligned(as: UInt32.self), as: UInt32.self)
+            (to + count - 4).storeBytes(of: (from + count - 4).loadUnaligned(as: UInt32.self), as: UInt32.self)
+        } else if count < 4 {
+            for index in 0..<count { target[index] = source[index] }
+        } else {
+            target.update(from: source, count: count)
+        }
     }
 
     @inlinable
@@ -58,7 +76,7 @@ package struct ByteBuffer: ~Copyable {
         bytes.withUnsafeBufferPointer { append($0) }
     }
 
-    /// `value` in decimal: digits written backwards into scratch words, then copied once.
+    /// `value` in decimal, written in place from its last digit, two digits at a time.
     @inlinable
     package mutating func appendDecimal(_ value: Int) {
         reserve(20)
@@ -67,30 +85,52 @@ package struct ByteBuffer: ~Copyable {
             count += 1
         }
         var magnitude = value.magnitude
-        var scratch: (UInt64, UInt64, UInt64) = (0, 0, 0)
-        withUnsafeMutableBytes(of: &scratch) { digits in
-            var position = 24
-            repeat {
-                position -= 1
-                let (quotient, digit) = magnitude.quotientAndRemainder(dividingBy: 10)
-                digits[position] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: digit)
-                magnitude = quotient
-            } while magnitude > 0
-            (base + count).update(from: digits.baseAddress!.assumingMemoryBound(to: UInt8.self) + position, count: 24 - position)
-            count += 24 - position
+        var digits = 1, power: UInt = 10
+        while digits < 19, magnitude >= power {
+            digits += 1
+            power &*= 10
+        }
+        if magnitude >= power { digits += 1 }  // 20 digits: past the largest power of ten a word holds
+        count += digits
+        var end = count
+        let pairs = ByteBuffer.digitPairs.utf8Start
+        while magnitude >= 100 {
+            let (quotient, remainder) = magnitude.quotientAndRemainder(dividingBy: 100)
+            end -= 2
+            base[end] = pairs[Int(remainder) * 2]
+            base[end + 1] = pairs[Int(remainder) * 2 + 1]
+            magnitude = quotient
+        }
+        if magnitude >= 10 {
+            base[end - 2] = pairs[Int(magnitude) * 2]
+            base[end - 1] = pairs[Int(magnitude) * 2 + 1]
+        } else {
+            base[end - 1] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: magnitude)
         }
     }
 
-    /// `"key":`, reserved once.
+    /// "00" to "99", each two bytes.
+    @usableFromInline static let digitPairs: StaticString = """
+        00010203040506070809101112131415161718192021222324252627282930313233343536373839\
+        40414243444546474849505152535455565758596061626364656667686970717273747576777879\
+        8081828384858687888990919293949596979899
+        """
+
+    /// `"key":`, after a comma when `comma`; reserved once.
     @inlinable
-    package mutating func appendKey(_ key: StaticString) {
+    package mutating func appendKey(_ key: StaticString, comma: Bool = false) {
         let length = key.utf8CodeUnitCount
-        reserve(length + 3)
-        base[count] = UInt8(ascii: "\"")
-        (base + count + 1).update(from: key.utf8Start, count: length)
-        base[count + 1 + length] = UInt8(ascii: "\"")
-        base[count + 2 + length] = UInt8(ascii: ":")
-        count += length + 3
+        reserve(length + 4)
+        var at = count
+        if comma {
+            base[at] = UInt8(ascii: ",")
+            at += 1
+        }
+        base[at] = UInt8(ascii: "\"")
+        ByteBuffer.copy(key.utf8Start, to: base + at + 1, count: length)
+        base[at + 1 + length] = UInt8(ascii: "\"")
+        base[at + 2 + length] = UInt8(ascii: ":")
+        count = at + length + 3
     }
 
     /// The bytes so far, as an array (one copy; `Array(_:)` rather than

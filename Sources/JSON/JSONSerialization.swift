@@ -53,15 +53,17 @@ extension JSON {
     static func needsEscaping(_ utf8: UnsafeBufferPointer<UInt8>) -> Bool {
         guard let base = utf8.baseAddress else { return false }
         let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
-        func hasZero(_ word: UInt64) -> Bool { (word &- ones) & ~word & highs != 0 }
+        @inline(__always) func hasZero(_ word: UInt64) -> Bool { (word &- ones) & ~word & highs != 0 }
+        @inline(__always) func flagged(_ word: UInt64) -> Bool {
+            (word &- ones &* 0x20) & ~word & highs != 0 || hasZero(word ^ (ones &* 0x22)) || hasZero(word ^ (ones &* 0x5C))
+        }
         var index = 0
         while index + 8 <= utf8.count {
-            let word = UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self)
-            if (word &- ones &* 0x20) & ~word & highs != 0 || hasZero(word ^ (ones &* 0x22)) || hasZero(word ^ (ones &* 0x5C)) {
-                return true
-            }
+            if flagged(UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self)) { return true }
             index += 8
         }
+        // The last bytes as the word that ends the string (overlapping bytes already seen).
+        if index < utf8.count, utf8.count >= 8 { return flagged(UnsafeRawPointer(base + utf8.count - 8).loadUnaligned(as: UInt64.self)) }
         while index < utf8.count {
             let byte = base[index]
             if byte < 0x20 || byte == 0x22 || byte == 0x5C { return true }

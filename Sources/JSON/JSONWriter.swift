@@ -28,8 +28,9 @@ package struct JSONWriter: ~Copyable {
     /// `"key":` (after a comma when the object has members already). Keys are written as given.
     @inlinable
     package mutating func key(_ key: StaticString) {
-        separate()
-        buffer.appendKey(key)
+        let bit: UInt64 = 1 << UInt64(depth &- 1)
+        buffer.appendKey(key, comma: hasMember & bit != 0)
+        hasMember |= bit
         valueFollowsKey = true
     }
 
