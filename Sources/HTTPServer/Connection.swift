@@ -194,7 +194,8 @@ final class Connection {
     private func parseHead(available: Int) throws(RequestHead.Failure) -> (RequestHead, Int)? {
         var chunk = iovec()
         if evbuffer_peek(input, -1, nil, &chunk, 1) >= 1, let base = chunk.iov_base?.assumingMemoryBound(to: UInt8.self),
-            let parsed = try RequestHead.parse(prefixOf: UnsafeBufferPointer(start: base, count: min(chunk.iov_len, configuration.maxHeadBytes + 4)))
+            let parsed = try RequestHead.parse(
+                prefixOf: UnsafeBufferPointer(start: base, count: min(chunk.iov_len, configuration.maxHeadBytes + 4)))
         {
             return parsed
         }

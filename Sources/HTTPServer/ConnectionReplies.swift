@@ -7,7 +7,7 @@ import JSON
 extension Connection {
 
     func dispatch(_ head: RequestHead, body: [UInt8]) {
-        let request = HTTPRequest(method: head.method, target: head.target, version: head.version, headers: head.headers, body: body)
+        let request = HTTPRequest(head, body: body)
         let response = loop.handler.respond(to: request)
         let keepAlive = head.keepAlive && !response.closeConnection && !loop.isDraining
         let isHead = head.method == .head
@@ -56,12 +56,13 @@ extension Connection {
         case nil where response.throttle != nil || response.cut != nil:
             sendShaped(response, isHead: isHead, keepAlive: keepAlive)
         case nil:
-            var head = ByteBuffer(capacity: 256)
-            ResponseEncoding.writeHead(of: response, contentLength: response.body.count, keepAlive: keepAlive, date: date, into: &head)
+            loop.replyHead.removeAll()
+            ResponseEncoding.writeHead(
+                of: response, contentLength: response.body.count, keepAlive: keepAlive, date: date, into: &loop.replyHead)
             if !isHead, case .bytes(let body) = response.body {
-                body.withUnsafeBytes { write(head, then: $0) }
+                body.withUnsafeBytes { write(loop.replyHead, then: $0) }
             } else {
-                let head = head.array
+                let head = loop.replyHead.array
                 // A file follows: hold the head back so that it leaves with the file's first bytes.
                 write(head, more: !isHead && response.body.count > 0)
                 if !isHead { writeBody(response.body, 0..<response.body.count) }

@@ -24,7 +24,7 @@ package struct DirectExchange: Sendable {
         case .failure(let failure):
             return encode(configuration.errorResponse(failure.status, failure.reason), isHead: false, keepAlive: false, date: date)
         case .success(let head):
-            let request = HTTPRequest(method: head.method, target: head.target, version: head.version, headers: head.headers, body: body)
+            let request = HTTPRequest(head, body: body)
             var response = handler.respond(to: request)
             if case .relay(let relay) = response.body {
                 // A relay reads from a socket on an event loop; here there is neither.
@@ -62,7 +62,7 @@ package struct DirectExchange: Sendable {
     }
 
     /// What a client receives of `response`.
-    private func encode(_ response: HTTPResponse, isHead: Bool, keepAlive: Bool, date: String) -> [UInt8] {
+    private func encode(_ response: HTTPResponse, isHead: Bool, keepAlive: Bool, date: HTTPDate) -> [UInt8] {
         let count = response.body.count
         switch response.fault {
         case .reset?, .stall?: return []

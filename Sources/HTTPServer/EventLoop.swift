@@ -1,5 +1,6 @@
 import CLibevent
 import Glibc
+import JSON
 
 /// One thread's libevent `event_base`, accepting from its own copy of the listening socket.
 /// Everything it owns is used only on its thread, except `stopHandle`, which other threads use
@@ -9,6 +10,8 @@ final class EventLoop {
     let handler: any HTTPHandler
     let configuration: HTTPServerConfiguration
     var dateCache = HTTPDateCache()
+    /// Where reply heads are written, one at a time, kept for the next (no allocation a reply).
+    var replyHead = ByteBuffer(capacity: 1024)
     private var listener: OpaquePointer?
     /// Files served lately, kept open: most are asked for again and again. At most
     /// `openFileLimit`, the least recently used closed first (a file deleted meanwhile is then

@@ -24,6 +24,16 @@ package struct HTTPRequest: Sendable {
         self.body = body
     }
 
+    /// The request a parsed head and its body make (the query's place found by the parse).
+    init(_ head: RequestHead, body: [UInt8]) {
+        method = head.method
+        target = head.target
+        queryMark = head.queryOffset.map { head.target.utf8.index(head.target.utf8.startIndex, offsetBy: $0) }
+        version = head.version
+        headers = head.headers
+        self.body = body
+    }
+
     /// Where the `?` is, looked for in the contiguous bytes (walking String indices costs more).
     private static func queryMark(in target: String) -> String.Index? {
         let question = UInt8(ascii: "?")

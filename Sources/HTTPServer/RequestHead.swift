@@ -4,6 +4,8 @@ import Glibc
 struct RequestHead: Equatable {
     var method: HTTPMethod
     var target: String
+    /// Where the `?` before the query is in the target's bytes, if it has one.
+    var queryOffset: Int? = nil
     var version: HTTPRequest.Version
     var headers: RequestHeaders
 
@@ -28,7 +30,8 @@ struct RequestHead: Equatable {
         return try withUnsafeTemporaryAllocation(of: RequestHeaders.Span.self, capacity: bytes.count / 3 + 1) {
             (spans) throws(Failure) -> (RequestHead, Int)? in
             try ByteClasses.table.withUnsafeBufferPointer { (classes) throws(Failure) -> (RequestHead, Int)? in
-                var parser = HeadParser(base: base, end: bytes.count, isWhole: isWhole, classes: classes.baseAddress!, spans: spans.baseAddress!)
+                var parser = HeadParser(
+                    base: base, end: bytes.count, isWhole: isWhole, classes: classes.baseAddress!, spans: spans.baseAddress!)
                 return try parser.parse()
             }
         }
@@ -196,7 +199,9 @@ private struct HeadParser {
     let spans: UnsafeMutablePointer<RequestHeaders.Span>
     var position = 0
 
-    init(base: UnsafePointer<UInt8>, end: Int, isWhole: Bool, classes: UnsafePointer<UInt8>, spans: UnsafeMutablePointer<RequestHeaders.Span>) {
+    init(
+        base: UnsafePointer<UInt8>, end: Int, isWhole: Bool, classes: UnsafePointer<UInt8>, spans: UnsafeMutablePointer<RequestHeaders.Span>
+    ) {
         self.base = base
         self.end = end
         self.isWhole = isWhole
@@ -249,6 +254,9 @@ private struct HeadParser {
             throw fail(400, byte == 0x0D || byte == 0x0A || byte == 0x20 ? "malformed request line" : "malformed request target")
         }
         let target = String(decoding: UnsafeBufferPointer(start: base + targetStart, count: position - targetStart), as: UTF8.self)
+        let queryOffset = memchr(base + targetStart, Int32(UInt8(ascii: "?")), position - targetStart).map {
+            UnsafePointer<UInt8>($0.assumingMemoryBound(to: UInt8.self)) - (base + targetStart)
+        }
         position += 1
         let version = try readVersion()
 
@@ -292,7 +300,8 @@ private struct HeadParser {
             spans[count] = RequestHeaders.Span(
                 nameStart: UInt32(nameStart), nameEnd: UInt32(nameEnd), valueStart: UInt32(valueStart), valueEnd: UInt32(valueEnd))
             count += 1
-            if count < 255, let known = RequestHeaders.Known.named(UnsafeBufferPointer(start: base + nameStart, count: nameEnd - nameStart)),
+            if count < 255,
+                let known = RequestHeaders.Known.named(UnsafeBufferPointer(start: base + nameStart, count: nameEnd - nameStart)),
                 slots[known.rawValue] == 0
             {
                 slots[known.rawValue] = UInt8(count)
@@ -300,7 +309,7 @@ private struct HeadParser {
         }
         let headers = RequestHeaders(
             bytes: UnsafeBufferPointer(start: base, count: headEnd), spans: UnsafeBufferPointer(start: spans, count: count), slots: slots)
-        return (RequestHead(method: method, target: target, version: version, headers: headers), position)
+        return (RequestHead(method: method, target: target, queryOffset: queryOffset, version: version, headers: headers), position)
     }
 
     /// Steps over the line end at `position` (CRLF, or a lone LF).

@@ -181,14 +181,19 @@ extension RequestHeaders: ExpressibleByDictionaryLiteral, Equatable {
             bytes += name.utf8
             let valueStart = bytes.count
             bytes += value.utf8
-            spans.append(Span(nameStart: UInt32(nameStart), nameEnd: UInt32(valueStart), valueStart: UInt32(valueStart), valueEnd: UInt32(bytes.count)))
+            spans.append(
+                Span(
+                    nameStart: UInt32(nameStart), nameEnd: UInt32(valueStart), valueStart: UInt32(valueStart), valueEnd: UInt32(bytes.count)
+                ))
             if let known = bytes.withUnsafeBufferPointer({ Known.named(UnsafeBufferPointer(rebasing: $0[nameStart..<valueStart])) }),
                 slots[known.rawValue] == 0, spans.count < 255
             {
                 slots[known.rawValue] = UInt8(spans.count)
             }
         }
-        self = bytes.withUnsafeBufferPointer { bytes in spans.withUnsafeBufferPointer { RequestHeaders(bytes: bytes, spans: $0, slots: slots) } }
+        self = bytes.withUnsafeBufferPointer { bytes in
+            spans.withUnsafeBufferPointer { RequestHeaders(bytes: bytes, spans: $0, slots: slots) }
+        }
     }
 
     package static func == (lhs: RequestHeaders, rhs: RequestHeaders) -> Bool {

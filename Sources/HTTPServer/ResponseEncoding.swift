@@ -42,10 +42,23 @@ enum ResponseEncoding {
         }
     }
 
+    /// The status line of the statuses VideoMock sends most, whole.
+    static func statusLine(_ status: Int) -> StaticString? {
+        switch status {
+        case 200: "HTTP/1.1 200 OK\r\n"
+        case 201: "HTTP/1.1 201 Created\r\n"
+        case 206: "HTTP/1.1 206 Partial Content\r\n"
+        case 400: "HTTP/1.1 400 Bad Request\r\n"
+        case 404: "HTTP/1.1 404 Not Found\r\n"
+        case 429: "HTTP/1.1 429 Too Many Requests\r\n"
+        default: nil
+        }
+    }
+
     /// The head of `response`: status line, its headers, then Content-Length (or, when nil, chunked
     /// framing when `chunked`, else none: the body ends with the connection), Date, Server and
     /// Connection unless the response set them itself.
-    static func head(of response: HTTPResponse, contentLength: Int?, chunked: Bool = false, keepAlive: Bool, date: String) -> [UInt8] {
+    static func head(of response: HTTPResponse, contentLength: Int?, chunked: Bool = false, keepAlive: Bool, date: HTTPDate) -> [UInt8] {
         var out = ByteBuffer(capacity: 256)
         writeHead(of: response, contentLength: contentLength, chunked: chunked, keepAlive: keepAlive, date: date, into: &out)
         return out.array
@@ -53,19 +66,27 @@ enum ResponseEncoding {
 
     /// The same head, written into `out`.
     static func writeHead(
-        of response: HTTPResponse, contentLength: Int?, chunked: Bool = false, keepAlive: Bool, date: String, into out: inout ByteBuffer
+        of response: HTTPResponse, contentLength: Int?, chunked: Bool = false, keepAlive: Bool, date: HTTPDate, into out: inout ByteBuffer
     ) {
-        out.append("HTTP/1.1 ")
-        out.appendDecimal(response.status)
-        out.append(0x20)
-        out.append(utf8: reasonPhrase(response.status))
-        out.append("\r\n")
+        if let line = statusLine(response.status) {
+            out.append(line)
+        } else {
+            out.append("HTTP/1.1 ")
+            out.appendDecimal(response.status)
+            out.append(0x20)
+            out.append(utf8: reasonPhrase(response.status))
+            out.append("\r\n")
+        }
         var hasLength = false, hasDate = false, hasServer = false
         for field in response.headers {
-            if field.name.equalsIgnoringASCIICase("Content-Length") { hasLength = true }
-            if field.name.equalsIgnoringASCIICase("Date") { hasDate = true }
-            if field.name.equalsIgnoringASCIICase("Server") { hasServer = true }
-            if field.name.equalsIgnoringASCIICase("Connection") { continue }
+            // The four names the server writes itself, told apart by length first.
+            switch field.name.utf8.count {
+            case 14: if field.name.equalsIgnoringASCIICase("Content-Length") { hasLength = true }
+            case 4: if field.name.equalsIgnoringASCIICase("Date") { hasDate = true }
+            case 6: if field.name.equalsIgnoringASCIICase("Server") { hasServer = true }
+            case 10: if field.name.equalsIgnoringASCIICase("Connection") { continue }
+            default: break
+            }
             out.appendField(field.name, field.value)
         }
         if let contentLength, !hasLength {
@@ -75,8 +96,12 @@ enum ResponseEncoding {
         } else if contentLength == nil, chunked {
             out.append("Transfer-Encoding: chunked\r\n")
         }
-        if !hasDate { out.appendField("Date", date) }
-        if !hasServer { out.append("Server: videomock\r\n") }
+        if !hasDate, !hasServer {
+            date.lines.withUnsafeBufferPointer { out.append($0) }
+        } else {
+            if !hasDate { out.appendField("Date", date.text) }
+            if !hasServer { out.append("Server: videomock\r\n") }
+        }
         out.append(keepAlive ? "Connection: keep-alive\r\n\r\n" : "Connection: close\r\n\r\n")
     }
 }
@@ -91,18 +116,25 @@ extension ByteBuffer {
     }
 }
 
+/// The current second's date as a head gives it: the text, and the `Date` and `Server` lines.
+struct HTTPDate {
+    var text: String
+    var lines: [UInt8]
+}
+
 /// The IMF-fixdate of the current second, recomputed at most once a second per loop.
 struct HTTPDateCache {
     private var second: time_t = 0
-    private var text = ""
+    private var date = HTTPDate(text: "", lines: [])
 
-    mutating func current() -> String {
+    mutating func current() -> HTTPDate {
         let now = time(nil)
         if now != second {
             second = now
-            text = HTTPDateCache.format(now)
+            let text = HTTPDateCache.format(now)
+            date = HTTPDate(text: text, lines: Array("Date: \(text)\r\nServer: videomock\r\n".utf8))
         }
-        return text
+        return date
     }
 
     static func format(_ seconds: time_t) -> String {

@@ -26,6 +26,10 @@ package struct ByteBuffer: ~Copyable {
         capacity = grown
     }
 
+    /// Empties the buffer, keeping its room.
+    @inlinable
+    package mutating func removeAll() { count = 0 }
+
     @inlinable
     package mutating func append(_ byte: UInt8) {
         reserve(1)

@@ -90,18 +90,23 @@ final class RequestPipeline: HTTPHandler {
         var providerRequest = ProviderRequest(http: request, apiKey: key, basePath: basePath)
         // Parsed once, for the scenarios, the handler and the verdict.
         if route.endpoint.describesTask { providerRequest.parseBody() }
-        var facts = RequestFacts(provider: provider.name, endpoint: route.endpoint, apiKey: key, headers: [])
-        if engine.scenarios.hasRules {
-            facts.headers = request.headers.fields
-            if route.endpoint.describesTask { facts.fields = try? providerRequest.fields() }
-            (facts.model, facts.prompt) = provider.subject(of: providerRequest, endpoint: route.endpoint)
-            facts.query = request.query
-            facts.time = engine.clock.now(for: key)
+        // Without rules, only a create needs the scenarios: for the plan of its task.
+        var decision: Decision?
+        let hasRules = engine.scenarios.hasRules
+        if hasRules || route.endpoint.describesTask {
+            var facts = RequestFacts(provider: provider.name, endpoint: route.endpoint, apiKey: key, headers: [])
+            if hasRules {
+                facts.headers = request.headers.fields
+                if route.endpoint.describesTask { facts.fields = try? providerRequest.fields() }
+                (facts.model, facts.prompt) = provider.subject(of: providerRequest, endpoint: route.endpoint)
+                facts.query = request.query
+                facts.time = engine.clock.now(for: key)
+            }
+            decision = engine.decide(facts)
         }
-        let decision = engine.decide(facts)
-        if route.endpoint.describesTask { providerRequest.plan = decision.plan }
-        providerRequest.corruptMedia = decision.reply?.corrupt ?? false
-        var reply = decision.reply, rule = decision.rule
+        if route.endpoint.describesTask { providerRequest.plan = decision?.plan }
+        providerRequest.corruptMedia = decision?.reply?.corrupt ?? false
+        var reply = decision?.reply, rule = decision?.rule
         var outcome: ProviderReply
         do throws(APIError) {
             if headerOverrides, let override = try HeaderOverride.reply(for: request, over: reply) {

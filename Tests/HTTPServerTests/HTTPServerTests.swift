@@ -98,7 +98,8 @@ struct RequestHeadTests {
                     let token = bytes[start...].firstIndex { table[Int($0)] & ByteClasses.token == 0 } ?? count
                     let value = bytes[start...].firstIndex { ($0 < 0x20 && $0 != 0x09) || $0 == 0x7F } ?? count
                     let target = bytes[start...].firstIndex { $0 <= 0x20 || $0 >= 0x7F } ?? count
-                    #expect(ByteClasses.firstOutsideToken(base, from: start, end: count, classes: classes.baseAddress!) == token, "\(bytes)")
+                    #expect(
+                        ByteClasses.firstOutsideToken(base, from: start, end: count, classes: classes.baseAddress!) == token, "\(bytes)")
                     #expect(ByteClasses.firstOutsideValue(base, from: start, end: count) == value, "\(bytes)")
                     #expect(ByteClasses.firstOutsideTarget(base, from: start, end: count) == target, "\(bytes)")
                 }

@@ -45,4 +45,35 @@ struct JSONWriterTests {
         plain[(position + 3) % 24] = 0x5D
         #expect(!plain.withUnsafeBufferPointer { JSON.needsEscaping($0) })
     }
+
+    @Test("numbers are their decimal digits, at every length and both ends of Int")
+    func decimals() {
+        var values = [0, 7, 9, 10, 99, 100, 101, 999, 1000, 1_795_256_024, Int.max, Int.min, Int.min + 1, -1, -10, -100]
+        var power = 1
+        for _ in 0..<18 {
+            power *= 10
+            values += [power - 1, power, power + 1, -power]
+        }
+        for value in values {
+            var writer = JSONWriter()
+            writer.int(value)
+            #expect(String(decoding: writer.bytes, as: UTF8.self) == String(value))
+            var array: [UInt8] = []
+            array.appendDecimal(value)
+            #expect(String(decoding: array, as: UTF8.self) == String(value))
+        }
+    }
+
+    @Test("escaping is checked for strings of every length up to three words, a special byte anywhere")
+    func escapingLengths() {
+        for length in 0...24 {
+            let plain = [UInt8](repeating: UInt8(ascii: "b"), count: length)
+            #expect(!plain.withUnsafeBufferPointer { JSON.needsEscaping($0) })
+            for position in 0..<length {
+                var bytes = plain
+                bytes[position] = 0x22
+                #expect(bytes.withUnsafeBufferPointer { JSON.needsEscaping($0) }, "length \(length) at \(position)")
+            }
+        }
+    }
 }

@@ -130,7 +130,8 @@ struct TaskStoreTests {
             #expect(token.allSatisfy { ($0 >= 97 && $0 <= 122) || ($0 >= 48 && $0 <= 57) })
             #expect(SlotCode(id: String(decoding: token, as: UTF8.self)) == code)
             for pad in 0..<3 {
-                let inner = #"{"model":"sora-2\#(String(repeating: "x", count: pad))","id":"abcd\#(String(decoding: token, as: UTF8.self))"}"#
+                let inner =
+                    #"{"model":"sora-2\#(String(repeating: "x", count: pad))","id":"abcd\#(String(decoding: token, as: UTF8.self))"}"#
                 #expect(SlotCode(id: Base64.encode(Array(inner.utf8), urlSafe: true, padding: false)) == code)
             }
         }

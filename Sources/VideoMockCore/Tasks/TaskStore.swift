@@ -90,7 +90,8 @@ package final class TaskStore: Sendable {
             var position = ascending ? 0 : slots.count - 1
             let step = ascending ? 1 : -1
             if let after {
-                guard let afterSlot = state.slot(of: after), let afterRecord = state.records[afterSlot], let found = TaskStore.position(of: afterRecord.sequence, in: slots, records: state.records)
+                guard let afterSlot = state.slot(of: after), let afterRecord = state.records[afterSlot],
+                    let found = TaskStore.position(of: afterRecord.sequence, in: slots, records: state.records)
                 else { return nil }
                 position = found + step
             }

@@ -55,7 +55,7 @@ package final class ClientObserver: Sendable {
         keys.withLock { keys in
             var verdict = key == nil ? keys.retired : Verdict(findings: [], counts: [:], tasks: 0, requests: 0)
             for (owner, record) in keys.live where key == nil || owner == key {
-                verdict.add(requests: record.requests, findings: record.findings, counts: record.counts)
+                verdict.add(requests: record.requests, findings: record.tally.findings, counts: record.tally.counts)
             }
             verdict.add(ClientObserver.endOfRun(tasks, live: keys.live, settings: settings))
             return verdict
@@ -91,7 +91,7 @@ package final class ClientObserver: Sendable {
                 return
             }
             guard let record = keys.live.removeValue(forKey: key) else { return }
-            keys.retired.add(requests: record.requests, findings: record.findings, counts: record.counts)
+            keys.retired.add(requests: record.requests, findings: record.tally.findings, counts: record.tally.counts)
             keys.retired.add(ClientObserver.endOfRun(tasks, live: [key: record], settings: settings))
         }
     }
@@ -120,10 +120,15 @@ struct KeyRecord {
     var creates: [Int: AcceptedCreate] = [:]
     /// By the task's place in the store.
     var tasks: [Int: TaskSeen] = [:]
-    var findings: [Finding] = []
-    var counts: [FindingCode: Int] = [:]
+    var tally = FindingTally()
     /// When the creates were last swept of entries older than the window.
     var sweptAt = 0.0
+}
+
+/// A key's findings: the first thousand with their evidence, and exact counts.
+struct FindingTally {
+    var findings: [Finding] = []
+    var counts: [FindingCode: Int] = [:]
 }
 
 /// An accepted create, kept for the duplicate window: only what its evidence does not share with

@@ -24,15 +24,16 @@ struct Judge {
         record.requests += 1
         judgeRetries(&record)
         if request.endpoint == .create, (200..<300).contains(request.status) { judgeCreate(&record) }
-        if let task = request.task {
-            var seen = record.tasks.removeValue(forKey: task.sequence) ?? TaskSeen()
-            seen.inline = task.deliversInline
-            switch request.endpoint {
-            case .retrieve: judgeRead(task, &seen, &record)
-            case .content: judgeDownload(task, &seen, &record)
-            default: break
-            }
-            record.tasks[task.sequence] = seen
+        // In place (the task's table and the tally are apart): no copy of what was seen.
+        if let task = request.task { judge(task, &record.tasks[task.sequence, default: TaskSeen()], &record.tally) }
+    }
+
+    private mutating func judge(_ task: TaskView, _ seen: inout TaskSeen, _ tally: inout FindingTally) {
+        seen.inline = task.deliversInline
+        switch request.endpoint {
+        case .retrieve: judgeRead(task, &seen, &tally)
+        case .content: judgeDownload(task, &seen, &tally)
+        default: break
         }
     }
 
@@ -51,14 +52,14 @@ struct Judge {
             let subject = "\(request.method) \(request.path)"
             if retry.isNonRetryable, firstReport(.retriedNonRetryable, &retry.reported) {
                 report(
-                    .retriedNonRetryable, task: request.task?.id, evidence: retry.evidence, into: &record,
+                    .retriedNonRetryable, task: request.task?.id, evidence: retry.evidence, into: &record.tally,
                     "\(subject) was sent again, unchanged, after it was refused with \(retry.lastStatus); "
                         + "that answer means the request itself is wrong and will not succeed by repeating it.")
             }
             if let notBefore = retry.notBefore, at < notBefore, firstReport(.retryAfterIgnored, &retry.reported) {
                 let early = Self.seconds(notBefore - at)
                 report(
-                    .retryAfterIgnored, task: request.task?.id, evidence: retry.evidence, into: &record,
+                    .retryAfterIgnored, task: request.task?.id, evidence: retry.evidence, into: &record.tally,
                     "\(subject) was retried \(early) before the Retry-After of the \(retry.lastStatus) it got had passed.")
             }
             let last = retry.intervals.suffix(3)
@@ -68,14 +69,14 @@ struct Judge {
             {
                 let waits = last.map(Self.seconds).joined(separator: ", ")
                 report(
-                    .noBackoff, task: request.task?.id, evidence: retry.evidence, into: &record,
+                    .noBackoff, task: request.task?.id, evidence: retry.evidence, into: &record.tally,
                     "\(subject) was retried \(retry.attempts - 1) times after \(retry.lastStatus) answers with waits that did not grow "
                         + "(\(waits)); back off, for instance by doubling the wait.")
             }
             let storm = settings.retryStorm
             if retry.attempts > storm, firstReport(.retryStorm, &retry.reported) {
                 report(
-                    .retryStorm, task: request.task?.id, evidence: retry.evidence, into: &record,
+                    .retryStorm, task: request.task?.id, evidence: retry.evidence, into: &record.tally,
                     "\(subject) was attempted \(retry.attempts) times in a row without success (more than \(storm)).")
             }
             chain = retry
@@ -106,7 +107,7 @@ struct Judge {
         if let earlier = record.creates[fingerprint], at - earlier.at <= settings.duplicateWindow {
             let apart = at - earlier.at
             report(
-                .duplicateCreate, task: nil, evidence: EvidenceList([earlier.evidence(like: evidence), evidence]), into: &record,
+                .duplicateCreate, task: nil, evidence: EvidenceList([earlier.evidence(like: evidence), evidence]), into: &record.tally,
                 "The same create was accepted twice within \(Self.seconds(apart)): each is a paid job. "
                     + "After a timeout, look for the first job (list, or an idempotency key) before submitting again.")
         }
@@ -115,7 +116,7 @@ struct Judge {
 
     // MARK: Tasks
 
-    private mutating func judgeRead(_ task: TaskView, _ seen: inout TaskSeen, _ record: inout KeyRecord) {
+    private mutating func judgeRead(_ task: TaskView, _ seen: inout TaskSeen, _ tally: inout FindingTally) {
         guard (200..<300).contains(request.status) else { return }
         let previousRead = seen.evidence.last
         seen.evidence.keep(evidence)
@@ -124,7 +125,7 @@ struct Judge {
         {
             let gap = at - last
             report(
-                .pollTooFast, task: task.id, evidence: EvidenceList([previousRead, evidence].compactMap { $0 }), into: &record,
+                .pollTooFast, task: task.id, evidence: EvidenceList([previousRead, evidence].compactMap { $0 }), into: &tally,
                 "Task \(task.id) was read again \(Self.seconds(gap)) after the last read, which advised waiting "
                     + "\(Self.seconds(wait)).")
         }
@@ -132,7 +133,7 @@ struct Judge {
             seen.readsAfterFinal += 1
             if seen.readsAfterFinal > 1, firstReport(.polledAfterTerminal, &seen.reported) {
                 report(
-                    .polledAfterTerminal, task: task.id, evidence: seen.evidence, into: &record,
+                    .polledAfterTerminal, task: task.id, evidence: seen.evidence, into: &tally,
                     "Task \(task.id) was read \(seen.readsAfterFinal) more times after the client was shown it had ended; "
                         + "stop polling at completed or failed.")
             }
@@ -151,17 +152,17 @@ struct Judge {
         seen.advisedWait = task.phase.isFinal ? nil : (request.pollAfter ?? settings.pollInterval * scale)
     }
 
-    private mutating func judgeDownload(_ task: TaskView, _ seen: inout TaskSeen, _ record: inout KeyRecord) {
+    private mutating func judgeDownload(_ task: TaskView, _ seen: inout TaskSeen, _ tally: inout FindingTally) {
         if task.isExpired {
             if firstReport(.downloadAfterExpiry, &seen.reported) {
                 report(
-                    .downloadAfterExpiry, task: task.id, evidence: EvidenceList([evidence]), into: &record,
+                    .downloadAfterExpiry, task: task.id, evidence: EvidenceList([evidence]), into: &tally,
                     "Task \(task.id)'s video was asked for after its link expired; download within the validity period.")
             }
         } else if task.phase != .completed {
             if firstReport(.contentBeforeCompleted, &seen.reported) {
                 report(
-                    .contentBeforeCompleted, task: task.id, evidence: EvidenceList([evidence]), into: &record,
+                    .contentBeforeCompleted, task: task.id, evidence: EvidenceList([evidence]), into: &tally,
                     "Task \(task.id)'s video was asked for while its status was \(task.phase.rawValue); wait for completed.")
             }
         } else if request.fetchesVideo, (200..<300).contains(request.status) {
@@ -202,14 +203,14 @@ struct Judge {
     }
 
     private mutating func report(
-        _ code: FindingCode, task: String?, evidence: EvidenceList, into record: inout KeyRecord, _ message: @autoclosure () -> String
+        _ code: FindingCode, task: String?, evidence: EvidenceList, into tally: inout FindingTally, _ message: @autoclosure () -> String
     ) {
         guard !settings.ignored.contains(code) else { return }
         found.append((code, evidence.kept.compactMap(\.journalID)))
-        record.counts[code, default: 0] += 1
+        tally.counts[code, default: 0] += 1
         // The message is made only for a finding that is kept.
-        guard record.findings.count < ClientObserver.keptFindings else { return }
-        record.findings.append(
+        guard tally.findings.count < ClientObserver.keptFindings else { return }
+        tally.findings.append(
             Finding(code: code, apiKey: request.key, provider: request.provider, task: task, message: message(), evidence: evidence))
     }
 
