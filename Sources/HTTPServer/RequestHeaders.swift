@@ -101,7 +101,8 @@ package struct RequestHeaders: Sendable {
         storage.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: spansStart + index * MemoryLayout<Span>.stride, as: Span.self) }
     }
 
-    private var spans: [Span] { (0..<count).map(span) }
+    /// Every field's span, in arrival order (read in place, one at a time).
+    private var spans: LazyMapSequence<Range<Int>, Span> { (0..<count).lazy.map(span) }
 
     /// The known field a name at `range` of the bytes is, read in place (no slice of the array).
     private func knownField(_ range: Range<Int>) -> Known? {
@@ -113,6 +114,17 @@ package struct RequestHeaders: Sendable {
         let index = Int(slots[known.rawValue])
         guard index > 0 else { return nil }
         return value(span(index - 1))
+    }
+
+    /// Whether a field the server reads was sent, the first time, as `lowered` (in any case),
+    /// compared in place.
+    package func value(_ known: Known, is lowered: StaticString) -> Bool {
+        let index = Int(slots[known.rawValue])
+        guard index > 0 else { return false }
+        let span = span(index - 1)
+        return storage.withUnsafeBufferPointer {
+            equalsLowered(UnsafeBufferPointer(rebasing: $0[Int(span.valueStart)..<Int(span.valueEnd)]), lowered)
+        }
     }
 
     /// The token of `Authorization: Bearer TOKEN` (the scheme in any case), read from the bytes.
@@ -145,7 +157,7 @@ package struct RequestHeaders: Sendable {
         let value = span(first - 1)
         let expected = storage[Int(value.valueStart)..<Int(value.valueEnd)]
         let length = value.nameEnd - value.nameStart
-        for span in spans[first...]
+        for span in (first..<count).lazy.map(span)
         where span.nameEnd - span.nameStart == length && knownField(Int(span.nameStart)..<Int(span.nameEnd)) == known {
             guard storage[Int(span.valueStart)..<Int(span.valueEnd)].elementsEqual(expected) else { return false }
         }

@@ -28,9 +28,9 @@ public struct JSONObject: Sendable, Equatable, Sequence, ExpressibleByDictionary
     public var isEmpty: Bool { entries.isEmpty }
 
     public subscript(key: String) -> JSON? {
-        get { entries.first { $0.key == key }?.value }
+        get { entries.first { $0.key.isKey(key) }?.value }
         set {
-            if let index = entries.firstIndex(where: { $0.key == key }) {
+            if let index = entries.firstIndex(where: { $0.key.isKey(key) }) {
                 if let newValue { entries[index].value = newValue } else { entries.remove(at: index) }
             } else if let newValue {
                 entries.append((key: key, value: newValue))
@@ -95,4 +95,11 @@ extension JSON {
         case .object: "an object"
         }
     }
+}
+
+extension String {
+    /// `==` with the length compared first: most keys looked for differ in length from the
+    /// ones they pass, and two unequal strings otherwise go through a slower general comparison.
+    @inlinable
+    public func isKey(_ other: String) -> Bool { utf8.count == other.utf8.count && self == other }
 }

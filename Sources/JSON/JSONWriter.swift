@@ -87,6 +87,26 @@ package struct JSONWriter: ~Copyable {
         string(value)
     }
 
+    /// A member whose value is JSON written out already (`"video"`, `null`): copied as it is.
+    @inlinable
+    package mutating func field(_ name: StaticString, json: StaticString) {
+        key(name)
+        valueFollowsKey = false
+        buffer.append(json)
+    }
+
+    /// A member whose string value needs no escaping (an id VideoMock made, a status word):
+    /// quoted and copied without looking at its bytes.
+    @inlinable
+    package mutating func field(_ name: StaticString, plain value: String) {
+        key(name)
+        valueFollowsKey = false
+        var value = value
+        buffer.append(UInt8(ascii: "\""))
+        value.withUTF8 { buffer.append($0) }
+        buffer.append(UInt8(ascii: "\""))
+    }
+
     @inlinable
     package mutating func field(_ name: StaticString, _ value: Int?) {
         key(name)

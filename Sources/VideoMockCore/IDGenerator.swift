@@ -30,28 +30,36 @@ package final class IDGenerator: Sendable {
 
     /// `length` lowercase letters and digits, the last twelve carrying `code` (a task's slot).
     package func token(length: Int, carrying code: SlotCode) -> String {
-        var bytes = randomCharacters(max(0, length - SlotCode.length))
-        code.append(to: &bytes)
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(length)
+        appendToken(length: length, carrying: code, to: &bytes)
         return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// The same token, appended to `bytes`.
+    package func appendToken(length: Int, carrying code: SlotCode, to bytes: inout [UInt8]) {
+        appendRandom(max(0, length - SlotCode.length), to: &bytes)
+        code.append(to: &bytes)
     }
 
     /// `length` lowercase letters and digits.
     package func token(length: Int) -> String {
-        String(decoding: randomCharacters(length), as: UTF8.self)
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(length)
+        appendRandom(length, to: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
     }
 
-    /// `length` random lowercase letters and digits, with room for a slot code after them.
-    private func randomCharacters(_ length: Int) -> [UInt8] {
-        let alphabet = IDGenerator.lowercaseAndDigits
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(length + SlotCode.length)
-        var bits = next(), left = 10
-        for _ in 0..<length {
-            if left == 0 { bits = next(); left = 10 }
-            bytes.append(alphabet[Int(bits % 36)])
-            bits /= 36
-            left -= 1
+    /// `length` random lowercase letters and digits, ten from each 64 random bits.
+    private func appendRandom(_ length: Int, to bytes: inout [UInt8]) {
+        IDGenerator.lowercaseAndDigits.withUnsafeBufferPointer { alphabet in
+            var bits = next(), left = 10
+            for _ in 0..<length {
+                if left == 0 { bits = next(); left = 10 }
+                bytes.append(alphabet[Int(bits % 36)])
+                bits /= 36
+                left -= 1
+            }
         }
-        return bytes
     }
 }

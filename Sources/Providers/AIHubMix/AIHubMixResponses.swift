@@ -43,21 +43,22 @@ extension AIHubMix {
         }
     }
 
-    /// AIHubMix's status words: queued (Sora only), in_progress, completed, failed.
-    private func status(_ phase: TaskPhase, queued: Bool) -> String {
+    /// AIHubMix's status words, as JSON: queued (Sora only), in_progress, completed, failed.
+    private func status(_ phase: TaskPhase, queued: Bool) -> StaticString {
         switch phase {
-        case .queued: queued ? "queued" : "in_progress"
-        case .unknown: "in_progress"
-        default: phase.rawValue
+        case .queued: queued ? #""queued""# : #""in_progress""#
+        case .unknown, .inProgress: #""in_progress""#
+        case .completed: #""completed""#
+        case .failed: #""failed""#
         }
     }
 
     private func writeSora(_ s: TaskSnapshot, _ spec: TaskSpec, into writer: inout JSONWriter) {
         writer.beginObject()
-        writer.field("id", s.id)
-        writer.field("object", "video")
+        writer.field("id", plain: s.id)
+        writer.field("object", json: #""video""#)
         writer.field("created_at", Int(s.createdAt))
-        writer.field("status", status(s.phase, queued: true))
+        writer.field("status", json: status(s.phase, queued: true))
         writer.field("model", spec.model)
         writer.field("progress", s.progress)
         writer.field("prompt", spec.prompt)
@@ -84,12 +85,12 @@ extension AIHubMix {
 
     private func writeGeneric(_ s: TaskSnapshot, _ spec: TaskSpec, _ request: ProviderRequest, into writer: inout JSONWriter) {
         writer.beginObject()
-        writer.field("id", s.id)
-        writer.field("object", "video")
+        writer.field("id", plain: s.id)
+        writer.field("object", json: #""video""#)
         writer.field("created", Int(s.createdAt))
         writer.field("model", spec.model)
         // Only Sora has a queued status here; the rest are in progress from the start.
-        writer.field("status", status(s.phase, queued: false))
+        writer.field("status", json: status(s.phase, queued: false))
         writer.field("prompt", spec.prompt)
         writer.field("duration", spec.duration)
         writer.field("width", spec.dimensions.width)

@@ -16,10 +16,10 @@ package struct ParameterSet: Sendable {
     /// Adds a parameter; a later value of the same name replaces an earlier one.
     package mutating func set(_ name: String, _ value: JSON, label: String? = nil) {
         let entry = Entry(name: name, value: value, label: label ?? name)
-        if let index = entries.firstIndex(where: { $0.name == name }) { entries[index] = entry } else { entries.append(entry) }
+        if let index = entries.firstIndex(where: { $0.name.isKey(name) }) { entries[index] = entry } else { entries.append(entry) }
     }
 
-    package subscript(name: String) -> Entry? { entries.first { $0.name == name } }
+    package subscript(name: String) -> Entry? { entries.first { $0.name.isKey(name) } }
 
     package func contains(_ name: String) -> Bool { self[name] != nil }
 }

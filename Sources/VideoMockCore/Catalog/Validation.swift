@@ -20,7 +20,7 @@ extension ModelSpec {
         var byRole = RoleValues()
 
         for entry in request.entries {
-            guard let rule = rules.first(where: { $0.name == entry.name }) else {
+            guard let rule = rules.first(where: { $0.name.isKey(entry.name) }) else {
                 if knownParameters.contains(entry.name) {
                     throw ValidationError(
                         parameter: entry.label, code: .unsupportedParameter,
@@ -68,7 +68,7 @@ extension ModelSpec {
         var rules = parameters
         for constraint in constraints where request.contains(constraint.when) {
             for (name, rule) in constraint.rules {
-                if let index = rules.firstIndex(where: { $0.name == name }) { rules[index] = rule }
+                if let index = rules.firstIndex(where: { $0.name.isKey(name) }) { rules[index] = rule }
             }
         }
         return rules
@@ -107,7 +107,7 @@ extension ModelSpec {
         case .never: hasAudio = false
         case .optional: hasAudio = role("audio").map(ModelSpec.isOn) ?? false
         }
-        let sizeRule = rules.first { $0.role == "size" }
+        let sizeRule = rules.first { $0.role.isKey("size") }
         let size = role("size")?.string
         var parameters = accepted
         parameters["prompt"] = nil  // kept once, as the spec's prompt
@@ -185,9 +185,9 @@ struct RoleValues {
     private var entries: [(role: String, value: JSON, label: String)] = []
 
     subscript(role: String) -> (value: JSON, label: String)? {
-        get { entries.first { $0.role == role }.map { ($0.value, $0.label) } }
+        get { entries.first { $0.role.isKey(role) }.map { ($0.value, $0.label) } }
         set {
-            entries.removeAll { $0.role == role }
+            entries.removeAll { $0.role.isKey(role) }
             if let newValue { entries.append((role, newValue.value, newValue.label)) }
         }
     }

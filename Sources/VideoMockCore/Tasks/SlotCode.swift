@@ -37,12 +37,16 @@ package struct SlotCode: Equatable, Sendable {
     /// The twelve characters, appended to `token`.
     package func append(to token: inout [UInt8]) {
         var value = SlotCode.scramble(UInt64(UInt32(truncatingIfNeeded: slot)) | UInt64(tag) << 32, by: SlotCode.multiplier)
-        var characters = [UInt8](repeating: 0, count: SlotCode.length)
-        for index in (0..<SlotCode.length).reversed() {
-            characters[index] = SlotCode.digits[Int(value % 36)]
-            value /= 36
+        let start = token.count
+        token.append(contentsOf: repeatElement(UInt8(ascii: "a"), count: SlotCode.length))
+        token.withUnsafeMutableBufferPointer { bytes in
+            SlotCode.digits.withUnsafeBufferPointer { digits in
+                for index in (start..<start + SlotCode.length).reversed() {
+                    bytes[index] = digits[Int(value % 36)]
+                    value /= 36
+                }
+            }
         }
-        token += characters
     }
 
     /// The code a token's last twelve characters carry, if they are one.
