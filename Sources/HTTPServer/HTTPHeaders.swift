@@ -3,6 +3,7 @@ package struct HTTPHeaders: Sendable, Equatable, Sequence, ExpressibleByDictiona
     package private(set) var fields: [(name: String, value: String)]
 
     package init() { fields = [] }
+    package init(fields: [(name: String, value: String)]) { self.fields = fields }
     package init(dictionaryLiteral elements: (String, String)...) {
         fields = elements.map { (name: $0.0, value: $0.1) }
     }

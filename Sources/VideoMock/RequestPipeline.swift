@@ -152,7 +152,8 @@ final class RequestPipeline: HTTPHandler {
         journalID: Int?, taskID: String?, shown proxied: TaskView? = nil
     ) {
         let response = outcome.response
-        var task = proxied ?? (route.endpoint == .retrieve ? outcome.task : nil)
+        // A status read's reply and a download's carry the task as they showed it.
+        var task = proxied ?? (route.endpoint == .retrieve || route.endpoint == .content ? outcome.task : nil)
         if task == nil, route.endpoint == .retrieve || route.endpoint == .content, let id = taskID,
             let shown = engine.shown(provider: provider.name, id: id), key == nil || shown.record.owner == key
         {

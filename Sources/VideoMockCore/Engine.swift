@@ -129,11 +129,11 @@ package final class Engine: Sendable {
     /// The file to serve for a task's content, once it is completed and until it expires.
     /// `corrupt` asks for a video that fails to decode; the task's plan may pad it.
     package func content(provider: ProviderID, owner: String?, id: String, variant: MediaLibrary.Variant, corrupt: Bool = false)
-        throws(TaskError) -> MediaLibrary.File
+        throws(TaskError) -> TaskContent
     {
         let snapshot = try ready(provider: provider, owner: owner, id: id)
         let options = MediaLibrary.Options(paddedTo: snapshot.record.paddedTo, corrupt: corrupt)
-        do { return try media.file(for: snapshot.spec, variant: variant, options: options) } catch {
+        do { return TaskContent(file: try media.file(for: snapshot.spec, variant: variant, options: options), task: snapshot) } catch {
             throw .mediaUnavailable(error.description)
         }
     }

@@ -15,7 +15,7 @@ package protocol TaskService: Sendable {
     func list(provider: ProviderID, owner: String, after: String?, limit: Int, ascending: Bool) -> (tasks: [TaskSnapshot], hasMore: Bool)?
     func delete(provider: ProviderID, owner: String, id: String) throws(TaskError) -> TaskSnapshot
     func content(provider: ProviderID, owner: String?, id: String, variant: MediaLibrary.Variant, corrupt: Bool) throws(TaskError)
-        -> MediaLibrary.File
+        -> TaskContent
     func ready(provider: ProviderID, owner: String?, id: String) throws(TaskError) -> TaskSnapshot
     func dataURL(_ snapshot: TaskSnapshot) throws(TaskError) -> String
     func subject(provider: ProviderID, id: String) -> (model: String, prompt: String)?
@@ -29,7 +29,7 @@ extension TaskService {
     }
 
     package func content(provider: ProviderID, owner: String?, id: String, variant: MediaLibrary.Variant) throws(TaskError)
-        -> MediaLibrary.File
+        -> TaskContent
     {
         try content(provider: provider, owner: owner, id: id, variant: variant, corrupt: false)
     }
@@ -37,4 +37,10 @@ extension TaskService {
 
 extension Engine: TaskService {
     package var videoSizes: Set<Dimensions> { media.sizes }
+}
+
+/// A finished task's file, and the task as the request that fetched it was shown it.
+package struct TaskContent: Sendable {
+    package let file: MediaLibrary.File
+    package let task: TaskSnapshot
 }

@@ -60,7 +60,7 @@ package struct AIHubMix: TaskDialect {
         return .json(["id": .string(snapshot.id), "object": "video.deleted", "deleted": true])
     }
 
-    func content(_ request: ProviderRequest) throws(APIError) -> HTTPResponse {
+    func content(_ request: ProviderRequest) throws(APIError) -> ProviderReply {
         let variantText = request.http.query["variant"] ?? "video"
         guard let variant = MediaLibrary.Variant(rawValue: variantText) else {
             throw APIError.invalid(

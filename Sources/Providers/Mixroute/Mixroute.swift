@@ -47,7 +47,7 @@ package struct Mixroute: TaskDialect {
                 "GET", "/video/generations/{task_id}", .retrieve, reply { (request) throws(APIError) in try self.retrieve(request) }),
             ProviderRoute(
                 "GET", "/videos/{task_id}/content", .content, reply { (request) throws(APIError) in try self.soraContent(request) }),
-            ProviderRoute("GET", "/files/{file}", .content, isPublic: true) { request in ProviderReply(self.signedDownload(request)) },
+            ProviderRoute("GET", "/files/{file}", .content, isPublic: true) { request in self.signedDownload(request) },
         ]
     }
 
@@ -85,7 +85,7 @@ package struct Mixroute: TaskDialect {
     }
 
     /// The Sora 2 download endpoint the docs mention, behind the API key.
-    func soraContent(_ request: ProviderRequest) throws(APIError) -> HTTPResponse {
+    func soraContent(_ request: ProviderRequest) throws(APIError) -> ProviderReply {
         let id = request.parameter("task_id")
         let snapshot = try task { () throws(TaskError) in try tasks.retrieve(provider: name, owner: request.apiKey, id: id, isPoll: false)
         }
@@ -112,18 +112,18 @@ package struct Mixroute: TaskDialect {
     }
 
     /// `/mixroute/files/{id}.mp4?expires=...&signature=...`, answered like an object store.
-    func signedDownload(_ request: ProviderRequest) -> HTTPResponse {
+    func signedDownload(_ request: ProviderRequest) -> ProviderReply {
         let query = request.http.query
         switch links.verify(file: request.parameter("file"), expires: query["expires"], signature: query["signature"]) {
         case .failure(let refusal):
-            return SignedLinks.objectStoreError(refusal)
+            return ProviderReply(SignedLinks.objectStoreError(refusal))
         case .success(let id):
             do throws(TaskError) {
                 return try content(request, id: id, owner: nil) { _ in SignedLinks.objectStoreError(.invalidRange) }
             } catch .expired {
-                return SignedLinks.objectStoreError(.expired)
+                return ProviderReply(SignedLinks.objectStoreError(.expired))
             } catch {
-                return SignedLinks.objectStoreError(.missing)
+                return ProviderReply(SignedLinks.objectStoreError(.missing))
             }
         }
     }

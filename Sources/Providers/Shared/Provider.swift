@@ -155,15 +155,29 @@ extension Provider {
     func content(
         _ request: ProviderRequest, id: String, owner: String?, variant: MediaLibrary.Variant = .video,
         unsatisfiable: ((Int) -> HTTPResponse)? = nil
-    ) throws(TaskError) -> HTTPResponse {
-        let file = try tasks.content(provider: name, owner: owner, id: id, variant: variant, corrupt: request.corruptMedia)
-        return .file(path: file.path, size: file.size, contentType: file.contentType, range: request.http.headers[.range]) { size in
+    ) throws(TaskError) -> ProviderReply {
+        let content = try tasks.content(provider: name, owner: owner, id: id, variant: variant, corrupt: request.corruptMedia)
+        let file = content.file
+        let response = HTTPResponse.file(
+            path: file.path, size: file.size, contentType: file.contentType, range: request.http.headers[.range]
+        ) { size in
             unsatisfiable?(size)
                 ?? render(
                     APIError(
                         status: 416, message: "requested range not satisfiable: the resource is \(size) bytes",
                         code: "range_not_satisfiable"))
         }
+        // The task as the request showed it, for the verdict (no second look-up).
+        return ProviderReply(response, task: view(content.task))
+    }
+
+    /// The task as the verdict sees it.
+    func view(_ task: TaskSnapshot) -> TaskView {
+        var view = TaskView(
+            id: task.id, sequence: task.record.sequence, owner: task.record.owner, phase: task.phase, isExpired: task.isExpired,
+            deliversInline: deliversInline(task.record))
+        view.isStuck = task.isStuck
+        return view
     }
 
     /// Runs an engine call, turning its task errors into this provider's API errors.

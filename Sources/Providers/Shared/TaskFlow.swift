@@ -47,17 +47,8 @@ extension TaskDialect {
         return ProviderReply(try shown(task, request), task: view(task), pollAfterMilliseconds: pollAfterMilliseconds(task))
     }
 
-    /// The task as the verdict sees it.
-    func view(_ task: TaskSnapshot) -> TaskView {
-        var view = TaskView(
-            id: task.id, sequence: task.record.sequence, owner: task.record.owner, phase: task.phase, isExpired: task.isExpired,
-            deliversInline: deliversInline(task.record))
-        view.isStuck = task.isStuck
-        return view
-    }
-
     /// The finished task's video (or another variant) behind the key, `Range` and HEAD included.
-    func download(_ request: ProviderRequest, variant: MediaLibrary.Variant = .video) throws(APIError) -> HTTPResponse {
+    func download(_ request: ProviderRequest, variant: MediaLibrary.Variant = .video) throws(APIError) -> ProviderReply {
         let id = request.parameter(taskParameter)
         return try task { () throws(TaskError) in try content(request, id: id, owner: request.apiKey, variant: variant) }
     }

@@ -52,19 +52,37 @@ package struct SlotCode: Equatable, Sendable {
     /// The code a token's last twelve characters carry, if they are one.
     package init?(token: UnsafeBufferPointer<UInt8>) {
         guard token.count >= SlotCode.length else { return nil }
-        var value: UInt64 = 0
-        for byte in token[(token.count - SlotCode.length)...] {
-            let digit: UInt8
-            switch byte {
-            case UInt8(ascii: "a")...UInt8(ascii: "z"): digit = byte &- UInt8(ascii: "a")
-            case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = byte &- UInt8(ascii: "0") &+ 26
-            default: return nil
+        let plain: UInt64? = SlotCode.values.withUnsafeBufferPointer { values in
+            var value: UInt64 = 0
+            for index in (token.count - SlotCode.length)..<token.count {
+                let digit = values[Int(token[index])] >> 8
+                guard digit < 36 else { return nil }
+                value = value &* 36 &+ UInt64(digit)
             }
-            value = value &* 36 &+ UInt64(digit)
+            return value <= SlotCode.mask ? SlotCode.scramble(value, by: SlotCode.inverse) : nil
         }
-        guard value <= SlotCode.mask else { return nil }
-        let plain = SlotCode.scramble(value, by: SlotCode.inverse)
+        guard let plain else { return nil }
         self.init(slot: Int(UInt32(truncatingIfNeeded: plain)), tag: UInt32(truncatingIfNeeded: plain >> 32))
+    }
+
+    /// For each byte, its base-36 digit (high byte, 0xFF: none) and its URL-safe base64 value
+    /// (low byte, 0xFF: none): one look-up a character.
+    private static let values: [UInt16] = (0...255).map { byte -> UInt16 in
+        let base36: UInt16, base64: UInt16
+        switch UInt8(byte) {
+        case UInt8(ascii: "a")...UInt8(ascii: "z"): base36 = UInt16(byte) - 97
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): base36 = UInt16(byte) - 48 + 26
+        default: base36 = 0xFF
+        }
+        switch UInt8(byte) {
+        case UInt8(ascii: "A")...UInt8(ascii: "Z"): base64 = UInt16(byte) - 65
+        case UInt8(ascii: "a")...UInt8(ascii: "z"): base64 = UInt16(byte) - 71
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): base64 = UInt16(byte) + 4
+        case UInt8(ascii: "-"): base64 = 62
+        case UInt8(ascii: "_"): base64 = 63
+        default: base64 = 0xFF
+        }
+        return base36 << 8 | base64
     }
 
     /// The code an id carries: at the end of the id, or, for an opaque id (URL-safe base64 of
@@ -89,25 +107,21 @@ package struct SlotCode: Equatable, Sendable {
         let start = (total - tail) / 3 * 4
         return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 24) { decoded -> SlotCode? in
             var count = 0, bits: UInt32 = 0, held: UInt32 = 0
-            for index in start..<id.count {
-                let byte = id[index]
-                let value: UInt8
-                switch byte {
-                case UInt8(ascii: "A")...UInt8(ascii: "Z"): value = byte &- 65
-                case UInt8(ascii: "a")...UInt8(ascii: "z"): value = byte &- 71
-                case UInt8(ascii: "0")...UInt8(ascii: "9"): value = byte &+ 4
-                case UInt8(ascii: "-"): value = 62
-                case UInt8(ascii: "_"): value = 63
-                default: return nil
+            let complete = SlotCode.values.withUnsafeBufferPointer { values -> Bool in
+                for index in start..<id.count {
+                    let value = values[Int(id[index])] & 0xFF
+                    guard value < 64 else { return false }
+                    bits = bits << 6 | UInt32(value)
+                    held += 6
+                    if held >= 8, count < 24 {
+                        held -= 8
+                        decoded[count] = UInt8(truncatingIfNeeded: bits >> held)
+                        count += 1
+                    }
                 }
-                bits = bits << 6 | UInt32(value)
-                held += 6
-                if held >= 8, count < 24 {
-                    held -= 8
-                    decoded[count] = UInt8(truncatingIfNeeded: bits >> held)
-                    count += 1
-                }
+                return true
             }
+            guard complete else { return nil }
             guard count >= tail, decoded[count - 1] == UInt8(ascii: "}"), decoded[count - 2] == UInt8(ascii: "\"") else { return nil }
             return SlotCode(token: UnsafeBufferPointer(start: decoded.baseAddress, count: count - 2))
         }
