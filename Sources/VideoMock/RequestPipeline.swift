@@ -256,8 +256,8 @@ final class RequestPipeline: HTTPHandler {
         let key = apiKey ?? request.bearerToken
         return engine.journal.record(
             JournalEntry(
-                time: engine.clock.now(for: key), method: request.method.name, path: String(request.path),
-                query: request.queryString.map(String.init), provider: provider, endpoint: endpoint, apiKey: key,
+                time: engine.clock.now(for: key), method: request.method.name, target: request.target, provider: provider,
+                endpoint: endpoint, apiKey: key,
                 headers: request.headers, body: request.body, bodyLimit: engine.journal.bodyLimit, status: response.status,
                 rule: rule, task: task, pollAfterMilliseconds: pollAfterMilliseconds))
     }

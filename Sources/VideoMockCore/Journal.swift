@@ -13,8 +13,17 @@ package final class JournalEntry: Sendable {
     /// Clock time (seconds since the epoch) when it arrived.
     package let time: Double
     package let method: String
-    package let path: String
-    package let query: String?
+    /// The request target as sent (path and query): kept whole, shared with the request.
+    package let target: String
+    /// The path part of the target, still percent-encoded.
+    package var path: String {
+        guard let mark = target.utf8.firstIndex(of: UInt8(ascii: "?")) else { return target }
+        return String(target[..<mark])
+    }
+    /// The query string after `?`, if any.
+    package var query: String? {
+        target.utf8.firstIndex(of: UInt8(ascii: "?")).map { String(target[target.utf8.index(after: $0)...]) }
+    }
     package let provider: ProviderID?
     package let endpoint: Endpoint?
     package let apiKey: String?
@@ -31,14 +40,13 @@ package final class JournalEntry: Sendable {
     package let pollAfterMilliseconds: Int?
 
     package init(
-        time: Double, method: String, path: String, query: String?, provider: ProviderID?, endpoint: Endpoint?, apiKey: String?,
+        time: Double, method: String, target: String, provider: ProviderID?, endpoint: Endpoint?, apiKey: String?,
         headers: any HeaderFields, body: [UInt8], bodyLimit: Int, status: Int, rule: String?, task: String? = nil,
         pollAfterMilliseconds: Int? = nil
     ) {
         self.time = time
         self.method = method
-        self.path = path
-        self.query = query
+        self.target = target
         self.provider = provider
         self.endpoint = endpoint
         self.apiKey = apiKey
