@@ -12,7 +12,7 @@ package struct ByteBuffer: ~Copyable {
 
     deinit { base.deallocate() }
 
-    @inlinable mutating func reserve(_ extra: Int) {
+    @inlinable @inline(__always) mutating func reserve(_ extra: Int) {
         guard count + extra > capacity else { return }
         grow(extra)
     }
@@ -121,7 +121,7 @@ package struct ByteBuffer: ~Copyable {
         """
 
     /// `"key":`, after a comma when `comma`; reserved once.
-    @inlinable
+    @inlinable @inline(__always)
     package mutating func appendKey(_ key: StaticString, comma: Bool = false) {
         let length = key.utf8CodeUnitCount
         reserve(length + 4)

@@ -26,7 +26,7 @@ package struct JSONWriter: ~Copyable {
     package mutating func endArray() { close(UInt8(ascii: "]")) }
 
     /// `"key":` (after a comma when the object has members already). Keys are written as given.
-    @inlinable
+    @inlinable @inline(__always)
     package mutating func key(_ key: StaticString) {
         let bit: UInt64 = 1 << UInt64(depth &- 1)
         buffer.appendKey(key, comma: hasMember & bit != 0)
@@ -124,7 +124,7 @@ package struct JSONWriter: ~Copyable {
     /// Set by `key`: the next value is the member's, not a new element.
     @usableFromInline var valueFollowsKey = false
 
-    @inlinable mutating func separate() {
+    @inlinable @inline(__always) mutating func separate() {
         if valueFollowsKey {
             valueFollowsKey = false
             return
