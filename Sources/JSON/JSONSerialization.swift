@@ -72,7 +72,7 @@ extension JSON {
         return false
     }
 
-    static func writeString(_ string: String, into buffer: inout [UInt8]) { quote(string, into: &buffer) }
+    package static func writeString(_ string: String, into buffer: inout [UInt8]) { quote(string, into: &buffer) }
 
     static func writeString(_ string: String, into buffer: inout ByteBuffer) { quote(string, into: &buffer) }
 

@@ -17,7 +17,7 @@ extension ModelSpec {
         let rules = effectiveRules(for: request)
         var accepted = JSONObject()
         accepted.reserveCapacity(rules.count)
-        var byRole = RoleValues()
+        var byRole = RoleValues(capacity: rules.count)
 
         for entry in request.entries {
             guard let rule = rules.first(where: { $0.name.isKey(entry.name) }) else {
@@ -109,8 +109,6 @@ extension ModelSpec {
         }
         let sizeRule = rules.first { $0.role.isKey("size") }
         let size = role("size")?.string
-        var parameters = accepted
-        parameters["prompt"] = nil  // kept once, as the spec's prompt
         return TaskSpec(
             model: id,
             prompt: accepted["prompt"]?.string ?? "",
@@ -120,7 +118,7 @@ extension ModelSpec {
             fps: role("fps")?.int ?? fps,
             hasAudio: hasAudio,
             inputs: inputs,
-            parameters: parameters,
+            parameters: accepted,  // the prompt left out: it is kept once, as the spec's prompt
             shape: shape)
     }
 
@@ -184,11 +182,18 @@ extension ModelSpec {
 struct RoleValues {
     private var entries: [(role: String, value: JSON, label: String)] = []
 
+    init(capacity: Int) { entries.reserveCapacity(capacity) }
+
     subscript(role: String) -> (value: JSON, label: String)? {
         get { entries.first { $0.role.isKey(role) }.map { ($0.value, $0.label) } }
         set {
-            entries.removeAll { $0.role.isKey(role) }
-            if let newValue { entries.append((role, newValue.value, newValue.label)) }
+            let index = entries.firstIndex { $0.role.isKey(role) }
+            switch (index, newValue) {
+            case (let index?, let newValue?): entries[index] = (role, newValue.value, newValue.label)
+            case (let index?, nil): entries.remove(at: index)
+            case (nil, let newValue?): entries.append((role, newValue.value, newValue.label))
+            case (nil, nil): break
+            }
         }
     }
 }

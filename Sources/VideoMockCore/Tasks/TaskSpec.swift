@@ -15,15 +15,22 @@ package struct TaskSpec: Sendable {
     /// How many inputs of each role were given (`first_frame`, `reference_images`, ...).
     package var inputs: [String: Int]
     /// Every parameter's accepted value, defaults included, by the name the provider uses (the
-    /// prompt aside: it is `prompt`). Kept as JSON bytes, which take a third of the room of a
-    /// tree (a store of a million tasks keeps a million), and read back when asked for.
+    /// prompt aside: it is `prompt`, and a `prompt` member given here is left out). Kept as JSON
+    /// bytes, which take a third of the room of a tree (a store of a million tasks keeps a
+    /// million), and read back when asked for.
     package var parameters: JSONObject {
         get { parameterBytes.isEmpty ? [:] : (try? JSON.parse(parameterBytes))?.object ?? [:] }
         set {
-            var bytes: [UInt8] = []
+            var bytes: [UInt8] = [UInt8(ascii: "{")]
             bytes.reserveCapacity(256)
-            if !newValue.isEmpty { JSON.object(newValue).write(into: &bytes) }
-            parameterBytes = bytes.withUnsafeBufferPointer { Array($0) }  // a copy with no spare capacity
+            for (key, value) in newValue where !key.isKey("prompt") {
+                if bytes.count > 1 { bytes.append(UInt8(ascii: ",")) }
+                JSON.writeString(key, into: &bytes)
+                bytes.append(UInt8(ascii: ":"))
+                value.write(into: &bytes)
+            }
+            bytes.append(UInt8(ascii: "}"))
+            parameterBytes = bytes.count > 2 ? bytes.withUnsafeBufferPointer { Array($0) } : []  // no spare capacity
             seed = newValue["seed"]
         }
     }
