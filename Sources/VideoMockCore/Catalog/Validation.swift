@@ -18,9 +18,11 @@ extension ModelSpec {
         var accepted = JSONObject()
         accepted.reserveCapacity(rules.count)
         var byRole = RoleValues(capacity: rules.count)
+        // Which rules were given a value, by position (a request's names are distinct, and so are a model's).
+        var given = [Bool](repeating: false, count: rules.count)
 
         for entry in request.entries {
-            guard let rule = rules.first(where: { $0.name.isKey(entry.name) }) else {
+            guard let index = rules.firstIndex(where: { $0.name.isKey(entry.name) }) else {
                 if knownParameters.contains(entry.name) {
                     throw ValidationError(
                         parameter: entry.label, code: .unsupportedParameter,
@@ -36,6 +38,7 @@ extension ModelSpec {
                 }
                 continue
             }
+            let rule = rules[index]
             let value = try rule.check(entry.value, label: entry.label, model: id)
             if let earlier = byRole[rule.role], earlier.value != value {
                 throw ValidationError(
@@ -43,10 +46,11 @@ extension ModelSpec {
                     message: "'\(earlier.label)' and '\(entry.label)' mean the same thing but differ; send one of them.")
             }
             byRole[rule.role] = (value, entry.label)
-            accepted[rule.name] = value
+            accepted.append(newKey: rule.name, value)
+            given[index] = true
         }
 
-        for rule in rules where accepted[rule.name] == nil {
+        for (index, rule) in rules.enumerated() where !given[index] {
             if byRole[rule.role] != nil { continue }  // given under another name with the same role
             if rule.required {
                 throw ValidationError(
@@ -54,7 +58,7 @@ extension ModelSpec {
                     message: "Missing required parameter '\(rule.name)' for model \(id).")
             }
             if let value = rule.defaultValue {
-                accepted[rule.name] = value
+                accepted.append(newKey: rule.name, value)
                 byRole[rule.role] = (value, rule.name)
             }
         }
@@ -93,7 +97,7 @@ extension ModelSpec {
     private func spec(from accepted: JSONObject, byRole: RoleValues, rules: [ParameterRule]) -> TaskSpec {
         func role(_ name: String) -> JSON? { byRole[name]?.value }
         var inputs: [String: Int] = [:]
-        for rule in rules {
+        for rule in rules where rule.kind == .image || rule.kind == .images {
             guard let value = accepted[rule.name] else { continue }
             switch rule.kind {
             case .image: inputs[rule.role, default: 0] += 1
