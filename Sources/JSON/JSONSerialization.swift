@@ -125,6 +125,11 @@ extension [UInt8]: ByteSink {
 extension ByteBuffer: ByteSink {}
 
 extension [UInt8] {
+    /// Appends the bytes of `text`.
+    package mutating func append(_ text: StaticString) {
+        append(contentsOf: UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
+    }
+
     /// Appends the decimal digits of `value` (`String(value)` goes through a generic description).
     package mutating func appendDecimal(_ value: Int) {
         if value < 0 { append(UInt8(ascii: "-")) }

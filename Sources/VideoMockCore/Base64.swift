@@ -13,7 +13,9 @@ package enum Base64 {
         guard length > 0 else { return "" }
         return (urlSafe ? Base64.urlSafe : standard).withUnsafeBufferPointer { alphabet in
             bytes.withUnsafeBufferPointer { input in
-                String(unsafeUninitializedCapacity: length) { out in
+                // Made as bytes, then a string: checking ASCII that way is cheaper than the
+                // validation `String(unsafeUninitializedCapacity:)` does.
+                String(decoding: [UInt8](unsafeUninitializedCapacity: length) { out, count in
                     func put(_ bits: UInt32, at position: Int) { out[position] = alphabet[Int(bits & 63)] }
                     var i = 0, o = 0
                     for _ in 0..<triples {
@@ -25,7 +27,10 @@ package enum Base64 {
                         i += 3
                         o += 4
                     }
-                    guard rest > 0 else { return o }
+                    guard rest > 0 else {
+                        count = o
+                        return
+                    }
                     let bits = UInt32(input[i]) << 16 | (rest == 2 ? UInt32(input[i + 1]) << 8 : 0)
                     put(bits >> 18, at: o)
                     put(bits >> 12, at: o + 1)
@@ -38,8 +43,8 @@ package enum Base64 {
                         out[o] = UInt8(ascii: "=")
                         o += 1
                     }
-                    return o
-                }
+                    count = o
+                }, as: UTF8.self)
             }
         }
     }

@@ -94,12 +94,12 @@ package struct AIHubMix: TaskDialect {
     /// An opaque id like the documentation's: URL-safe base64 of a small JSON naming the model.
     func makeID(model: ModelSpec, code: SlotCode) -> String {
         var inner: [UInt8] = []
-        inner.reserveCapacity(36 + model.id.utf8.count)
-        inner.append(contentsOf: #"{"model":"#.utf8)
-        JSON.string(model.id).write(into: &inner)
-        inner.append(contentsOf: #","id":""#.utf8)
+        inner.reserveCapacity(48 + model.id.utf8.count)
+        inner.append(#"{"model":"#)
+        JSON.writeString(model.id, into: &inner)
+        inner.append(#","id":""#)
         tasks.ids.appendToken(length: 16, carrying: code, to: &inner)
-        inner.append(contentsOf: #""}"#.utf8)
+        inner.append(#""}"#)
         return Base64.encode(inner, urlSafe: true, padding: false)
     }
 }

@@ -6,9 +6,9 @@ extension AIHubMix {
     /// that take it (Kling) and otherwise read like top-level fields, its `content` array
     /// becoming one parameter per role (Seedance 2.0's reference images, videos and audio).
     func parameters(from fields: JSONObject, model: ModelSpec) throws(APIError) -> ParameterSet {
-        var set = ParameterSet()
-        for (key, value) in fields where key != "model" {
-            if key == "extra_body", model.rule(named: "extra_body") == nil {
+        var set = ParameterSet(capacity: fields.count + 4)
+        for (key, value) in fields where !key.isKey("model") {
+            if key.isKey("extra_body"), model.rule(named: "extra_body") == nil {
                 guard let extra = value.object else {
                     throw APIError.invalid(
                         "'extra_body' must be an object, got \(value.typeDescription).", param: "extra_body", code: "invalid_type")

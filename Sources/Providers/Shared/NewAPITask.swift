@@ -55,7 +55,7 @@ extension JSONObject {
     /// Every field but `excluded` as request parameters, plus the fields of the object under
     /// `nested` (labelled `nested.key`), for gateways that pass vendor fields through there.
     func parameters(excluding excluded: Set<String>, flattening nested: String? = nil) throws(APIError) -> ParameterSet {
-        var set = ParameterSet()
+        var set = ParameterSet(capacity: count + 4)
         for (key, value) in self where !excluded.contains(key) {
             if key == nested {
                 guard let inner = value.object else {

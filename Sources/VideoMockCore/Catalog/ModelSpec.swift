@@ -41,5 +41,5 @@ package struct ModelSpec: Sendable {
     /// the provider can check them and point at the line of a bad one.
     package var attributes: [String: DocumentNode]
 
-    package func rule(named name: String) -> ParameterRule? { parameters.first { $0.name == name } }
+    package func rule(named name: String) -> ParameterRule? { parameters.first { $0.name.isKey(name) } }
 }

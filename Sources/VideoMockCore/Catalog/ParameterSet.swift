@@ -13,6 +13,9 @@ package struct ParameterSet: Sendable {
 
     package init() {}
 
+    /// Room for `count` parameters without growing.
+    package init(capacity: Int) { entries.reserveCapacity(capacity) }
+
     /// Adds a parameter; a later value of the same name replaces an earlier one.
     package mutating func set(_ name: String, _ value: JSON, label: String? = nil) {
         let entry = Entry(name: name, value: value, label: label ?? name)
