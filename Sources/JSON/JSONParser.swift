@@ -163,12 +163,7 @@ private struct Parser {
         let start = index
         index += 1
         // Most strings have no escapes: validate them where they lie, without a copy.
-        var scan = index
-        var isASCII = true
-        while scan < bytes.count, bytes[scan] != UInt8(ascii: "\""), bytes[scan] != UInt8(ascii: "\\"), bytes[scan] >= 0x20 {
-            isASCII = isASCII && bytes[scan] < 0x80
-            scan += 1
-        }
+        let (scan, isASCII) = Parser.plainRun(bytes, from: index)
         if scan < bytes.count, bytes[scan] == UInt8(ascii: "\"") {
             let run = UnsafeBufferPointer(rebasing: bytes[index..<scan])
             // ASCII needs no validation (and `String(validating:)` is a generic, slower path).
@@ -203,6 +198,37 @@ private struct Parser {
             throw error("string is not valid UTF-8", at: start)
         }
         return string
+    }
+
+    /// Where the run of bytes from `start` that a string holds as they are ends (at a quote, a
+    /// backslash or a control byte, or the end), and whether the run is ASCII: eight bytes at a
+    /// time.
+    static func plainRun(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> (end: Int, isASCII: Bool) {
+        let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
+        var index = start, high: UInt64 = 0
+        if let base = bytes.baseAddress {
+            while index + 8 <= bytes.count {
+                let word = UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self)
+                let quote = word ^ (ones &* 0x22), backslash = word ^ (ones &* 0x5C)
+                // Bytes under 0x20, quotes and backslashes: the lowest flagged byte of each test is
+                // exact (a borrow only flags bytes above it), so the lowest of all is.
+                let found = ((word &- ones &* 0x20) & ~word | (quote &- ones) & ~quote | (backslash &- ones) & ~backslash) & highs
+                if found != 0 {
+                    let stop = found.trailingZeroBitCount / 8
+                    // Only the bytes before the stop count towards the ASCII test.
+                    if stop > 0 { high |= word & highs & (UInt64.max >> (64 - stop * 8)) }
+                    return (index + stop, high == 0)
+                }
+                high |= word & highs
+                index += 8
+            }
+        }
+        var isASCII = high == 0
+        while index < bytes.count, bytes[index] != UInt8(ascii: "\""), bytes[index] != UInt8(ascii: "\\"), bytes[index] >= 0x20 {
+            isASCII = isASCII && bytes[index] < 0x80
+            index += 1
+        }
+        return (index, isASCII)
     }
 
     mutating func parseEscape(into utf8: inout [UInt8]) throws(JSONParseError) {

@@ -84,4 +84,24 @@ struct JSONTests {
         #expect(try JSON.parse("9007199254740993") == .int(9_007_199_254_740_993))
         #expect(try JSON.parse("92233720368547758070") == .double(Double("92233720368547758070")!))
     }
+
+    @Test("strings read back as written, whatever they hold and wherever (quotes, backslashes, controls, non-ASCII)")
+    func stringRoundTrips() throws {
+        var generator = SystemRandomNumberGenerator()
+        let pieces = ["a", "Z", "0", " ", "\"", "\\", "\n", "\u{1}", "\u{1F}", "é", "🎬", "~", "/", "\u{7F}"]
+        for _ in 0..<3000 {
+            let text = (0..<Int.random(in: 0...30, using: &generator)).map { _ in
+                Int.random(in: 0..<4, using: &generator) == 0 ? pieces.randomElement(using: &generator)! : "x"
+            }.joined()
+            #expect(try JSON.parse(JSON.string(text).bytes) == .string(text), "\(Array(text.utf8))")
+            let object: JSON = ["k": .string(text), "n": 1]
+            #expect(try JSON.parse(object.bytes) == object)
+        }
+        // A raw control byte inside a string is refused, wherever it lies.
+        for position in 0..<20 {
+            var bytes = Array(#""abcdefghijklmnopqrstuvwxyz""#.utf8)
+            bytes[position + 1] = 0x0A
+            #expect(throws: JSONParseError.self) { try JSON.parse(bytes) }
+        }
+    }
 }
