@@ -12,7 +12,7 @@ extension ParameterRule {
             switch value {
             case .int(let i): int = i
             case .double(let d): int = d == d.rounded() && abs(d) < 1e15 ? Int(d) : nil
-            case .string(let s): int = Int(s.trimmingSpaces())
+            case .string(let s): int = Int(s) ?? Int(s.trimmingSpaces())
             default: int = nil
             }
             guard let int else {
@@ -46,7 +46,7 @@ extension ParameterRule {
             if let max, text.utf8.count > max, text.count > max {  // characters never outnumber bytes
                 throw invalid("'\(label)' is \(text.count) characters long; model \(model) accepts at most \(max).")
             }
-            if required, text.trimmingSpaces().isEmpty {
+            if required, !text.utf8.contains(where: { $0 != 0x20 && $0 != 0x09 }) {
                 throw invalid("'\(label)' must not be empty.")
             }
             if let prefix, !text.hasPrefix(prefix) {

@@ -19,7 +19,7 @@ extension ModelSpec {
         accepted.reserveCapacity(rules.count)
         var byRole = RoleValues(capacity: rules.count)
         // Which rules were given a value, by position (a request's names are distinct, and so are a model's).
-        var given = [Bool](repeating: false, count: rules.count)
+        var given = RuleMarks(count: rules.count)
 
         for entry in request.entries {
             guard let index = rules.firstIndex(where: { $0.name.isKey(entry.name) }) else {
@@ -47,10 +47,10 @@ extension ModelSpec {
             }
             byRole[rule.role] = (value, entry.label)
             accepted.append(newKey: rule.name, value)
-            given[index] = true
+            given.mark(index)
         }
 
-        for (index, rule) in rules.enumerated() where !given[index] {
+        for (index, rule) in rules.enumerated() where !given.contains(index) {
             if byRole[rule.role] != nil { continue }  // given under another name with the same role
             if rule.required {
                 throw ValidationError(
@@ -180,6 +180,20 @@ extension ModelSpec {
         let label = role("resolution")?.string ?? role("mode")?.string ?? "720p"
         return Dimensions.from(label: label, ratio: ratio) ?? Dimensions(width: 1280, height: 720)
     }
+}
+
+/// A set of rule positions: a word's bits for the first 64 (no allocation), an array beyond.
+struct RuleMarks {
+    private var bits: UInt64 = 0
+    private var more: [Bool]
+
+    init(count: Int) { more = count > 64 ? [Bool](repeating: false, count: count) : [] }
+
+    mutating func mark(_ index: Int) {
+        if index < 64 { bits |= 1 << UInt64(index) } else { more[index] = true }
+    }
+
+    func contains(_ index: Int) -> Bool { index < 64 ? bits & (1 << UInt64(index)) != 0 : more[index] }
 }
 
 /// The accepted value for each role: a handful of entries, so a list beats hashing.
