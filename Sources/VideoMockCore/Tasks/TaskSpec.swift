@@ -21,8 +21,9 @@ package struct TaskSpec: Sendable {
     package var parameters: JSONObject {
         get { parameterBytes.isEmpty ? [:] : (try? JSON.parse(parameterBytes))?.object ?? [:] }
         set {
-            var bytes: [UInt8] = [UInt8(ascii: "{")]
+            var bytes: [UInt8] = []
             bytes.reserveCapacity(256)
+            bytes.append(UInt8(ascii: "{"))
             for (key, value) in newValue where !key.isKey("prompt") {
                 if bytes.count > 1 { bytes.append(UInt8(ascii: ",")) }
                 JSON.writeString(key, into: &bytes)
