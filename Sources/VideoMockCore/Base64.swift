@@ -13,39 +13,33 @@ package enum Base64 {
         guard length > 0 else { return "" }
         return (urlSafe ? Base64.urlSafe : standard).withUnsafeBufferPointer { alphabet in
             bytes.withUnsafeBufferPointer { input in
-                // Made as bytes, then a string: checking ASCII that way is cheaper than the
-                // validation `String(unsafeUninitializedCapacity:)` does.
-                String(
-                    decoding: [UInt8](unsafeUninitializedCapacity: length) { out, count in
-                        func put(_ bits: UInt32, at position: Int) { out[position] = alphabet[Int(bits & 63)] }
-                        var i = 0, o = 0
-                        for _ in 0..<triples {
-                            let bits = UInt32(input[i]) << 16 | UInt32(input[i + 1]) << 8 | UInt32(input[i + 2])
-                            put(bits >> 18, at: o)
-                            put(bits >> 12, at: o + 1)
-                            put(bits >> 6, at: o + 2)
-                            put(bits, at: o + 3)
-                            i += 3
-                            o += 4
-                        }
-                        guard rest > 0 else {
-                            count = o
-                            return
-                        }
-                        let bits = UInt32(input[i]) << 16 | (rest == 2 ? UInt32(input[i + 1]) << 8 : 0)
+                String(unsafeUninitializedCapacity: length) { out in
+                    func put(_ bits: UInt32, at position: Int) { out[position] = alphabet[Int(bits & 63)] }
+                    var i = 0, o = 0
+                    for _ in 0..<triples {
+                        let bits = UInt32(input[i]) << 16 | UInt32(input[i + 1]) << 8 | UInt32(input[i + 2])
                         put(bits >> 18, at: o)
                         put(bits >> 12, at: o + 1)
-                        o += 2
-                        if rest == 2 {
-                            put(bits >> 6, at: o)
-                            o += 1
-                        }
-                        while padding, o % 4 != 0 {
-                            out[o] = UInt8(ascii: "=")
-                            o += 1
-                        }
-                        count = o
-                    }, as: UTF8.self)
+                        put(bits >> 6, at: o + 2)
+                        put(bits, at: o + 3)
+                        i += 3
+                        o += 4
+                    }
+                    guard rest > 0 else { return o }
+                    let bits = UInt32(input[i]) << 16 | (rest == 2 ? UInt32(input[i + 1]) << 8 : 0)
+                    put(bits >> 18, at: o)
+                    put(bits >> 12, at: o + 1)
+                    o += 2
+                    if rest == 2 {
+                        put(bits >> 6, at: o)
+                        o += 1
+                    }
+                    while padding, o % 4 != 0 {
+                        out[o] = UInt8(ascii: "=")
+                        o += 1
+                    }
+                    return o
+                }
             }
         }
     }

@@ -44,6 +44,8 @@ package final class MediaLibrary: Sendable {
     package let directory: String
     /// The sizes there are frames for.
     package let sizes: Set<Dimensions>
+    /// The same, sorted: a binary search finds one faster than hashing does.
+    private let sortedSizes: [Dimensions]
     private let frameSets = Locked<[Dimensions: FrameSet]>([:])
     private let silence: SilenceFrames
     private let movies: MovieStore
@@ -58,6 +60,7 @@ package final class MediaLibrary: Sendable {
             if let size = Dimensions(name.dropLast(4), star: false) { sizes.insert(size) }
         }
         self.sizes = sizes
+        sortedSizes = sizes.sorted { ($0.width, $0.height) < ($1.width, $1.height) }
         do { silence = try SilenceFrames(mp4: try readFile("\(media)/silence.mp4")) } catch {
             throw FileError(description: "\(media)/silence.mp4: \(error)")
         }
@@ -76,7 +79,16 @@ package final class MediaLibrary: Sendable {
                 + "or give the model sizes VideoMock has")
     }
 
-    package func supports(_ size: Dimensions) -> Bool { sizes.contains(size) }
+    package func supports(_ size: Dimensions) -> Bool {
+        var low = 0, high = sortedSizes.count
+        while low < high {
+            let middle = (low + high) / 2
+            let found = sortedSizes[middle]
+            if found.width == size.width, found.height == size.height { return true }
+            if (found.width, found.height) < (size.width, size.height) { low = middle + 1 } else { high = middle }
+        }
+        return false
+    }
 
     /// What the video of a task is: its reported size, length, frame rate and sound.
     package static func movieSpec(_ spec: TaskSpec, _ options: Options) -> MovieSpec {

@@ -7,6 +7,8 @@ package protocol TaskService: Sendable {
     var ids: IDGenerator { get }
     /// The sizes videos are made at.
     var videoSizes: Set<Dimensions> { get }
+    /// Whether videos are made at `size`.
+    func makesVideos(at size: Dimensions) -> Bool
 
     /// A new task, its id made by `makeID` around the code of its slot (`IDGenerator.token(length:carrying:)`).
     func create(provider: ProviderID, owner: String, spec: TaskSpec, model: ModelSpec, plan: SharedPlan?, makeID: (SlotCode) -> String)
@@ -37,6 +39,7 @@ extension TaskService {
 
 extension Engine: TaskService {
     package var videoSizes: Set<Dimensions> { media.sizes }
+    package func makesVideos(at size: Dimensions) -> Bool { media.supports(size) }
 }
 
 /// A finished task's file, and the task as the request that fetched it was shown it.

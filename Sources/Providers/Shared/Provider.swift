@@ -202,7 +202,7 @@ extension Provider {
     func validate(_ parameters: ParameterSet, for model: ModelSpec) throws(APIError) -> TaskSpec {
         let spec: TaskSpec
         do { spec = try model.validate(parameters, knownParameters: catalog.knownParameters) } catch { throw APIError(error) }
-        guard tasks.videoSizes.contains(spec.dimensions) else {
+        guard tasks.makesVideos(at: spec.dimensions) else {
             let sizes = tasks.videoSizes.sorted { ($0.width, $0.height) < ($1.width, $1.height) }.map(\.description)
             throw APIError.invalid(
                 "VideoMock makes videos at the sizes its catalogs list, and \(spec.dimensions) is not one of them: "
