@@ -106,20 +106,24 @@ package struct SlotCode: Equatable, Sendable {
         guard total > tail else { return nil }
         let start = (total - tail) / 3 * 4
         return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 24) { decoded -> SlotCode? in
-            var count = 0, bits: UInt32 = 0, held: UInt32 = 0
+            var count = 0
             let complete = SlotCode.values.withUnsafeBufferPointer { values -> Bool in
-                for index in start..<id.count {
-                    let value = values[Int(id[index])] & 0xFF
-                    guard value < 64 else { return false }
-                    bits = bits << 6 | UInt32(value)
-                    held += 6
-                    if held >= 8, count < 24 {
-                        held -= 8
-                        decoded[count] = UInt8(truncatingIfNeeded: bits >> held)
-                        count += 1
-                    }
+                func value(_ index: Int) -> UInt32 { UInt32(values[Int(id[index])] & 0xFF) }
+                // Whole groups of four characters make three bytes; a last group of two or three, one or two.
+                var index = start
+                while index < id.count, count + 3 <= 24 {
+                    let left = id.count - index
+                    let a = value(index), b = value(index + 1)
+                    let c = left > 2 ? value(index + 2) : 0, d = left > 3 ? value(index + 3) : 0
+                    guard left >= 2, (a | b | c | d) < 64 else { return false }
+                    let bits = a << 18 | b << 12 | c << 6 | d
+                    decoded[count] = UInt8(truncatingIfNeeded: bits >> 16)
+                    decoded[count + 1] = UInt8(truncatingIfNeeded: bits >> 8)
+                    decoded[count + 2] = UInt8(truncatingIfNeeded: bits)
+                    count += min(3, left - 1)
+                    index += 4
                 }
-                return true
+                return index >= id.count
             }
             guard complete else { return nil }
             guard count >= tail, decoded[count - 1] == UInt8(ascii: "}"), decoded[count - 2] == UInt8(ascii: "\"") else { return nil }
