@@ -115,6 +115,7 @@ enum ByteClasses {
 
     /// Where the first byte from `start` on that may not be in a header value is (a control
     /// byte other than tab, or DEL), or `end`: eight bytes at a time, a tab looked at alone.
+    @inline(__always)
     static func firstOutsideValue(_ base: UnsafePointer<UInt8>, from start: Int, end: Int) -> Int {
         var index = start
         while index + 8 <= end {
@@ -297,8 +298,10 @@ private struct HeadParser {
                 throw .incomplete
             }
             while valueEnd > valueStart, base[valueEnd - 1] == 0x20 || base[valueEnd - 1] == 0x09 { valueEnd -= 1 }
+            // Positions fit: a head is at most `maxHeadBytes` long, far under 4 GiB.
             spans[count] = RequestHeaders.Span(
-                nameStart: UInt32(nameStart), nameEnd: UInt32(nameEnd), valueStart: UInt32(valueStart), valueEnd: UInt32(valueEnd))
+                nameStart: UInt32(truncatingIfNeeded: nameStart), nameEnd: UInt32(truncatingIfNeeded: nameEnd),
+                valueStart: UInt32(truncatingIfNeeded: valueStart), valueEnd: UInt32(truncatingIfNeeded: valueEnd))
             count += 1
             if count < 255,
                 let known = RequestHeaders.Known.named(UnsafeBufferPointer(start: base + nameStart, count: nameEnd - nameStart)),

@@ -28,13 +28,17 @@ package struct RequestHeaders: Sendable {
             }
         }
 
+        private static let initials: UInt32 = [UInt8]("acehrtx".utf8).reduce(0) { $0 | 1 << UInt32($1 - 0x61) }
+
         /// The field a name is, if it is one of these: picked by length (a jump), then first and
         /// last letter, then compared without case (no table, no allocation).
         @inline(__always)
         static func named(_ name: UnsafeBufferPointer<UInt8>) -> Known? {
             guard name.count >= 4, name.count <= 18 else { return nil }
             let first = name[0] | 0x20, last = name[name.count - 1] | 0x20
-            func check(_ known: Known, _ lowered: StaticString) -> Known? { equalsLowered(name, lowered) ? known : nil }
+            // Only names starting with a, c, e, h, r, t or x can be one of these.
+            guard first >= 0x61, first <= 0x7A, (1 << UInt32(first - 0x61)) & Known.initials != 0 else { return nil }
+            func check(_ known: Known, _ lowered: StaticString) -> Known? { isName(name, lowered) ? known : nil }
             switch name.count {
             case 4: return first == UInt8(ascii: "h") ? check(.host, "host") : nil
             case 5: return first == UInt8(ascii: "r") ? check(.range, "range") : nil
@@ -211,6 +215,29 @@ extension RequestHeaders: ExpressibleByDictionaryLiteral, Equatable {
     package static func == (lhs: RequestHeaders, rhs: RequestHeaders) -> Bool {
         lhs.fields.count == rhs.fields.count && zip(lhs.fields, rhs.fields).allSatisfy { $0.name == $1.name && $0.value == $1.value }
     }
+}
+
+/// Whether a field name (token bytes, four at least) is `lowered` (a lower-case name of as many
+/// bytes), compared eight or four bytes at a time: setting 0x20 in each byte lowers letters and
+/// changes no other token byte into a letter or a hyphen, so the comparison is exact for tokens.
+private func isName(_ name: UnsafeBufferPointer<UInt8>, _ lowered: StaticString) -> Bool {
+    let count = name.count
+    let given = UnsafeRawPointer(name.baseAddress!), expected = UnsafeRawPointer(lowered.utf8Start)
+    func word(_ offset: Int) -> Bool {
+        given.loadUnaligned(fromByteOffset: offset, as: UInt64.self) | 0x2020_2020_2020_2020
+            == expected.loadUnaligned(fromByteOffset: offset, as: UInt64.self)
+    }
+    guard count >= 8 else {
+        let low = given.loadUnaligned(as: UInt32.self) | 0x2020_2020,
+            high = given.loadUnaligned(fromByteOffset: count - 4, as: UInt32.self) | 0x2020_2020
+        return low == expected.loadUnaligned(as: UInt32.self) && high == expected.loadUnaligned(fromByteOffset: count - 4, as: UInt32.self)
+    }
+    var offset = 0
+    while offset + 8 < count {
+        guard word(offset) else { return false }
+        offset += 8
+    }
+    return word(count - 8)
 }
 
 /// Whether `bytes`, lower-cased, are `lowered` (a lower-case name).

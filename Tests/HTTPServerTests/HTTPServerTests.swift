@@ -107,6 +107,25 @@ struct RequestHeadTests {
         }
     }
 
+    @Test("the fields the server reads are known by name in any case, and near misses are not")
+    func knownNames() {
+        for known in RequestHeaders.Known.allCases {
+            let name = known.name
+            for variant in [name, name.lowercased(), name.uppercased()] {
+                #expect(Array(variant.utf8).withUnsafeBufferPointer { RequestHeaders.Known.named($0) } == known, "\(variant)")
+            }
+            for index in name.utf8.indices {
+                for replacement in [UInt8(ascii: "_"), UInt8(ascii: "q"), UInt8(ascii: "0")] where name.utf8[index] | 0x20 != replacement {
+                    var bytes = Array(name.utf8)
+                    bytes[name.utf8.distance(from: name.utf8.startIndex, to: index)] = replacement
+                    #expect(
+                        bytes.withUnsafeBufferPointer { RequestHeaders.Known.named($0) } == nil, "\(String(decoding: bytes, as: UTF8.self))"
+                    )
+                }
+            }
+        }
+    }
+
     @Test("HTTP/1.0 and HTTP/1.1 are told apart; other versions are refused")
     func versions() throws {
         #expect(try parse("GET / HTTP/1.0\r\n").version == .http10)
