@@ -53,10 +53,16 @@ final class Connection {
     init(bev: OpaquePointer, loop: EventLoop) {
         self.bev = bev
         self.loop = loop
+        socket = bufferevent_getfd(bev)
+        input = bufferevent_get_input(bev)
+        output = bufferevent_get_output(bev)
     }
 
-    var input: OpaquePointer { bufferevent_get_input(bev) }
-    var output: OpaquePointer { bufferevent_get_output(bev) }
+    /// The socket and the buffers, fixed for the bufferevent's life (asked for once, not per use).
+    let socket: Int32
+    let input: OpaquePointer
+    let output: OpaquePointer
+
     var configuration: HTTPServerConfiguration { loop.configuration }
 
     func start() {
@@ -67,7 +73,7 @@ final class Connection {
         bufferevent_enable(bev, Int16(EV_WRITE))
         // A socket bufferevent freezes the end of its input buffer for its own reads; ours fill it.
         evbuffer_unfreeze(input, 0)
-        readEvent = event_new(loop.base, bufferevent_getfd(bev), Int16(EV_READ | EV_PERSIST), connectionReceive, context)
+        readEvent = event_new(loop.base, socket, Int16(EV_READ | EV_PERSIST), connectionReceive, context)
         resumeReading()
     }
 
@@ -77,7 +83,7 @@ final class Connection {
         guard case .head = state, evbuffer_get_length(input) == 0, evbuffer_get_length(output) == 0 else { return false }
         // A request the kernel holds but this loop has not read yet is not idle: closing would reset it.
         var byte: UInt8 = 0
-        return recv(bufferevent_getfd(bev), &byte, 1, Int32(MSG_PEEK | MSG_DONTWAIT)) <= 0
+        return recv(socket, &byte, 1, Int32(MSG_PEEK | MSG_DONTWAIT)) <= 0
     }
 
     func resumeReading(timeout seconds: Double? = nil) {
@@ -97,16 +103,19 @@ final class Connection {
             if evbuffer_get_length(output) > 0 { return }
             return close()
         }
-        var space = iovec()
-        guard evbuffer_reserve_space(input, 16384, &space, 1) >= 1 else { return close() }
-        let count = recv(bufferevent_getfd(bev), space.iov_base, space.iov_len, 0)
-        if count > 0 {
-            space.iov_len = count
+        let count: Int
+        if evbuffer_get_length(input) == 0, case .head = state {
+            // Nothing is buffered: read into the loop's buffer and serve whole requests there.
+            count = recv(socket, loop.readBuffer, EventLoop.readCapacity, 0)
+            if count > 0 { return serveRead(UnsafeBufferPointer(start: loop.readBuffer.assumingMemoryBound(to: UInt8.self), count: count)) }
+        } else {
+            var space = iovec()
+            guard evbuffer_reserve_space(input, 16384, &space, 1) >= 1 else { return close() }
+            count = recv(socket, space.iov_base, space.iov_len, 0)
+            space.iov_len = max(0, count)
             evbuffer_commit_space(input, &space, 1)
-            readable()
-            return
+            if count > 0 { return readable() }
         }
-        evbuffer_commit_space(input, &space, 0)
         if count < 0 {
             if errno == EAGAIN || errno == EINTR { return }
             return close()
@@ -121,6 +130,37 @@ final class Connection {
     }
 
     // MARK: Reading
+
+    /// Serves the requests whose head and body lie whole in `bytes` (what one read brought)
+    /// where they lie; the rest (a part of a request, or one a reply's pause must wait for) goes
+    /// into the input buffer, to be read as usual.
+    private func serveRead(_ bytes: UnsafeBufferPointer<UInt8>) {
+        var position = 0
+        while position < bytes.count, case .head = state, evbuffer_get_length(output) <= Connection.outputHighWater {
+            let rest = UnsafeBufferPointer(rebasing: bytes[position...])
+            let head: RequestHead, length: Int, framing: RequestHead.BodyFraming
+            do throws(RequestHead.Failure) {
+                // An incomplete head, or one too long (refused by the usual path), is left to that path.
+                let window = UnsafeBufferPointer(rebasing: rest.prefix(configuration.maxHeadBytes + 4))
+                guard let parsed = try RequestHead.parse(prefixOf: window), parsed.1 <= configuration.maxHeadBytes else { break }
+                (head, length) = parsed
+                framing = try head.checkedFraming(maxBodyBytes: configuration.maxBodyBytes)
+            } catch {
+                return fail(error.status, error.reason)
+            }
+            // A chunked body, or one not all here yet, is read as usual.
+            var bodyLength = 0
+            if case .length(let count) = framing { bodyLength = count }
+            guard framing != .chunked, rest.count - length >= bodyLength else { break }
+            position += length + bodyLength
+            dispatch(head, body: bodyLength == 0 ? [] : Array(UnsafeBufferPointer(rebasing: rest[length..<length + bodyLength])))
+        }
+        if case .closed = state { return }
+        if position < bytes.count {
+            evbuffer_add(input, bytes.baseAddress! + position, bytes.count - position)
+            readable()
+        }
+    }
 
     func readable() {
         while true {
@@ -154,7 +194,7 @@ final class Connection {
 
     /// Shuts our side once the reply is out, then drains the client's side (see `lingering`).
     func linger() {
-        Glibc.shutdown(bufferevent_getfd(bev), Int32(SHUT_WR))
+        Glibc.shutdown(socket, Int32(SHUT_WR))
         state = .lingering(since: monotonicSeconds())
         resumeReading(timeout: Connection.lingerSeconds)
         evbuffer_drain(input, evbuffer_get_length(input))
@@ -281,7 +321,7 @@ final class Connection {
     /// Drops the connection with a TCP reset.
     func reset() {
         var linger = Glibc.linger(l_onoff: 1, l_linger: 0)
-        setsockopt(bufferevent_getfd(bev), SOL_SOCKET, SO_LINGER, &linger, socklen_t(MemoryLayout<Glibc.linger>.size))
+        setsockopt(socket, SOL_SOCKET, SO_LINGER, &linger, socklen_t(MemoryLayout<Glibc.linger>.size))
         close()
     }
 

@@ -118,7 +118,7 @@ extension Connection {
             if evbuffer_get_length(output) == 0 {
                 // Straight from the page cache to the socket, as far as the socket takes it.
                 while position < end {
-                    let sent = sendfile(bufferevent_getfd(bev), fd, &position, Int(end - position))
+                    let sent = sendfile(socket, fd, &position, Int(end - position))
                     if sent <= 0 { break }
                 }
             }
@@ -142,7 +142,7 @@ extension Connection {
             var offset = 0
             if evbuffer_get_length(output) == 0 {
                 let flags = Int32(MSG_NOSIGNAL | MSG_DONTWAIT) | (more ? Int32(MSG_MORE) : 0)
-                let sent = Glibc.send(bufferevent_getfd(bev), buffer.baseAddress, buffer.count, flags)
+                let sent = Glibc.send(socket, buffer.baseAddress, buffer.count, flags)
                 if sent > 0 { offset = sent }
             }
             if offset < buffer.count { _ = evbuffer_add(output, buffer.baseAddress! + offset, buffer.count - offset) }
@@ -161,7 +161,7 @@ extension Connection {
                     var message = msghdr()
                     message.msg_iov = parts.baseAddress
                     message.msg_iovlen = body.isEmpty ? 1 : 2
-                    return max(0, sendmsg(bufferevent_getfd(bev), &message, Int32(MSG_NOSIGNAL | MSG_DONTWAIT)))
+                    return max(0, sendmsg(socket, &message, Int32(MSG_NOSIGNAL | MSG_DONTWAIT)))
                 }
             }
             if sent < head.count { _ = evbuffer_add(output, head.baseAddress! + sent, head.count - sent) }

@@ -12,6 +12,10 @@ final class EventLoop {
     var dateCache = HTTPDateCache()
     /// Where reply heads are written, one at a time, kept for the next (no allocation a reply).
     var replyHead = ByteBuffer(capacity: 1024)
+    /// Where a connection with nothing buffered reads, so that whole requests are served from
+    /// here; only what is left over goes into its input buffer.
+    static let readCapacity = 64 << 10
+    let readBuffer = UnsafeMutableRawPointer.allocate(byteCount: EventLoop.readCapacity, alignment: 16)
     private var listener: OpaquePointer?
     /// Files served lately, kept open: most are asked for again and again. At most
     /// `openFileLimit`, the least recently used closed first (a file deleted meanwhile is then
@@ -187,6 +191,7 @@ final class EventLoop {
         if let stopEvent { event_free(stopEvent) }
         stopEvent = nil
         event_base_free(base)
+        readBuffer.deallocate()
     }
 
     /// Carries a loop to the thread that runs it, and lets other threads ask it to stop.
