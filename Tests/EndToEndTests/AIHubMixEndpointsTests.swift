@@ -191,6 +191,30 @@ struct AIHubMixEndpointsTests {
         #expect(try connection.readResponse().json["mode"] == "wall")
     }
 
+    @Test("requests cut anywhere across reads are answered whole and in order, bodies included")
+    func requestsAcrossReads() throws {
+        let server = try InProcessServer()
+        let body = #"{"model":"sora-2","prompt":"split","seconds":"4"}"#
+        let stream =
+            "GET /__admin/health HTTP/1.1\r\nHost: x\r\n\r\n"
+            + "POST /v1/videos HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer k\r\nContent-Type: application/json\r\n"
+            + "Content-Length: \(body.utf8.count)\r\n\r\n\(body)"
+            + "GET /nope HTTP/1.1\r\nHost: x\r\n\r\n"
+        let bytes = Array(stream.utf8)
+        // One cut at each of a spread of places: inside a line, between head and body, inside the body.
+        for cut in stride(from: 1, to: bytes.count, by: 7) {
+            let connection = try HTTPConnection(port: server.port)
+            try connection.write(Array(bytes[..<cut]))
+            Thread.sleep(forTimeInterval: 0.002)
+            try connection.write(Array(bytes[cut...]))
+            #expect(try connection.readResponse().status == 200, "cut at \(cut)")
+            let created = try connection.readResponse()
+            #expect(created.status == 200, "cut at \(cut)")
+            #expect(created.json["prompt"] == "split", "cut at \(cut)")
+            #expect(try connection.readResponse().status == 404, "cut at \(cut)")
+        }
+    }
+
     @Test("HTTP/1.0 and Connection: close get their reply and then the connection closes")
     func connectionClose() throws {
         let server = try InProcessServer()
