@@ -40,7 +40,7 @@ def create_body(n):
 # they add up), and the parts of the provider's work that interest us most.
 STAGES = [
     ("parse the request head", r"^(specialized )?static RequestHead\.parse\("),
-    ("route", r"^Router\.match"),
+    ("route", r"^Router\.match\(method:"),
     ("authenticate", r"^Authenticator\.key\(of:"),
     ("parse the body (creates)", r"^ProviderRequest\.parseBody\("),
     ("scenario rules", r"^Engine\.decide\("),
