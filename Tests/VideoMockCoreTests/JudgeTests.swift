@@ -261,3 +261,18 @@ struct JudgeTests {
         #expect(judge.observer.verdict(for: nil, tasks: [], settings: { _ in judge.settings }).counts == [:])
     }
 }
+
+@Suite("Evidence kept")
+struct EvidenceListTests {
+    @Test("the first request and the latest ones, in order, however many came")
+    func firstAndLatest() {
+        var list = EvidenceList()
+        for n in 1...20 {
+            list.keep(Evidence(time: Double(n), method: "GET", path: "/v1/videos/x", status: 200, journalID: n))
+            let latest = n == 1 ? [] : Array(max(2, n - ClientObserver.keptEvidence + 2)...n)
+            #expect(list.kept.compactMap(\.journalID) == [1] + latest, "after \(n)")
+            #expect(list.last?.journalID == n)
+            #expect(list.total == n)
+        }
+    }
+}
