@@ -82,15 +82,21 @@ package struct HTTPResponse: Sendable {
 extension HTTPResponse {
     /// A JSON reply written by a `JSONWriter`.
     package static func json(_ writer: borrowing JSONWriter, status: Int = 200, headers: HTTPHeaders = [:]) -> HTTPResponse {
+        HTTPResponse(status: status, headers: jsonHeaders(headers), body: .bytes(writer.bytes))
+    }
+
+    /// `headers` with the JSON content type; without others, one shared list (no allocation).
+    private static func jsonHeaders(_ headers: HTTPHeaders) -> HTTPHeaders {
+        guard !headers.fields.isEmpty else { return jsonOnly }
         var all = headers
         all.set("Content-Type", "application/json")
-        return HTTPResponse(status: status, headers: all, body: .bytes(writer.bytes))
+        return all
     }
+
+    private static let jsonOnly: HTTPHeaders = ["Content-Type": "application/json"]
 
     /// A JSON reply.
     package static func json(_ value: JSON, status: Int = 200, headers: HTTPHeaders = [:]) -> HTTPResponse {
-        var all = headers
-        all.set("Content-Type", "application/json")
-        return HTTPResponse(status: status, headers: all, body: .bytes(value.bytes))
+        HTTPResponse(status: status, headers: jsonHeaders(headers), body: .bytes(value.bytes))
     }
 }

@@ -85,7 +85,12 @@ package final class Engine: Sendable {
     /// otherwise one second of its life, as scaled (0 under `--time-scale 0`). One value for the
     /// whole life, as OpenAI's `openai-poll-after-ms` is, which its SDK reads once and keeps.
     package func pollAdvice(_ snapshot: TaskSnapshot) -> Double {
-        snapshot.phase.isFinal ? 0 : min(1, clock.timeScale)
+        pollAdvice(ended: snapshot.phase.isFinal)
+    }
+
+    /// The same, for a task that has ended or not.
+    package func pollAdvice(ended: Bool) -> Double {
+        ended ? 0 : min(1, clock.timeScale)
     }
 
     /// The task as it stands on its owner's clock; a status read (`isPoll`) counts as a poll.

@@ -22,6 +22,7 @@ package protocol TaskService: Sendable {
     func dataURL(_ snapshot: TaskSnapshot) throws(TaskError) -> String
     func subject(provider: ProviderID, id: String) -> (model: String, prompt: String)?
     func pollAdvice(_ snapshot: TaskSnapshot) -> Double
+    func pollAdvice(ended: Bool) -> Double
 }
 
 extension TaskService {

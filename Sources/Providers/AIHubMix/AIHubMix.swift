@@ -11,11 +11,19 @@ package struct AIHubMix: TaskDialect {
     let reportsSeed = false
     package let tasks: any TaskService
     package let catalog: Catalog
+    /// A video reply's headers for a task still running and for one that has ended: the poll
+    /// advice is one of these two (made once, not on every read).
+    let videoHeaders: (running: HTTPHeaders, ended: HTTPHeaders)
 
     package init(tasks: any TaskService) throws(DocumentError) {
         self.tasks = tasks
         catalog = tasks.catalogs[.aihubmix]
         try catalog.checkAttributes(allowing: [])
+        func headers(ended: Bool) -> HTTPHeaders {
+            let advice = Int((tasks.pollAdvice(ended: ended) * 1000).rounded(.up))
+            return HTTPHeaders(fields: [("openai-poll-after-ms", String(advice)), ("Content-Type", "application/json")])
+        }
+        videoHeaders = (headers(ended: false), headers(ended: true))
     }
 
     package var routes: [ProviderRoute] {

@@ -7,9 +7,8 @@ extension AIHubMix {
     func videoResponse(_ snapshot: TaskSnapshot, _ request: ProviderRequest) -> HTTPResponse {
         var writer = JSONWriter()
         writeVideo(snapshot, request, into: &writer)
-        var fields = [(name: "Content-Type", value: "application/json")]
-        if let advice = pollAfterMilliseconds(snapshot) { fields = [("openai-poll-after-ms", String(advice)), fields[0]] }
-        return HTTPResponse(status: 200, headers: HTTPHeaders(fields: fields), body: .bytes(writer.bytes))
+        let headers = snapshot.phase.isFinal ? videoHeaders.ended : videoHeaders.running
+        return HTTPResponse(status: 200, headers: headers, body: .bytes(writer.bytes))
     }
 
     func pollAfterMilliseconds(_ snapshot: TaskSnapshot) -> Int? {
