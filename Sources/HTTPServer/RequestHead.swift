@@ -86,24 +86,18 @@ struct RequestHead: Equatable {
     }
 }
 
-/// What each byte may be in a head, as bits: a token character (RFC 9110: letters, digits and
-/// `!#$%&'*+-.^_`|~`), a request-target character (visible ASCII), a header-value character
-/// (visible, space, tab and any byte of 0x80 and over).
+/// What the bytes of a head may be: token characters (RFC 9110: letters, digits and
+/// `!#$%&'*+-.^_`|~`) by table, request-target and header-value bytes by the word-at-a-time
+/// scans below.
 enum ByteClasses {
     static let token: UInt8 = 1
-    static let target: UInt8 = 2
-    static let value: UInt8 = 4
 
     static let table: [UInt8] = (0...255).map { byte in
-        var classes: UInt8 = 0
         switch UInt8(byte) {
         case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"):
-            classes |= token
-        default: if "!#$%&'*+-.^_`|~".utf8.contains(UInt8(byte)) { classes |= token }
+            return token
+        default: return "!#$%&'*+-.^_`|~".utf8.contains(UInt8(byte)) ? token : 0
         }
-        if byte > 0x20 && byte < 0x7F { classes |= target }
-        if (byte >= 0x20 && byte != 0x7F) || byte == 0x09 { classes |= value }
-        return classes
     }
 
     /// "HTTP/1.1" and "HTTP/1.0" as little-endian words.
