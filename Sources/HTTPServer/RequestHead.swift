@@ -25,14 +25,25 @@ struct RequestHead: Equatable {
     /// the head and how many bytes it took, or nil when `bytes` end first. With `isWhole`, the
     /// end of `bytes` ends the head.
     static func parse(prefixOf bytes: UnsafeBufferPointer<UInt8>, isWhole: Bool = false) throws(Failure) -> (RequestHead, Int)? {
-        guard let base = bytes.baseAddress, !bytes.isEmpty else { return nil }
-        // Room for every field the bytes could hold (a field takes at least three bytes).
-        return try withUnsafeTemporaryAllocation(of: RequestHeaders.Span.self, capacity: bytes.count / 3 + 1) {
-            (spans) throws(Failure) -> (RequestHead, Int)? in
-            try ByteClasses.table.withUnsafeBufferPointer { (classes) throws(Failure) -> (RequestHead, Int)? in
-                var parser = HeadParser(
-                    base: base, end: bytes.count, isWhole: isWhole, classes: classes.baseAddress!, spans: spans.baseAddress!)
-                return try parser.parse()
+        guard !bytes.isEmpty else { return nil }
+        // Room on the stack for the fields most heads have; a head with more is parsed again with
+        // room for as many fields as its bytes have lines.
+        let (parsed, outOfRoom) = try parse(bytes, isWhole: isWhole, room: min(bytes.count / 3 + 1, 64))
+        guard outOfRoom else { return parsed }
+        var lines = 1
+        for byte in bytes where byte == 0x0A { lines += 1 }
+        return try parse(bytes, isWhole: isWhole, room: lines).head
+    }
+
+    private static func parse(_ bytes: UnsafeBufferPointer<UInt8>, isWhole: Bool, room: Int) throws(Failure) -> (
+        head: (RequestHead, Int)?, outOfRoom: Bool
+    ) {
+        try withUnsafeTemporaryAllocation(of: RequestHeaders.Span.self, capacity: room) {
+            (spans) throws(Failure) -> ((RequestHead, Int)?, Bool) in
+            try ByteClasses.table.withUnsafeBufferPointer { (classes) throws(Failure) -> ((RequestHead, Int)?, Bool) in
+                var parser = HeadParser(bytes: bytes, isWhole: isWhole, classes: classes.baseAddress!, spans: spans)
+                let head = try parser.parse()
+                return (head, parser.outOfRoom)
             }
         }
     }
@@ -191,21 +202,21 @@ private struct HeadParser {
     let end: Int
     let isWhole: Bool
     let classes: UnsafePointer<UInt8>
-    let spans: UnsafeMutablePointer<RequestHeaders.Span>
+    let spans: UnsafeMutableBufferPointer<RequestHeaders.Span>
     var position = 0
+    /// Set when the head has more fields than `spans` has room for (the parse then stops).
+    private(set) var outOfRoom = false
 
     init(
-        base: UnsafePointer<UInt8>, end: Int, isWhole: Bool, classes: UnsafePointer<UInt8>, spans: UnsafeMutablePointer<RequestHeaders.Span>
+        bytes: UnsafeBufferPointer<UInt8>, isWhole: Bool, classes: UnsafePointer<UInt8>,
+        spans: UnsafeMutableBufferPointer<RequestHeaders.Span>
     ) {
-        self.base = base
-        self.end = end
+        base = bytes.baseAddress!
+        end = bytes.count
         self.isWhole = isWhole
         self.classes = classes
         self.spans = spans
     }
-
-    /// Thrown when the bytes end before the head does, and they are not the whole head.
-    private struct Incomplete: Error {}
 
     mutating func parse() throws(RequestHead.Failure) -> (RequestHead, Int)? {
         do throws(Either) { return try parseHead() } catch {
@@ -292,6 +303,10 @@ private struct HeadParser {
                 throw .incomplete
             }
             while valueEnd > valueStart, base[valueEnd - 1] == 0x20 || base[valueEnd - 1] == 0x09 { valueEnd -= 1 }
+            guard count < spans.count else {
+                outOfRoom = true
+                throw .incomplete
+            }
             // Positions fit: a head is at most `maxHeadBytes` long, far under 4 GiB.
             spans[count] = RequestHeaders.Span(
                 nameStart: UInt32(truncatingIfNeeded: nameStart), nameEnd: UInt32(truncatingIfNeeded: nameEnd),
@@ -305,7 +320,7 @@ private struct HeadParser {
             }
         }
         let headers = RequestHeaders(
-            bytes: UnsafeBufferPointer(start: base, count: headEnd), spans: UnsafeBufferPointer(start: spans, count: count), slots: slots)
+            bytes: UnsafeBufferPointer(start: base, count: headEnd), spans: UnsafeBufferPointer(rebasing: spans[..<count]), slots: slots)
         return (RequestHead(method: method, target: target, queryOffset: queryOffset, version: version, headers: headers), position)
     }
 

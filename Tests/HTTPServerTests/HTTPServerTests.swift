@@ -126,6 +126,20 @@ struct RequestHeadTests {
         }
     }
 
+    @Test("a head with hundreds of fields keeps them all, in order, whole or arriving in pieces")
+    func manyFields() throws {
+        let fields = (0..<300).map { $0 == 200 ? "Host: mock\r\n" : "X-Field-\($0): value \($0)\r\n" }
+        let bytes = Array(("GET / HTTP/1.1\r\n" + fields.joined() + "\r\n").utf8)
+        try bytes.withUnsafeBufferPointer { all in
+            let (head, length) = try #require(try RequestHead.parse(prefixOf: all))
+            #expect(length == bytes.count)
+            #expect(head.headers.count == 300)
+            #expect(head.headers[.host] == "mock")
+            #expect(head.headers["X-Field-299"] == "value 299")
+            #expect(try RequestHead.parse(prefixOf: UnsafeBufferPointer(rebasing: all[..<(bytes.count - 1)])) == nil)
+        }
+    }
+
     @Test("HTTP/1.0 and HTTP/1.1 are told apart; other versions are refused")
     func versions() throws {
         #expect(try parse("GET / HTTP/1.0\r\n").version == .http10)
