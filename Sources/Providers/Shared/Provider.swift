@@ -16,8 +16,14 @@ package struct ProviderRequest: Sendable {
     package var plan: SharedPlan?
     /// A scenario asked for this download's video to be damaged (`respond: { corrupt: true }`).
     package var corruptMedia = false
-    /// The body's fields, once parsed (see `parseBody`).
-    private var parsedBody: Result<JSONObject, APIError>?
+    /// The body's fields, once parsed (see `parseBody`); held by reference, so that the request
+    /// stays small to copy (an error's envelope is large).
+    private var parsedBody: ParsedBody?
+
+    private final class ParsedBody: Sendable {
+        let fields: Result<JSONObject, APIError>
+        init(_ fields: Result<JSONObject, APIError>) { self.fields = fields }
+    }
 
     package init(http: HTTPRequest, apiKey: String, basePath: String, plan: SharedPlan? = nil) {
         self.http = http
@@ -31,12 +37,12 @@ package struct ProviderRequest: Sendable {
     /// Parses the body now and keeps the result, so that whoever reads `fields()` next (scenario
     /// matching, then the provider) does not parse it again.
     package mutating func parseBody() {
-        if parsedBody == nil { parsedBody = Result { () throws(APIError) in try RequestBody.fields(of: http) } }
+        if parsedBody == nil { parsedBody = ParsedBody(Result { () throws(APIError) in try RequestBody.fields(of: http) }) }
     }
 
     /// The body's fields: the kept parse, or a parse now.
     package func fields() throws(APIError) -> JSONObject {
-        if let parsedBody { return try parsedBody.get() }
+        if let parsedBody { return try parsedBody.fields.get() }
         return try RequestBody.fields(of: http)
     }
 
