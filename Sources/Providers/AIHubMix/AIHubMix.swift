@@ -20,7 +20,7 @@ package struct AIHubMix: TaskDialect {
         catalog = tasks.catalogs[.aihubmix]
         try catalog.checkAttributes(allowing: [])
         func headers(ended: Bool) -> HTTPHeaders {
-            let advice = Int((tasks.pollAdvice(ended: ended) * 1000).rounded(.up))
+            let advice = AIHubMix.milliseconds(tasks.pollAdvice(ended: ended))
             return HTTPHeaders(fields: [("openai-poll-after-ms", String(advice)), ("Content-Type", "application/json")])
         }
         videoHeaders = (headers(ended: false), headers(ended: true))

@@ -12,8 +12,11 @@ extension AIHubMix {
     }
 
     func pollAfterMilliseconds(_ snapshot: TaskSnapshot) -> Int? {
-        Int((tasks.pollAdvice(snapshot) * 1000).rounded(.up))
+        AIHubMix.milliseconds(tasks.pollAdvice(snapshot))
     }
+
+    /// Poll advice as `openai-poll-after-ms` gives it: whole milliseconds, rounded up.
+    static func milliseconds(_ seconds: Double) -> Int { Int((seconds * 1000).rounded(.up)) }
 
     func listResponse(_ tasks: [TaskSnapshot], hasMore: Bool, _ request: ProviderRequest) -> HTTPResponse {
         var writer = JSONWriter(capacity: 256 + 512 * tasks.count)
