@@ -7,8 +7,7 @@ import JSON
 extension Connection {
 
     func dispatch(_ head: RequestHead, body: [UInt8]) {
-        let request = HTTPRequest(head, body: body)
-        let response = loop.handler.respond(to: request)
+        let response = loop.handler.respond(to: HTTPRequest(head, body: body))
         let keepAlive = head.keepAlive && !response.closeConnection && !loop.isDraining
         let isHead = head.method == .head
         if case .relay(let relay) = response.body {

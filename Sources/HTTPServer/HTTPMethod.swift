@@ -42,27 +42,34 @@ package enum HTTPMethod: Hashable, Sendable, CustomStringConvertible, Expressibl
 }
 
 /// The `{name}` segments of the route a path matched, and their values: one or two, found by a
-/// comparison of names, not a hash.
+/// comparison of names, not a hash. The names are the route's own (shared, not copied).
 package struct PathParameters: Sendable, Equatable, ExpressibleByDictionaryLiteral {
-    package private(set) var entries: [(name: String, value: String)] = []
+    private var names: [String] = []
+    private var values: [String] = []
 
     package init() {}
 
+    /// Values for the route's `names`, in order.
+    init(names: [String], values: [String]) {
+        self.names = names
+        self.values = values
+    }
+
     package init(dictionaryLiteral elements: (String, String)...) {
-        entries = elements.map { (name: $0.0, value: $0.1) }
+        names = elements.map(\.0)
+        values = elements.map(\.1)
     }
 
     package subscript(name: String) -> String? {
-        for entry in entries where entry.name == name { return entry.value }
+        for index in names.indices where names[index] == name { return values[index] }
         return nil
     }
 
     /// The first parameter's value (most routes have one).
-    package var first: String? { entries.first?.value }
+    package var first: String? { values.first }
 
-    package mutating func append(_ name: String, _ value: String) { entries.append((name, value)) }
-
-    package static func == (lhs: PathParameters, rhs: PathParameters) -> Bool {
-        lhs.entries.count == rhs.entries.count && zip(lhs.entries, rhs.entries).allSatisfy { $0.name == $1.name && $0.value == $1.value }
+    package mutating func append(_ name: String, _ value: String) {
+        names.append(name)
+        values.append(value)
     }
 }

@@ -31,5 +31,6 @@ package struct HTTPServerConfiguration: Sendable {
 /// Answers requests. Called on event-loop threads, concurrently: must be thread-safe and
 /// must not block (scripted delays go in `HTTPResponse.delayMilliseconds`).
 package protocol HTTPHandler: Sendable {
-    func respond(to request: HTTPRequest) -> HTTPResponse
+    /// The request is the handler's to keep or change: it is not read after.
+    func respond(to request: consuming HTTPRequest) -> HTTPResponse
 }

@@ -29,12 +29,30 @@ package struct Router: Sendable {
         var parameter: Int?
     }
 
+    /// The tree laid flat for lookups: each node's literal segments are a run of `edges`, whose
+    /// bytes lie in one pool, so that a walk follows indices without touching an array of its own.
+    private struct Flat: Sendable {
+        struct Node: Sendable {
+            var edges: Range<Int32> = 0..<0
+            var parameter: Int32 = -1
+        }
+        struct Edge: Sendable {
+            var start: Int32
+            var count: Int32
+            var node: Int32
+        }
+        var nodes: [Node] = []
+        var edges: [Edge] = []
+        var pool: [UInt8] = []
+    }
+
     /// At most this many `{name}` segments in a pattern.
     static let maxParameters = 4
 
     package private(set) var routes: [Route] = []
     /// `nodes[0]` is the root, the empty path.
     private var nodes = [Node()]
+    private var flat = Flat(nodes: [Flat.Node()])
 
     package init() {}
 
@@ -67,7 +85,21 @@ package struct Router: Sendable {
         precondition(names.count <= Router.maxParameters, "a route has at most \(Router.maxParameters) parameters: \(pattern)")
         routes.append(Route(method: method, pattern: pattern, parameterNames: names))
         nodes[node].routes.append(routes.count - 1)
+        flat = Router.flatten(nodes)
         return routes.count - 1
+    }
+
+    private static func flatten(_ nodes: [Node]) -> Flat {
+        var flat = Flat()
+        for node in nodes {
+            let first = Int32(flat.edges.count)
+            for literal in node.literals {
+                flat.edges.append(.init(start: Int32(flat.pool.count), count: Int32(literal.segment.count), node: Int32(literal.node)))
+                flat.pool += literal.segment
+            }
+            flat.nodes.append(.init(edges: first..<Int32(flat.edges.count), parameter: node.parameter.map(Int32.init) ?? -1))
+        }
+        return flat
     }
 
     /// At most this many segments in a path that can match (no pattern has as many).
@@ -126,23 +158,37 @@ package struct Router: Sendable {
     }
 
     private func match(_ method: HTTPMethod, _ bytes: UnsafeBufferPointer<UInt8>, _ segments: UnsafeBufferPointer<Range<Int>>) -> Match {
-        var search = Search(method: method, bytes: bytes, segments: segments)
-        search.visit(0, depth: 0, self)
-        guard let found = search.found else {
-            // A second walk, only now, gathers every route of the path for the 405's `Allow`.
-            search.collectsCandidates = true
-            search.visit(0, depth: 0, self)
-            var allowed: [String] = []
-            for route in search.candidates.sorted() where !allowed.contains(routes[route].method.name) {
-                allowed.append(routes[route].method.name)
+        flat.nodes.withUnsafeBufferPointer { flatNodes in
+            flat.edges.withUnsafeBufferPointer { edges in
+                flat.pool.withUnsafeBufferPointer { pool in
+                    var search = Search(
+                        method: method, bytes: bytes, segments: segments, nodes: flatNodes, edges: edges, pool: pool.baseAddress)
+                    search.visit(0, depth: 0, self)
+                    guard let found = search.found else {
+                        // A second walk, only now, gathers every route of the path for the 405's `Allow`.
+                        search.collectsCandidates = true
+                        search.visit(0, depth: 0, self)
+                        var allowed: [String] = []
+                        for route in search.candidates.sorted() where !allowed.contains(routes[route].method.name) {
+                            allowed.append(routes[route].method.name)
+                        }
+                        return allowed.isEmpty ? .notFound : .methodNotAllowed(allowed: allowed)
+                    }
+                    let names = routes[found].parameterNames
+                    func value(_ index: Int) -> String {
+                        let range = search.foundValue(index)
+                        return String(
+                            decoding: UnsafeBufferPointer(start: bytes.baseAddress! + range.lowerBound, count: range.count), as: UTF8.self)
+                    }
+                    var values = names.count == 1 ? [value(0)] : []
+                    if names.count > 1 {
+                        values.reserveCapacity(names.count)
+                        for index in names.indices { values.append(value(index)) }
+                    }
+                    return .found(found, parameters: PathParameters(names: names, values: values))
+                }
             }
-            return allowed.isEmpty ? .notFound : .methodNotAllowed(allowed: allowed)
         }
-        var parameters = PathParameters()
-        for (index, name) in routes[found].parameterNames.enumerated() {
-            parameters.append(name, String(decoding: UnsafeBufferPointer(rebasing: bytes[search.foundValue(index)]), as: UTF8.self))
-        }
-        return .found(found, parameters: parameters)
     }
 
     /// A walk of the tree over one path's segments.
@@ -150,6 +196,9 @@ package struct Router: Sendable {
         let method: HTTPMethod
         let bytes: UnsafeBufferPointer<UInt8>
         let segments: UnsafeBufferPointer<Range<Int>>
+        let nodes: UnsafeBufferPointer<Flat.Node>
+        let edges: UnsafeBufferPointer<Flat.Edge>
+        let pool: UnsafePointer<UInt8>?
         var found: Int?
         /// The `{name}` values of the route found.
         private var foundValues: (Range<Int>, Range<Int>, Range<Int>, Range<Int>) = (0..<0, 0..<0, 0..<0, 0..<0)
@@ -160,29 +209,35 @@ package struct Router: Sendable {
         private var values: (Range<Int>, Range<Int>, Range<Int>, Range<Int>) = (0..<0, 0..<0, 0..<0, 0..<0)
         private var valueCount = 0
 
-        init(method: HTTPMethod, bytes: UnsafeBufferPointer<UInt8>, segments: UnsafeBufferPointer<Range<Int>>) {
+        init(
+            method: HTTPMethod, bytes: UnsafeBufferPointer<UInt8>, segments: UnsafeBufferPointer<Range<Int>>,
+            nodes: UnsafeBufferPointer<Flat.Node>, edges: UnsafeBufferPointer<Flat.Edge>, pool: UnsafePointer<UInt8>?
+        ) {
             self.method = method
             self.bytes = bytes
             self.segments = segments
+            self.nodes = nodes
+            self.edges = edges
+            self.pool = pool
         }
 
         /// Matches the segments from `depth` on below `node`.
         mutating func visit(_ node: Int, depth: Int, _ router: Router) {
             guard depth < segments.count else { return ended(at: node, router) }
             let segment = segments[depth]
-            for literal in router.nodes[node].literals where literal.segment.count == segment.count {
-                let equal = literal.segment.withUnsafeBufferPointer {
-                    segment.isEmpty || memcmp($0.baseAddress!, bytes.baseAddress! + segment.lowerBound, segment.count) == 0
-                }
-                if equal {
-                    visit(literal.node, depth: depth + 1, router)
+            let here = nodes[node]
+            for index in Int(here.edges.lowerBound)..<Int(here.edges.upperBound) {
+                let edge = edges[index]
+                guard Int(edge.count) == segment.count else { continue }
+                if segment.isEmpty || memcmp(pool! + Int(edge.start), bytes.baseAddress! + segment.lowerBound, segment.count) == 0 {
+                    visit(Int(edge.node), depth: depth + 1, router)
                     break
                 }
             }
-            if let next = router.nodes[node].parameter, !segment.isEmpty, valueCount < Router.maxParameters {
+            if here.parameter >= 0, !segment.isEmpty, valueCount < Router.maxParameters {
                 set(valueCount, segment)
                 valueCount += 1
-                visit(next, depth: depth + 1, router)
+                visit(Int(here.parameter), depth: depth + 1, router)
                 valueCount -= 1
             }
         }

@@ -21,6 +21,18 @@ package struct MovieSpec: Hashable, Sendable, CustomStringConvertible {
         self.corrupt = corrupt
     }
 
+    /// One word of what tells specs apart mixed into the hasher (the same spec always gives the
+    /// same word; specs that differ in a field a downloaded video keeps, rarely). Cheaper than
+    /// combining seven fields: every download looks its file up by spec.
+    package func hash(into hasher: inout Hasher) {
+        var word = UInt64(truncatingIfNeeded: width) &* 0x9E37_79B9_7F4A_7C15
+        word ^= UInt64(truncatingIfNeeded: height) &* 0xC2B2_AE3D_27D4_EB4F
+        word ^= UInt64(truncatingIfNeeded: seconds) << 40 ^ UInt64(truncatingIfNeeded: fps) << 48
+        word ^= (audio ? 1 << 62 : 0) ^ (corrupt ? 1 << 63 : 0)
+        word ^= paddedTo.map { UInt64(truncatingIfNeeded: $0) &* 0x1656_67B1_9E37_79F9 ^ 1 << 61 } ?? 0
+        hasher.combine(word)
+    }
+
     /// `1280x720-8s-24fps-audio`, as file names use it.
     package var description: String {
         "\(width)x\(height)-\(seconds)s-\(fps)fps" + (audio ? "-audio" : "") + (paddedTo.map { "-\($0)b" } ?? "")

@@ -42,7 +42,7 @@ final class RequestPipeline: HTTPHandler {
     /// Every route served, as (method, path pattern).
     var routes: [(method: String, path: String)] { routeTable.routes }
 
-    func respond(to request: HTTPRequest) -> HTTPResponse {
+    func respond(to request: consuming HTTPRequest) -> HTTPResponse {
         if let upstreams, let (target, path) = upstreams.target(for: request.path) {
             return proxy(request, to: target, path: path, tls: upstreams.tls, recorder: upstreams.recorder)
         }
@@ -72,7 +72,8 @@ final class RequestPipeline: HTTPHandler {
     }
 
     /// A provider request: authenticated, put to the scenarios, answered, journaled.
-    private func serve(_ request: HTTPRequest, _ provider: any Provider, _ route: ProviderRoute, basePath: String) -> HTTPResponse {
+    private func serve(_ request: consuming HTTPRequest, _ provider: any Provider, _ route: ProviderRoute, basePath: String) -> HTTPResponse
+    {
         var key = ""
         if !route.isPublic {
             switch authenticator.key(of: request) {
@@ -81,7 +82,7 @@ final class RequestPipeline: HTTPHandler {
                 let journalID = record(request, response, provider: provider.name, endpoint: route.endpoint, apiKey: nil, rule: nil)
                 let providerRequest = ProviderRequest(http: request, apiKey: "", basePath: basePath)
                 observe(
-                    providerRequest, ProviderReply(response), provider, route, key: request.bearerToken, journalID: journalID,
+                    providerRequest, ProviderReply(response), provider, route, key: providerRequest.http.bearerToken, journalID: journalID,
                     taskID: provider.taskID(in: providerRequest))
                 return response
             case .success(let token): key = token
@@ -96,10 +97,10 @@ final class RequestPipeline: HTTPHandler {
         if hasRules || route.endpoint.describesTask {
             var facts = RequestFacts(provider: provider.name, endpoint: route.endpoint, apiKey: key, headers: [])
             if hasRules {
-                facts.headers = request.headers.fields
+                facts.headers = providerRequest.http.headers.fields
                 if route.endpoint.describesTask { facts.fields = try? providerRequest.fields() }
                 (facts.model, facts.prompt) = provider.subject(of: providerRequest, endpoint: route.endpoint)
-                facts.query = request.query
+                facts.query = providerRequest.http.query
                 facts.time = engine.clock.now(for: key)
             }
             decision = engine.decide(facts)
@@ -109,7 +110,7 @@ final class RequestPipeline: HTTPHandler {
         var reply = decision?.reply, rule = decision?.rule
         var outcome: ProviderReply
         do throws(APIError) {
-            if headerOverrides, let override = try HeaderOverride.reply(for: request, over: reply) {
+            if headerOverrides, let override = try HeaderOverride.reply(for: providerRequest.http, over: reply) {
                 reply = override
                 rule = HeaderOverride.ruleName
             }
@@ -138,7 +139,8 @@ final class RequestPipeline: HTTPHandler {
         let owner = route.isPublic ? nil : key
         let taskID = Self.task(of: providerRequest, outcome, provider, route.endpoint)
         let journalID = record(
-            request, outcome.response, provider: provider.name, endpoint: route.endpoint, apiKey: owner, rule: rule, task: taskID,
+            providerRequest.http, outcome.response, provider: provider.name, endpoint: route.endpoint, apiKey: owner, rule: rule,
+            task: taskID,
             pollAfterMilliseconds: outcome.pollAfterMilliseconds)
         observe(providerRequest, outcome, provider, route, key: owner, journalID: journalID, taskID: taskID)
         return outcome.response

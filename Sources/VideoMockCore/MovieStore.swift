@@ -34,8 +34,9 @@ final class MovieStore: Sendable {
     func file(for spec: MovieSpec, make: (MovieSpec) throws(MediaError) -> Movie) throws(MediaError) -> (path: String, size: Int) {
         try state.withLock { (state) throws(MediaError) -> (path: String, size: Int) in
             state.clock += 1
-            if let known = state.paths[spec] {
-                state.paths[spec]!.used = state.clock
+            if let index = state.paths.index(forKey: spec) {
+                state.paths.values[index].used = state.clock
+                let known = state.paths.values[index]
                 return (known.path, known.size)
             }
             let movie = try make(spec)
