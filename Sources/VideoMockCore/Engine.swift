@@ -219,8 +219,9 @@ package final class Engine: Sendable {
 
     /// Records a request for the verdict, and tags the journal entries of each finding it
     /// completed with the finding's code.
-    package func observe(_ request: ObservedRequest) {
-        for finding in observer.observe(request, settings: verdictSettings(for: request.key)) {
+    package func observe(_ request: consuming ObservedRequest) {
+        let settings = verdictSettings(for: request.key)
+        for finding in observer.observe(request, settings: settings) {
             journal.tag(finding.journalIDs, with: finding.code.rawValue)
         }
     }

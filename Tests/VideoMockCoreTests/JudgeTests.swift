@@ -275,4 +275,16 @@ struct EvidenceListTests {
             #expect(list.total == n)
         }
     }
+
+    @Test("each finding code has a bit of its own in a set of codes, and is reported once")
+    func findingCodesApart() {
+        var codes = FindingCodes()
+        for (index, code) in FindingCode.allCases.enumerated() {
+            #expect(!codes.contains(code))
+            #expect(codes.insert(code))
+            #expect(!codes.insert(code))
+            // The codes before it are in, the ones after it not yet.
+            for (other, later) in FindingCode.allCases.enumerated() { #expect(codes.contains(later) == (other <= index)) }
+        }
+    }
 }

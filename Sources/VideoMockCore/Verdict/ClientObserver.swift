@@ -35,15 +35,18 @@ package final class ClientObserver: Sendable {
     /// Records one request and makes the findings it completes; returns their codes, each with
     /// the journal numbers of the requests that took part.
     @discardableResult
-    package func observe(_ request: ObservedRequest, settings: VerdictSettings) -> [(code: FindingCode, journalIDs: [Int])] {
+    package func observe(_ request: consuming ObservedRequest, settings: consuming VerdictSettings) -> [(
+        code: FindingCode, journalIDs: [Int]
+    )] {
         let at = judgedTime(request.key)
         let evidence = Evidence(
             time: clock.now(for: request.key), method: request.method, path: request.path, status: request.status,
             journalID: request.journalID)
+        // The request and settings move into the judge: nothing of them is copied.
+        var judge = Judge(request: request, at: at, evidence: evidence, settings: settings, scale: clock.timeScale)
         return keys.withLock { keys in
-            var judge = Judge(request: request, at: at, evidence: evidence, settings: settings, scale: clock.timeScale)
             // In place: a copy of the record would copy its tables on every request.
-            judge.run(on: &keys.live[request.key, default: KeyRecord()])
+            judge.run(on: &keys.live[judge.request.key, default: KeyRecord()])
             return judge.found
         }
     }
@@ -173,7 +176,7 @@ struct RetryChain {
     /// The last three waits between attempts.
     var intervals: [Double] = []
     var evidence = EvidenceList()
-    var reported: Set<FindingCode> = []
+    var reported = FindingCodes()
 }
 
 /// What the client saw of one task.
@@ -191,5 +194,5 @@ struct TaskSeen {
     var downloaded = false
     var inline = false
     var evidence = EvidenceList()
-    var reported: Set<FindingCode> = []
+    var reported = FindingCodes()
 }

@@ -33,3 +33,20 @@ package enum FindingCode: String, Sendable, CaseIterable, Comparable {
         allCases.firstIndex(of: a)! < allCases.firstIndex(of: b)!
     }
 }
+
+/// A set of finding codes in one word: what was already reported of a task or a retry chain,
+/// asked on every read (a `Set` hashes the code each time).
+struct FindingCodes: Equatable {
+    private var bits: UInt32 = 0
+
+    /// The code's place among the cases: an enum without payloads is stored as that number.
+    private static func bit(_ code: FindingCode) -> UInt32 { 1 << UInt32(withUnsafeBytes(of: code) { $0[0] }) }
+
+    func contains(_ code: FindingCode) -> Bool { bits & Self.bit(code) != 0 }
+
+    /// Adds `code`; whether it was not there before.
+    mutating func insert(_ code: FindingCode) -> Bool {
+        defer { bits |= Self.bit(code) }
+        return !contains(code)
+    }
+}

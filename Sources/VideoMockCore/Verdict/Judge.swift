@@ -10,7 +10,7 @@ struct Judge {
     /// The findings this request completed, with the journal numbers of their evidence.
     private(set) var found: [(code: FindingCode, journalIDs: [Int])] = []
 
-    init(request: ObservedRequest, at: Double, evidence: Evidence, settings: VerdictSettings, scale: Double) {
+    init(request: consuming ObservedRequest, at: Double, evidence: consuming Evidence, settings: consuming VerdictSettings, scale: Double) {
         self.request = request
         self.at = at
         self.evidence = evidence
@@ -198,8 +198,8 @@ struct Judge {
     // MARK: Helpers
 
     /// Whether `code` is to be reported for this subject now: not left out, and not yet reported.
-    private func firstReport(_ code: FindingCode, _ reported: inout Set<FindingCode>) -> Bool {
-        !settings.ignored.contains(code) && reported.insert(code).inserted
+    private func firstReport(_ code: FindingCode, _ reported: inout FindingCodes) -> Bool {
+        !settings.ignored.contains(code) && reported.insert(code)
     }
 
     private mutating func report(
