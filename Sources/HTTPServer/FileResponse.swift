@@ -7,10 +7,14 @@ extension HTTPResponse {
         path: String, size: Int, contentType: String, range: String?, headers extra: HTTPHeaders = [:],
         unsatisfiable: (_ size: Int) -> HTTPResponse
     ) -> HTTPResponse {
+        let evaluated = ByteRange.evaluate(range, size: size)
+        if case .whole = evaluated, extra.fields.isEmpty, let known = wholeFileHeaders.first(where: { $0.type == contentType }) {
+            return HTTPResponse(status: 200, headers: known.headers, body: .file(path: path, offset: 0, length: size))
+        }
         var headers = extra
         headers.set("Content-Type", contentType)
         headers.set("Accept-Ranges", "bytes")
-        switch ByteRange.evaluate(range, size: size) {
+        switch evaluated {
         case .whole:
             return HTTPResponse(status: 200, headers: headers, body: .file(path: path, offset: 0, length: size))
         case .partial(let offset, let length):
@@ -24,6 +28,11 @@ extension HTTPResponse {
             return refusal
         }
     }
+}
+
+/// The headers of a whole file of the types served most, written once.
+private let wholeFileHeaders = ["video/mp4", "image/webp", "image/jpeg"].map { type in
+    (type: type, headers: HTTPHeaders(fields: [("Content-Type", type), ("Accept-Ranges", "bytes")]).writtenOnce())
 }
 
 /// The outcome of a Range header against a resource of known size.

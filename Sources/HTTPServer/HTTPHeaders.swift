@@ -1,6 +1,11 @@
 /// Header fields in arrival order; names compare case-insensitively.
 package struct HTTPHeaders: Sendable, Equatable, Sequence, ExpressibleByDictionaryLiteral {
-    package private(set) var fields: [(name: String, value: String)]
+    package private(set) var fields: [(name: String, value: String)] {
+        didSet { lines = nil }
+    }
+    /// The fields as a reply's head carries them, written once for fields sent with many replies
+    /// (see `writtenOnce`); dropped by any change.
+    private(set) var lines: HeadLines?
 
     package init() { fields = [] }
     package init(fields: [(name: String, value: String)]) { self.fields = fields }
@@ -27,6 +32,13 @@ package struct HTTPHeaders: Sendable, Equatable, Sequence, ExpressibleByDictiona
     }
 
     package mutating func remove(_ name: String) { fields.removeAll { $0.name.equalsIgnoringASCIICase(name) } }
+
+    /// The same fields, their head lines written now rather than for each reply that sends them.
+    package func writtenOnce() -> HTTPHeaders {
+        var headers = self
+        headers.lines = HeadLines(self)
+        return headers
+    }
 
     package func makeIterator() -> IndexingIterator<[(name: String, value: String)]> { fields.makeIterator() }
 

@@ -93,7 +93,7 @@ extension HTTPResponse {
         return all
     }
 
-    private static let jsonOnly: HTTPHeaders = ["Content-Type": "application/json"]
+    private static let jsonOnly = (["Content-Type": "application/json"] as HTTPHeaders).writtenOnce()
 
     /// A JSON reply.
     package static func json(_ value: JSON, status: Int = 200, headers: HTTPHeaders = [:]) -> HTTPResponse {

@@ -89,12 +89,14 @@ package struct RequestHeaders: Sendable {
     init(bytes: UnsafeBufferPointer<UInt8>, spans: UnsafeBufferPointer<Span>, slots: SIMD16<UInt8>) {
         let spanBytes = UnsafeRawBufferPointer(spans)
         let total = bytes.count + spanBytes.count
-        storage = [UInt8](unsafeUninitializedCapacity: total) { buffer, initialized in
-            let base = UnsafeMutableRawPointer(buffer.baseAddress!)
-            if let source = bytes.baseAddress { base.copyMemory(from: source, byteCount: bytes.count) }
-            if let source = spanBytes.baseAddress { (base + bytes.count).copyMemory(from: source, byteCount: spanBytes.count) }
-            initialized = total
-        }
+        // Reserved, then appended: `Array(unsafeUninitializedCapacity:)` looks its storage type up
+        // at run time, hundreds of instructions a call.
+        var storage: [UInt8] = []
+        storage.reserveCapacity(total)
+        storage.append(contentsOf: bytes)
+        storage.append(
+            contentsOf: UnsafeBufferPointer(start: spanBytes.baseAddress?.assumingMemoryBound(to: UInt8.self), count: spanBytes.count))
+        self.storage = storage
         spansStart = bytes.count
         count = spans.count
         self.slots = slots

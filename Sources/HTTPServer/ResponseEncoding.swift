@@ -77,18 +77,14 @@ enum ResponseEncoding {
             out.append(utf8: reasonPhrase(response.status))
             out.append("\r\n")
         }
-        var hasLength = false, hasDate = false, hasServer = false
-        for field in response.headers {
-            // The four names the server writes itself, told apart by length first.
-            switch field.name.utf8.count {
-            case 14: if field.name.equalsIgnoringASCIICase("Content-Length") { hasLength = true }
-            case 4: if field.name.equalsIgnoringASCIICase("Date") { hasDate = true }
-            case 6: if field.name.equalsIgnoringASCIICase("Server") { hasServer = true }
-            case 10: if field.name.equalsIgnoringASCIICase("Connection") { continue }
-            default: break
-            }
-            out.appendField(field.name, field.value)
+        let own: HeadLines.OwnFields
+        if let lines = response.headers.lines {
+            lines.bytes.withUnsafeBufferPointer { out.append($0) }
+            own = lines.own
+        } else {
+            own = HeadLines.write(response.headers, into: &out)
         }
+        let (hasLength, hasDate, hasServer) = (own.hasLength, own.hasDate, own.hasServer)
         if let contentLength, !hasLength {
             out.append("Content-Length: ")
             out.appendDecimal(contentLength)
@@ -103,6 +99,39 @@ enum ResponseEncoding {
             if !hasServer { out.append("Server: videomock\r\n") }
         }
         out.append(keepAlive ? "Connection: keep-alive\r\n\r\n" : "Connection: close\r\n\r\n")
+    }
+}
+
+/// Header fields as a head carries them (`name: value` lines), and which of the fields the
+/// server writes itself they set. A `Connection` field is left out: the server decides it.
+final class HeadLines: Sendable {
+    struct OwnFields {
+        var hasLength = false, hasDate = false, hasServer = false
+    }
+
+    let bytes: [UInt8]
+    let own: OwnFields
+
+    init(_ headers: HTTPHeaders) {
+        var out = ByteBuffer(capacity: 128)
+        own = HeadLines.write(headers, into: &out)
+        bytes = out.array
+    }
+
+    static func write(_ headers: HTTPHeaders, into out: inout ByteBuffer) -> OwnFields {
+        var own = OwnFields()
+        for field in headers {
+            // The four names the server writes itself, told apart by length first.
+            switch field.name.utf8.count {
+            case 14: if field.name.equalsIgnoringASCIICase("Content-Length") { own.hasLength = true }
+            case 4: if field.name.equalsIgnoringASCIICase("Date") { own.hasDate = true }
+            case 6: if field.name.equalsIgnoringASCIICase("Server") { own.hasServer = true }
+            case 10: if field.name.equalsIgnoringASCIICase("Connection") { continue }
+            default: break
+            }
+            out.appendField(field.name, field.value)
+        }
+        return own
     }
 }
 

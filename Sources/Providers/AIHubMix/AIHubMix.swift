@@ -21,7 +21,7 @@ package struct AIHubMix: TaskDialect {
         try catalog.checkAttributes(allowing: [])
         func headers(ended: Bool) -> HTTPHeaders {
             let advice = AIHubMix.milliseconds(tasks.pollAdvice(ended: ended))
-            return HTTPHeaders(fields: [("openai-poll-after-ms", String(advice)), ("Content-Type", "application/json")])
+            return HTTPHeaders(fields: [("openai-poll-after-ms", String(advice)), ("Content-Type", "application/json")]).writtenOnce()
         }
         videoHeaders = (headers(ended: false), headers(ended: true))
     }
