@@ -22,6 +22,8 @@ final class EventLoop {
     /// let go).
     private var openFiles: [String: Int32] = [:]
     private var openOrder: [String] = []
+    /// The file `openFile` gave last (the newest in `openOrder`).
+    private var lastFile: (path: String, fd: Int32)?
     static let openFileLimit = 32
     /// Open connections; each also keeps itself alive until it closes.
     private var connections: [ObjectIdentifier: Connection] = [:]
@@ -102,11 +104,15 @@ final class EventLoop {
 
     /// A descriptor for reading `path`, opened once per loop.
     func openFile(_ path: String) -> Int32? {
+        // The file served last, asked for again, is found without hashing its path (the media
+        // store hands out the same string each time, which compares without reading it).
+        if let last = lastFile, last.path == path { return last.fd }
         if let fd = openFiles[path] {
-            if openOrder.last != path, let index = openOrder.lastIndex(of: path) {
+            if let index = openOrder.lastIndex(of: path) {
                 openOrder.remove(at: index)
                 openOrder.append(path)
             }
+            lastFile = (path, fd)
             return fd
         }
         let fd = open(path, O_RDONLY | O_CLOEXEC)
@@ -116,6 +122,7 @@ final class EventLoop {
         if openOrder.count > EventLoop.openFileLimit, let oldest = openFiles.removeValue(forKey: openOrder.removeFirst()) {
             Glibc.close(oldest)
         }
+        lastFile = (path, fd)
         return fd
     }
 
@@ -185,6 +192,7 @@ final class EventLoop {
         for timer in timers.values { event_free(timer.event) }
         timers = [:]
         for fd in openFiles.values { Glibc.close(fd) }
+        lastFile = nil
         openFiles = [:]
         if let listener { evconnlistener_free(listener) }
         listener = nil

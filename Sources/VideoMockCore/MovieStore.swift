@@ -13,6 +13,9 @@ final class MovieStore: Sendable {
         var paths: [MovieSpec: (path: String, size: Int, used: Int)] = [:]
         var bytes = 0
         var clock = 0
+        /// The video asked for last: asked for again, it is found without hashing its spec (and
+        /// counts as the most recently used however old its `used` is).
+        var last: (spec: MovieSpec, path: String, size: Int)?
     }
 
     let directory: String
@@ -33,10 +36,15 @@ final class MovieStore: Sendable {
     /// it was before.
     func file(for spec: MovieSpec, make: (MovieSpec) throws(MediaError) -> Movie) throws(MediaError) -> (path: String, size: Int) {
         try state.withLock { (state) throws(MediaError) -> (path: String, size: Int) in
+            if let last = state.last, last.spec == spec { return (last.path, last.size) }
+            state.clock += 1
+            // The one it replaces as the last asked for is stamped as used now.
+            if let last = state.last, let index = state.paths.index(forKey: last.spec) { state.paths.values[index].used = state.clock }
             state.clock += 1
             if let index = state.paths.index(forKey: spec) {
                 state.paths.values[index].used = state.clock
                 let known = state.paths.values[index]
+                state.last = (spec, known.path, known.size)
                 return (known.path, known.size)
             }
             let movie = try make(spec)
@@ -44,6 +52,7 @@ final class MovieStore: Sendable {
             try write(movie, to: path)
             state.paths[spec] = (path, movie.size, state.clock)
             state.bytes += movie.size
+            state.last = (spec, path, movie.size)
             evict(&state)
             return (path, movie.size)
         }
@@ -58,6 +67,7 @@ final class MovieStore: Sendable {
             unlink(oldest.value.path)
             state.bytes -= oldest.value.size
             state.paths[oldest.key] = nil
+            if state.last?.spec == oldest.key { state.last = nil }
         }
     }
 

@@ -281,8 +281,9 @@ struct EvidenceListTests {
         var codes = FindingCodes()
         for (index, code) in FindingCode.allCases.enumerated() {
             #expect(!codes.contains(code))
-            #expect(codes.insert(code))
-            #expect(!codes.insert(code))
+            let first = codes.insert(code), second = codes.insert(code)
+            #expect(first)
+            #expect(!second)
             // The codes before it are in, the ones after it not yet.
             for (other, later) in FindingCode.allCases.enumerated() { #expect(codes.contains(later) == (other <= index)) }
         }
