@@ -15,7 +15,7 @@ package struct ProviderRequest: Sendable {
     /// How a task this request creates should live, as the scenarios decided.
     package var plan: SharedPlan?
     /// A scenario asked for this download's video to be damaged (`respond: { corrupt: true }`).
-    package var corruptMedia = false
+    package var corruptMedia: Bool
     /// The body's fields, once parsed (see `parseBody`); held by reference, so that the request
     /// stays small to copy (an error's envelope is large).
     private var parsedBody: ParsedBody?
@@ -25,11 +25,13 @@ package struct ProviderRequest: Sendable {
         init(_ fields: Result<JSONObject, APIError>) { self.fields = fields }
     }
 
-    package init(http: HTTPRequest, apiKey: String, basePath: String, plan: SharedPlan? = nil) {
+    package init(http: consuming HTTPRequest, apiKey: String, basePath: String, plan: SharedPlan? = nil) {
         self.http = http
         self.apiKey = apiKey
         self.basePath = basePath
         self.plan = plan
+        corruptMedia = false
+        parsedBody = nil
     }
 
     package func parameter(_ name: String) -> String { http.pathParameters[name] ?? "" }
