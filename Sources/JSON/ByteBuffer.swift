@@ -89,20 +89,15 @@ package struct ByteBuffer: ~Copyable {
             count += 1
         }
         var magnitude = value.magnitude
-        var digits = 1, power: UInt = 10
-        while digits < 19, magnitude >= power {
-            digits += 1
-            power &*= 10
-        }
-        if magnitude >= power { digits += 1 }  // 20 digits: past the largest power of ten a word holds
-        count += digits
+        count &+= ByteBuffer.digitCount(magnitude)
         var end = count
         let pairs = ByteBuffer.digitPairs.utf8Start
         while magnitude >= 100 {
-            let (quotient, remainder) = magnitude.quotientAndRemainder(dividingBy: 100)
-            end -= 2
-            base[end] = pairs[Int(remainder) * 2]
-            base[end + 1] = pairs[Int(remainder) * 2 + 1]
+            let quotient = magnitude / 100
+            let remainder = Int(truncatingIfNeeded: magnitude &- quotient &* 100)
+            end &-= 2
+            base[end] = pairs[remainder &* 2]
+            base[end &+ 1] = pairs[remainder &* 2 &+ 1]
             magnitude = quotient
         }
         if magnitude >= 10 {
@@ -111,6 +106,26 @@ package struct ByteBuffer: ~Copyable {
         } else {
             base[end - 1] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: magnitude)
         }
+    }
+
+    /// How many decimal digits `value` has: a few comparisons for the numbers replies carry
+    /// (counts, percentages, Unix times), a loop beyond ten digits.
+    @inlinable @inline(__always)
+    static func digitCount(_ value: UInt) -> Int {
+        if value < 100_000 {
+            if value < 100 { return value < 10 ? 1 : 2 }
+            return value < 1_000 ? 3 : value < 10_000 ? 4 : 5
+        }
+        if value < 10_000_000_000 {
+            if value < 10_000_000 { return value < 1_000_000 ? 6 : 7 }
+            return value < 100_000_000 ? 8 : value < 1_000_000_000 ? 9 : 10
+        }
+        var digits = 11, power: UInt = 100_000_000_000
+        while digits < 20, value >= power {
+            digits += 1
+            power &*= 10
+        }
+        return digits  // 20 at most: past the largest power of ten a word holds
     }
 
     /// "00" to "99", each two bytes.

@@ -48,7 +48,6 @@ final class RequestPipeline: HTTPHandler {
         }
         switch routeTable.match(method: request.method, path: request.path) {
         case .found(let target, let parameters):
-            var request = request
             request.pathParameters = parameters
             switch target {
             case .admin(let route):

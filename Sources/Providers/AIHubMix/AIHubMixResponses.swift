@@ -35,11 +35,11 @@ extension AIHubMix {
 
     /// The Sora shape (the OpenAI Video object) or the shape AIHubMix gives every other model.
     func writeVideo(_ snapshot: TaskSnapshot, _ request: ProviderRequest, into writer: inout JSONWriter) {
-        let spec = snapshot.spec  // one copy of the spec, not one per field
-        if spec.shape == .sora {
-            writeSora(snapshot, spec, into: &writer)
+        // Read where the task keeps it: no copy of the spec.
+        if snapshot.record.identity.spec.shape == .sora {
+            writeSora(snapshot, snapshot.record.identity.spec, into: &writer)
         } else {
-            writeGeneric(snapshot, spec, request, into: &writer)
+            writeGeneric(snapshot, snapshot.record.identity.spec, request, into: &writer)
         }
     }
 
@@ -53,7 +53,7 @@ extension AIHubMix {
         }
     }
 
-    private func writeSora(_ s: TaskSnapshot, _ spec: TaskSpec, into writer: inout JSONWriter) {
+    private func writeSora(_ s: TaskSnapshot, _ spec: borrowing TaskSpec, into writer: inout JSONWriter) {
         writer.beginObject()
         writer.field("id", plain: s.id)
         writer.field("object", json: #""video""#)
@@ -83,7 +83,7 @@ extension AIHubMix {
         writer.endObject()
     }
 
-    private func writeGeneric(_ s: TaskSnapshot, _ spec: TaskSpec, _ request: ProviderRequest, into writer: inout JSONWriter) {
+    private func writeGeneric(_ s: TaskSnapshot, _ spec: borrowing TaskSpec, _ request: ProviderRequest, into writer: inout JSONWriter) {
         writer.beginObject()
         writer.field("id", plain: s.id)
         writer.field("object", json: #""video""#)

@@ -96,15 +96,16 @@ package struct ProviderReply {
 
 /// What a route's handler may return: a bare reply, or one with what it did.
 package protocol ProviderReplyConvertible: SendableMetatype {
-    var providerReply: ProviderReply { get }
+    /// The reply, made from this value without copying it.
+    consuming func providerReply() -> ProviderReply
 }
 
 extension ProviderReply: ProviderReplyConvertible {
-    package var providerReply: ProviderReply { self }
+    package consuming func providerReply() -> ProviderReply { self }
 }
 
 extension HTTPResponse: ProviderReplyConvertible {
-    package var providerReply: ProviderReply { ProviderReply(self) }
+    package consuming func providerReply() -> ProviderReply { ProviderReply(self) }
 }
 
 /// A gateway VideoMock emulates: its routes, its wire formats and its error envelope.
@@ -154,7 +155,7 @@ extension Provider {
         -> @Sendable (ProviderRequest) -> ProviderReply
     {
         { request in
-            do throws(APIError) { return try handler(request).providerReply } catch { return ProviderReply(render(error)) }
+            do throws(APIError) { return try handler(request).providerReply() } catch { return ProviderReply(render(error)) }
         }
     }
 
