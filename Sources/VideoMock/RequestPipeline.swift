@@ -54,8 +54,8 @@ final class RequestPipeline: HTTPHandler {
                 return admin(route, request)
             case .elsewhere(let providers):
                 return journaled(request, elsewhere(request, providers))
-            case .provider(let provider, let route, let basePath):
-                return serve(request, provider, route, basePath: basePath)
+            case .provider(let endpoint):
+                return serve(request, endpoint.provider, endpoint.route, basePath: endpoint.basePath)
             }
         case .methodNotAllowed(let allowed):
             let message = "Method \(request.method) is not allowed on \(request.path); use \(allowed.joined(separator: ", "))."

@@ -6,8 +6,22 @@ import VideoMockCore
 /// Every route served, each with what it leads to, built in one place from the providers and
 /// the admin API.
 struct RouteTable: Sendable {
+    /// A provider's route under one prefix; held by reference, so that a look-up hands it out
+    /// without copying what it holds.
+    final class ProviderEndpoint: Sendable {
+        let provider: any Provider
+        let route: ProviderRoute
+        let basePath: String
+
+        init(_ provider: any Provider, _ route: ProviderRoute, basePath: String) {
+            self.provider = provider
+            self.route = route
+            self.basePath = basePath
+        }
+    }
+
     enum Target: Sendable {
-        case provider(any Provider, ProviderRoute, basePath: String)
+        case provider(ProviderEndpoint)
         case admin(AdminAPI.Route)
         /// A bare `/v1` path that other providers serve under their own prefix.
         case elsewhere([ProviderID])
@@ -39,12 +53,12 @@ struct RouteTable: Sendable {
         for provider in providers {
             for route in provider.routes {
                 let base = route.isPublic ? "/\(provider.name.rawValue)" : "/\(provider.name.rawValue)/v1"
-                entries.append((route.method, base + route.path, .provider(provider, route, basePath: base)))
+                entries.append((route.method, base + route.path, .provider(ProviderEndpoint(provider, route, basePath: base))))
             }
         }
         let bareProvider = providers.first { $0.name == bare }!
         for route in bareProvider.routes where !route.isPublic {
-            entries.append((route.method, "/v1\(route.path)", .provider(bareProvider, route, basePath: "/v1")))
+            entries.append((route.method, "/v1\(route.path)", .provider(ProviderEndpoint(bareProvider, route, basePath: "/v1"))))
         }
         var elsewhere: [(method: String, path: String, providers: [ProviderID])] = []
         for provider in providers where provider.name != bare {

@@ -61,8 +61,9 @@ extension RequestPipeline {
         var task: String?
         var endpoint: Endpoint?
         var providerRequest = ProviderRequest(http: request, apiKey: request.bearerToken ?? "", basePath: "")
-        if case .found(.provider(_, let route, _), let parameters) = routeTable.match(method: request.method, path: Substring(path)) {
+        if case .found(.provider(let found), let parameters) = routeTable.match(method: request.method, path: Substring(path)) {
             providerRequest.http.pathParameters = parameters
+            let route = found.route
             endpoint = route.endpoint
             task =
                 route.endpoint == .create || route.endpoint == .remix
