@@ -312,7 +312,7 @@ private struct HeadParser {
                 nameStart: UInt32(truncatingIfNeeded: nameStart), nameEnd: UInt32(truncatingIfNeeded: nameEnd),
                 valueStart: UInt32(truncatingIfNeeded: valueStart), valueEnd: UInt32(truncatingIfNeeded: valueEnd))
             count += 1
-            if count < 255,
+            if count < 255, RequestHeaders.Known.mayBe(length: nameEnd - nameStart, initial: base[nameStart]),
                 let known = RequestHeaders.Known.named(UnsafeBufferPointer(start: base + nameStart, count: nameEnd - nameStart)),
                 slots[known.rawValue] == 0
             {

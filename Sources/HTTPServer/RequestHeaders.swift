@@ -30,6 +30,17 @@ package struct RequestHeaders: Sendable {
 
         private static let initials: UInt32 = [UInt8]("acehrtx".utf8).reduce(0) { $0 | 1 << UInt32($1 - 0x61) }
 
+        /// Whether a name of this length and first byte can be one of these: a test of two bits,
+        /// which most of the fields a client sends fail before `named` is called.
+        @inline(__always)
+        static func mayBe(length: Int, initial: UInt8) -> Bool {
+            // The lengths of the names above (4, 5, 6, 10, 12, 13, 14, 17, 18) and their initials.
+            let lengths: UInt32 = 1 << 4 | 1 << 5 | 1 << 6 | 1 << 10 | 1 << 12 | 1 << 13 | 1 << 14 | 1 << 17 | 1 << 18
+            let letter = (initial | 0x20) &- 0x61
+            let initials: UInt32 = 1 << 0 | 1 << 2 | 1 << 4 | 1 << 7 | 1 << 17 | 1 << 19 | 1 << 23  // a c e h r t x
+            return length < 32 && lengths >> UInt32(length) & 1 != 0 && letter < 26 && initials >> UInt32(letter) & 1 != 0
+        }
+
         /// The field a name is, if it is one of these: picked by length (a jump), then first and
         /// last letter, then compared without case (no table, no allocation).
         @inline(__always)

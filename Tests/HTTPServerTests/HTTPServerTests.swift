@@ -113,6 +113,8 @@ struct RequestHeadTests {
             let name = known.name
             for variant in [name, name.lowercased(), name.uppercased()] {
                 #expect(Array(variant.utf8).withUnsafeBufferPointer { RequestHeaders.Known.named($0) } == known, "\(variant)")
+                // The parse asks `named` only of names that pass this gate.
+                #expect(RequestHeaders.Known.mayBe(length: variant.utf8.count, initial: variant.utf8.first!), "\(variant)")
             }
             for index in name.utf8.indices {
                 for replacement in [UInt8(ascii: "_"), UInt8(ascii: "q"), UInt8(ascii: "0")] where name.utf8[index] | 0x20 != replacement {

@@ -56,15 +56,15 @@ package struct ProviderRequest: Sendable {
 }
 
 /// One route of a provider: a method and a path under its `/v1`.
-package struct ProviderRoute: Sendable {
-    package var method: String
+package final class ProviderRoute: Sendable {
+    package let method: String
     /// The path after the version prefix, e.g. `/videos/{id}/content`.
-    package var path: String
-    package var endpoint: Endpoint
+    package let path: String
+    package let endpoint: Endpoint
     /// Served at `/{provider}{path}` without an API key (signed download links), instead of
     /// `/{provider}/v1{path}` behind one.
-    package var isPublic: Bool
-    package var handler: @Sendable (ProviderRequest) -> ProviderReply
+    package let isPublic: Bool
+    package let handler: @Sendable (ProviderRequest) -> ProviderReply
 
     package init(
         _ method: String, _ path: String, _ endpoint: Endpoint, isPublic: Bool = false,
