@@ -23,7 +23,7 @@ extension Connection: RelaySink {
         state = .relaying(relaying)
         let head = ResponseEncoding.head(
             of: HTTPResponse(status: status, headers: headers), contentLength: length, chunked: relaying.chunked,
-            keepAlive: relaying.keepAlive, date: loop.dateCache.current())
+            keepAlive: relaying.keepAlive, date: loop.dateCache.pointee.current())
         write(head, more: !relaying.isHead && length != 0)
     }
 

@@ -36,7 +36,7 @@ extension Connection {
     }
 
     private func send(_ response: HTTPResponse, isHead: Bool, keepAlive: Bool) {
-        let date = loop.dateCache.current()
+        let date = loop.dateCache.pointee.current()
         switch response.fault {
         case .reset?:
             reset()
@@ -55,13 +55,13 @@ extension Connection {
         case nil where response.throttle != nil || response.cut != nil:
             sendShaped(response, isHead: isHead, keepAlive: keepAlive)
         case nil:
-            loop.replyHead.removeAll()
+            loop.replyHead.pointee.removeAll()
             ResponseEncoding.writeHead(
-                of: response, contentLength: response.body.count, keepAlive: keepAlive, date: date, into: &loop.replyHead)
+                of: response, contentLength: response.body.count, keepAlive: keepAlive, date: date, into: &loop.replyHead.pointee)
             if !isHead, case .bytes(let body) = response.body {
-                body.withUnsafeBytes { write(loop.replyHead, then: $0) }
+                body.withUnsafeBytes { write(loop.replyHead.pointee, then: $0) }
             } else {
-                let head = loop.replyHead.array
+                let head = loop.replyHead.pointee.array
                 // A file follows: hold the head back so that it leaves with the file's first bytes.
                 write(head, more: !isHead && response.body.count > 0)
                 if !isHead { writeBody(response.body, 0..<response.body.count) }
@@ -77,7 +77,7 @@ extension Connection {
         let count = response.body.count
         let end = response.cut.map { $0.sent(of: count) } ?? count
         let keepAlive = keepAlive && response.cut == nil
-        write(ResponseEncoding.head(of: response, contentLength: count, keepAlive: keepAlive, date: loop.dateCache.current()))
+        write(ResponseEncoding.head(of: response, contentLength: count, keepAlive: keepAlive, date: loop.dateCache.pointee.current()))
         guard !isHead, let rate = response.throttle else {
             if !isHead { writeBody(response.body, 0..<end) }
             return finish(keepAlive: keepAlive)

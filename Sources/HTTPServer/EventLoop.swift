@@ -9,9 +9,20 @@ final class EventLoop {
     let base: OpaquePointer
     let handler: any HTTPHandler
     let configuration: HTTPServerConfiguration
-    var dateCache = HTTPDateCache()
+    // The two below sit behind pointers, not in stored `var`s, so that using them is not checked
+    // for exclusivity at run time on every reply: only this loop's thread touches them, one reply
+    // at a time. Freed with the read buffer when the loop ends.
+    let dateCache: UnsafeMutablePointer<HTTPDateCache> = {
+        let cache = UnsafeMutablePointer<HTTPDateCache>.allocate(capacity: 1)
+        cache.initialize(to: HTTPDateCache())
+        return cache
+    }()
     /// Where reply heads are written, one at a time, kept for the next (no allocation a reply).
-    var replyHead = ByteBuffer(capacity: 1024)
+    let replyHead: UnsafeMutablePointer<ByteBuffer> = {
+        let head = UnsafeMutablePointer<ByteBuffer>.allocate(capacity: 1)
+        head.initialize(to: ByteBuffer(capacity: 1024))
+        return head
+    }()
     /// Where a connection with nothing buffered reads, so that whole requests are served from
     /// here; only what is left over goes into its input buffer.
     static let readCapacity = 64 << 10
@@ -200,6 +211,10 @@ final class EventLoop {
         stopEvent = nil
         event_base_free(base)
         readBuffer.deallocate()
+        dateCache.deinitialize(count: 1)
+        dateCache.deallocate()
+        replyHead.deinitialize(count: 1)
+        replyHead.deallocate()
     }
 
     /// Carries a loop to the thread that runs it, and lets other threads ask it to stop.
