@@ -72,6 +72,12 @@ extension JSON {
         return false
     }
 
+    /// Whether `string` must be escaped to be written in quotes.
+    package static func needsEscaping(_ string: String) -> Bool {
+        var string = string
+        return string.withUTF8 { needsEscaping($0) }
+    }
+
     package static func writeString(_ string: String, into buffer: inout [UInt8]) { quote(string, into: &buffer) }
 
     static func writeString(_ string: String, into buffer: inout ByteBuffer) { quote(string, into: &buffer) }

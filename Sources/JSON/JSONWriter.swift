@@ -107,6 +107,12 @@ package struct JSONWriter: ~Copyable {
         buffer.append(UInt8(ascii: "\""))
     }
 
+    /// A member whose string value is known to need no escaping when `plain` is true.
+    @inlinable
+    package mutating func field(_ name: StaticString, _ value: String, plain: Bool) {
+        if plain { field(name, plain: value) } else { field(name, value) }
+    }
+
     @inlinable
     package mutating func field(_ name: StaticString, _ value: Int?) {
         key(name)

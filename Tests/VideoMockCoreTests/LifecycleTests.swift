@@ -161,3 +161,30 @@ extension TaskRecord {
             outcome: outcome, expiresAfter: expiresAfter)
     }
 }
+
+@Suite("Task specs")
+struct TaskSpecTests {
+    @Test("a spec knows whether its model, prompt and size go into JSON unescaped, also after a change")
+    func plainText() {
+        var spec = TaskSpec(
+            model: "sora-2", prompt: "a calm lake", duration: 4, size: "1280x720", dimensions: .init(width: 1280, height: 720),
+            hasAudio: false)
+        #expect(spec.isPlainText)
+        for text in ["quote \"", "back\\slash", "line\nbreak", "tab\t", "\u{1}"] {
+            spec.prompt = text
+            #expect(!spec.isPlainText, "\(text)")
+            spec.prompt = "plain again"
+            #expect(spec.isPlainText)
+            spec.size = text
+            #expect(!spec.isPlainText, "\(text)")
+            spec.size = nil
+            spec.model = text
+            #expect(!spec.isPlainText, "\(text)")
+            spec.model = "sora-2"
+            #expect(spec.isPlainText)
+        }
+        // Non-ASCII text is written as it is.
+        spec.prompt = "日本語 🎬"
+        #expect(spec.isPlainText)
+    }
+}

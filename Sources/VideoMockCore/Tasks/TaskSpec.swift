@@ -2,16 +2,26 @@ import JSON
 
 /// What a task asked for, provider-neutral, after validation and defaults.
 package struct TaskSpec: Sendable {
-    package var model: String
-    package var prompt: String
+    package var model: String {
+        didSet { isPlainText = TaskSpec.plain(model, prompt, size) }
+    }
+    package var prompt: String {
+        didSet { isPlainText = TaskSpec.plain(model, prompt, size) }
+    }
     /// Seconds of video (a model's "decide for me" value, such as -1, is kept as sent).
     package var duration: Int
     /// The size token to echo (`1280x720`, `720p`, `16:9`), when the model has one.
-    package var size: String?
+    package var size: String? {
+        didSet { isPlainText = TaskSpec.plain(model, prompt, size) }
+    }
     package var dimensions: Dimensions
     /// Frames a second: the request's, else the model's.
     package var fps: Int
     package var hasAudio: Bool
+    /// Whether the model, prompt and size go into JSON as they are, without escaping: found once
+    /// at create, not on every status read that writes them (kept beside `hasAudio`, in the
+    /// room its alignment leaves).
+    package private(set) var isPlainText = false
     /// How many inputs of each role were given (`first_frame`, `reference_images`, ...).
     package var inputs: [String: Int]
     /// Every parameter's accepted value, defaults included, by the name the provider uses (the
@@ -59,5 +69,10 @@ package struct TaskSpec: Sendable {
         self.shape = shape
         self.parameters = parameters
         self.remixOf = remixOf
+        isPlainText = TaskSpec.plain(model, prompt, size)
+    }
+
+    private static func plain(_ model: String, _ prompt: String, _ size: String?) -> Bool {
+        !JSON.needsEscaping(model) && !JSON.needsEscaping(prompt) && !(size.map(JSON.needsEscaping) ?? false)
     }
 }
