@@ -49,6 +49,14 @@ final class Connection {
     /// Reading is ours (a persistent read event and `recv`); the bufferevent only writes. Its
     /// own reads ask the kernel how much is waiting first: one more system call per request.
     private var readEvent: OpaquePointer?
+    /// Silence is timed apart from reading: a read event with a timeout would have its timer
+    /// re-armed on every read. This one-shot timer fires after `quietLimit` seconds; reads since it
+    /// was armed (`heard`) put the check off by another period, so a silent connection goes after
+    /// one to two periods, and a read costs one store.
+    private var quietTimer: OpaquePointer?
+    private var quietLimit = 0.0
+    private var heard = false
+    private var reading = false
 
     init(bev: OpaquePointer, loop: EventLoop) {
         self.bev = bev
@@ -74,6 +82,7 @@ final class Connection {
         // A socket bufferevent freezes the end of its input buffer for its own reads; ours fill it.
         evbuffer_unfreeze(input, 0)
         readEvent = event_new(loop.base, socket, Int16(EV_READ | EV_PERSIST), connectionReceive, context)
+        quietTimer = event_new(loop.base, -1, 0, connectionQuiet, context)
         resumeReading()
     }
 
@@ -87,22 +96,36 @@ final class Connection {
     }
 
     func resumeReading(timeout seconds: Double? = nil) {
-        var timeout = timeval(seconds: seconds ?? configuration.idleTimeoutSeconds)
-        event_add(readEvent, &timeout)
+        quietLimit = seconds ?? configuration.idleTimeoutSeconds
+        event_add(readEvent, nil)
+        reading = true
+        armQuietTimer()
     }
 
     func pauseReading() {
         event_del(readEvent)
+        reading = false
     }
 
-    /// The socket has bytes (or its end) to read, or has been silent for the timeout.
+    private func armQuietTimer() {
+        heard = false
+        var timeout = timeval(seconds: quietLimit)
+        event_add(quietTimer, &timeout)
+    }
+
+    /// The quiet timer fired: the connection may have been silent for `quietLimit`.
+    func quietCheck() {
+        guard reading else { return }  // paused: armed again when reading resumes
+        if heard { return armQuietTimer() }
+        if case .lingering = state { return close() }
+        // Quiet because it is busy downloading a reply is not idle.
+        if evbuffer_get_length(output) > 0 { return armQuietTimer() }
+        close()
+    }
+
+    /// The socket has bytes (or its end) to read.
     func receive(_ what: Int16) {
-        if what & Int16(EV_TIMEOUT) != 0 {
-            // Quiet because it is busy downloading a reply is not idle; the timeout re-arms itself.
-            if case .lingering = state { return close() }
-            if evbuffer_get_length(output) > 0 { return }
-            return close()
-        }
+        heard = true
         let count: Int
         if evbuffer_get_length(input) == 0, case .head = state {
             // Nothing is buffered: read into the loop's buffer and serve whole requests there.
@@ -331,6 +354,7 @@ final class Connection {
         relay?.cancel()
         relay = nil
         if let readEvent { event_free(readEvent) }
+        if let quietTimer { event_free(quietTimer) }
         bufferevent_free(bev)
         loop.closed(self)
     }
@@ -341,6 +365,7 @@ private func connection(_ context: UnsafeMutableRawPointer?) -> Connection {
 }
 
 private let connectionReceive: event_callback_fn = { _, what, context in connection(context).receive(what) }
+private let connectionQuiet: event_callback_fn = { _, _, context in connection(context).quietCheck() }
 private let connectionWrite: bufferevent_data_cb = { _, context in connection(context).writable() }
 private let connectionEvent: bufferevent_event_cb = { _, events, context in connection(context).event(events) }
 
