@@ -123,7 +123,7 @@ enum ByteClasses {
     @inline(__always)
     static func firstOutsideValue(_ base: UnsafePointer<UInt8>, from start: Int, end: Int) -> Int {
         var index = start
-        while index + 8 <= end {
+        while index &+ 8 <= end {
             let word = UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self)
             let below20 = (word &- ones &* 0x20) & ~word & highs
             let delete = word ^ (ones &* 0x7F)
@@ -131,17 +131,17 @@ enum ByteClasses {
             let found = below20 | is7F
             if found != 0 {
                 // The lowest flagged byte is exact (a borrow only flags bytes above it).
-                let at = index + found.trailingZeroBitCount / 8
+                let at = index &+ found.trailingZeroBitCount &>> 3
                 if base[at] != 0x09 { return at }
-                index = at + 1
+                index = at &+ 1
                 continue
             }
-            index += 8
+            index &+= 8
         }
         while index < end {
             let byte = base[index]
             if (byte < 0x20 && byte != 0x09) || byte == 0x7F { return index }
-            index += 1
+            index &+= 1
         }
         return end
     }
@@ -159,19 +159,19 @@ enum ByteClasses {
             return ~(((x & ~highs) &+ ~highs) | x) & highs
         }
         var index = start
-        while index + 8 <= end {
+        while index &+ 8 <= end {
             let word = UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self)
             let fast = (within(word | (ones &* 0x20), 0x61, 0x7A) | within(word, 0x30, 0x39) | equal(word, 0x2D)) & ~word & highs
             if fast != highs {
                 // The first byte that is not a letter, digit or hyphen: the end, or a rarer token byte.
-                let at = index + (~fast & highs).trailingZeroBitCount / 8
+                let at = index &+ (~fast & highs).trailingZeroBitCount &>> 3
                 if classes[Int(base[at])] & token == 0 { return at }
-                index = at + 1
+                index = at &+ 1
                 continue
             }
-            index += 8
+            index &+= 8
         }
-        while index < end, classes[Int(base[index])] & token != 0 { index += 1 }
+        while index < end, classes[Int(base[index])] & token != 0 { index &+= 1 }
         return index
     }
 
@@ -179,18 +179,18 @@ enum ByteClasses {
     /// visible ASCII: the space after it, usually), or `end`; eight bytes at a time.
     static func firstOutsideTarget(_ base: UnsafePointer<UInt8>, from start: Int, end: Int) -> Int {
         var index = start
-        while index + 8 <= end {
+        while index &+ 8 <= end {
             let word = UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self)
             // Bytes under 0x21, and bytes of 0x7F and over (0x7F + 1 sets the high bit).
             let found = ((word &- ones &* 0x21) & ~word | word | (word &+ ones)) & highs
             if found != 0 {
                 var at = index
-                while at < index + 8, base[at] > 0x20, base[at] < 0x7F { at += 1 }
+                while at < index &+ 8, base[at] > 0x20, base[at] < 0x7F { at &+= 1 }
                 return at
             }
-            index += 8
+            index &+= 8
         }
-        while index < end, base[index] > 0x20, base[index] < 0x7F { index += 1 }
+        while index < end, base[index] > 0x20, base[index] < 0x7F { index &+= 1 }
         return index
     }
 }
@@ -239,19 +239,19 @@ private struct HeadParser {
 
     private mutating func parseHead() throws(Either) -> (RequestHead, Int) {
         // RFC 9112 §2.2: ignore empty lines before the request line.
-        while position < end, base[position] == 0x0D || base[position] == 0x0A { position += 1 }
+        while position < end, base[position] == 0x0D || base[position] == 0x0A { position &+= 1 }
         guard position < end else { throw ran(fail(400, "missing request line")) }
 
         // METHOD SP TARGET SP VERSION, single spaces.
         let methodStart = position
-        while position < end, classes[Int(base[position])] & ByteClasses.token != 0 { position += 1 }
+        while position < end, classes[Int(base[position])] & ByteClasses.token != 0 { position &+= 1 }
         guard position < end else { throw ran(fail(400, "malformed request line")) }
         guard base[position] == UInt8(ascii: " "), position > methodStart else {
             let byte = base[position]
             throw fail(400, byte == 0x0D || byte == 0x0A || position == methodStart ? "malformed request line" : "malformed method")
         }
         let method = HTTPMethod(UnsafeBufferPointer(start: base + methodStart, count: position - methodStart))
-        position += 1
+        position &+= 1
         let targetStart = position
         position = ByteClasses.firstOutsideTarget(base, from: position, end: end)
         guard position < end else { throw ran(fail(400, "malformed request line")) }
@@ -263,7 +263,7 @@ private struct HeadParser {
         let queryOffset = memchr(base + targetStart, Int32(UInt8(ascii: "?")), position - targetStart).map {
             UnsafePointer<UInt8>($0.assumingMemoryBound(to: UInt8.self)) - (base + targetStart)
         }
-        position += 1
+        position &+= 1
         let version = try readVersion()
 
         var slots = SIMD16<UInt8>()
@@ -290,8 +290,8 @@ private struct HeadParser {
             guard position < end else { throw ran(fail(400, "malformed header field")) }
             guard position > nameStart, base[position] == UInt8(ascii: ":") else { throw fail(400, "malformed header field") }
             let nameEnd = position
-            position += 1
-            while position < end, base[position] == 0x20 || base[position] == 0x09 { position += 1 }
+            position &+= 1
+            while position < end, base[position] == 0x20 || base[position] == 0x09 { position &+= 1 }
             let valueStart = position
             position = ByteClasses.firstOutsideValue(base, from: position, end: end)
             var valueEnd = position
@@ -302,7 +302,7 @@ private struct HeadParser {
             } else if !isWhole {
                 throw .incomplete
             }
-            while valueEnd > valueStart, base[valueEnd - 1] == 0x20 || base[valueEnd - 1] == 0x09 { valueEnd -= 1 }
+            while valueEnd > valueStart, base[valueEnd &- 1] == 0x20 || base[valueEnd &- 1] == 0x09 { valueEnd &-= 1 }
             guard count < spans.count else {
                 outOfRoom = true
                 throw .incomplete
@@ -311,9 +311,9 @@ private struct HeadParser {
             spans[count] = RequestHeaders.Span(
                 nameStart: UInt32(truncatingIfNeeded: nameStart), nameEnd: UInt32(truncatingIfNeeded: nameEnd),
                 valueStart: UInt32(truncatingIfNeeded: valueStart), valueEnd: UInt32(truncatingIfNeeded: valueEnd))
-            count += 1
-            if count < 255, RequestHeaders.Known.mayBe(length: nameEnd - nameStart, initial: base[nameStart]),
-                let known = RequestHeaders.Known.named(UnsafeBufferPointer(start: base + nameStart, count: nameEnd - nameStart)),
+            count &+= 1
+            if count < 255, RequestHeaders.Known.mayBe(length: nameEnd &- nameStart, initial: base[nameStart]),
+                let known = RequestHeaders.Known.named(UnsafeBufferPointer(start: base + nameStart, count: nameEnd &- nameStart)),
                 slots[known.rawValue] == 0
             {
                 slots[known.rawValue] = UInt8(count)
@@ -328,14 +328,14 @@ private struct HeadParser {
     @inline(__always)
     private mutating func endLine() throws(Either) {
         if base[position] == 0x0D {
-            guard position + 1 < end else {
+            guard position &+ 1 < end else {
                 guard isWhole else { throw .incomplete }
                 throw fail(400, "control character in header value")
             }
-            guard base[position + 1] == 0x0A else { throw fail(400, "control character in header value") }
-            position += 2
+            guard base[position &+ 1] == 0x0A else { throw fail(400, "control character in header value") }
+            position &+= 2
         } else {
-            position += 1
+            position &+= 1
         }
     }
 
@@ -346,7 +346,7 @@ private struct HeadParser {
             let word = UnsafeRawPointer(base + position).loadUnaligned(as: UInt64.self)
             let after = position + 8 < end ? base[position + 8] : 0x0A
             if after == 0x0D || after == 0x0A, word == ByteClasses.http11 || word == ByteClasses.http10 {
-                position += 8
+                position &+= 8
                 if position < end { try endLine() }
                 return word == ByteClasses.http11 ? .http11 : .http10
             }

@@ -13,7 +13,8 @@ package struct ByteBuffer: ~Copyable {
     deinit { base.deallocate() }
 
     @inlinable @inline(__always) mutating func reserve(_ extra: Int) {
-        guard count + extra > capacity else { return }
+        // Counts stay far below the largest Int: wrapping arithmetic spares an overflow check.
+        guard count &+ extra > capacity else { return }
         grow(extra)
     }
 
@@ -34,7 +35,7 @@ package struct ByteBuffer: ~Copyable {
     package mutating func append(_ byte: UInt8) {
         reserve(1)
         base[count] = byte
-        count += 1
+        count &+= 1
     }
 
     @inlinable
@@ -42,7 +43,7 @@ package struct ByteBuffer: ~Copyable {
         guard let source = bytes.baseAddress, !bytes.isEmpty else { return }
         reserve(bytes.count)
         ByteBuffer.copy(source, to: base + count, count: bytes.count)
-        count += bytes.count
+        count &+= bytes.count
     }
 
     /// A copy that, for the short runs replies are made of (keys, words, ids), is two
@@ -52,10 +53,10 @@ package struct ByteBuffer: ~Copyable {
         let from = UnsafeRawPointer(source), to = UnsafeMutableRawPointer(target)
         if count >= 8, count <= 16 {
             to.storeBytes(of: from.loadUnaligned(as: UInt64.self), as: UInt64.self)
-            (to + count - 8).storeBytes(of: (from + count - 8).loadUnaligned(as: UInt64.self), as: UInt64.self)
+            (to + (count &- 8)).storeBytes(of: (from + (count &- 8)).loadUnaligned(as: UInt64.self), as: UInt64.self)
         } else if count >= 4, count < 8 {
             to.storeBytes(of: from.loadUnaligned(as: UInt32.self), as: UInt32.self)
-            (to + count - 4).storeBytes(of: (from + count - 4).loadUnaligned(as: UInt32.self), as: UInt32.self)
+            (to + (count &- 4)).storeBytes(of: (from + (count &- 4)).loadUnaligned(as: UInt32.self), as: UInt32.self)
         } else if count < 4 {
             for index in 0..<count { target[index] = source[index] }
         } else {
@@ -139,17 +140,17 @@ package struct ByteBuffer: ~Copyable {
     @inlinable @inline(__always)
     package mutating func appendKey(_ key: StaticString, comma: Bool = false) {
         let length = key.utf8CodeUnitCount
-        reserve(length + 4)
+        reserve(length &+ 4)
         var at = count
         if comma {
             base[at] = UInt8(ascii: ",")
-            at += 1
+            at &+= 1
         }
         base[at] = UInt8(ascii: "\"")
-        ByteBuffer.copy(key.utf8Start, to: base + at + 1, count: length)
-        base[at + 1 + length] = UInt8(ascii: "\"")
-        base[at + 2 + length] = UInt8(ascii: ":")
-        count = at + length + 3
+        ByteBuffer.copy(key.utf8Start, to: base + (at &+ 1), count: length)
+        base[at &+ 1 &+ length] = UInt8(ascii: "\"")
+        base[at &+ 2 &+ length] = UInt8(ascii: ":")
+        count = at &+ length &+ 3
     }
 
     /// The bytes so far, as an array (one copy; `Array(_:)` rather than

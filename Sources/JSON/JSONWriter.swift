@@ -28,7 +28,7 @@ package struct JSONWriter: ~Copyable {
     /// `"key":` (after a comma when the object has members already). Keys are written as given.
     @inlinable @inline(__always)
     package mutating func key(_ key: StaticString) {
-        let bit: UInt64 = 1 << UInt64(depth &- 1)
+        let bit: UInt64 = 1 &<< UInt64(truncatingIfNeeded: depth &- 1)
         buffer.appendKey(key, comma: hasMember & bit != 0)
         hasMember |= bit
         valueFollowsKey = true
@@ -136,19 +136,19 @@ package struct JSONWriter: ~Copyable {
             return
         }
         guard depth > 0 else { return }
-        let bit: UInt64 = 1 << UInt64(depth - 1)
+        let bit: UInt64 = 1 &<< UInt64(truncatingIfNeeded: depth &- 1)
         if hasMember & bit != 0 { buffer.append(UInt8(ascii: ",")) } else { hasMember |= bit }
     }
 
     @inlinable mutating func open(_ bracket: UInt8) {
         separate()
         buffer.append(bracket)
-        depth += 1
-        hasMember &= ~(1 << UInt64(depth - 1))
+        depth &+= 1
+        hasMember &= ~(1 &<< UInt64(truncatingIfNeeded: depth &- 1))
     }
 
     @inlinable mutating func close(_ bracket: UInt8) {
         buffer.append(bracket)
-        depth -= 1
+        depth &-= 1
     }
 }

@@ -54,10 +54,12 @@ package struct SlotCode: Equatable, Sendable {
         guard token.count >= SlotCode.length else { return nil }
         let plain: UInt64? = SlotCode.values.withUnsafeBufferPointer { values in
             var value: UInt64 = 0
-            for index in (token.count - SlotCode.length)..<token.count {
-                let digit = values[Int(token[index])] >> 8
+            var index = token.count &- SlotCode.length
+            while index < token.count {
+                let digit = values[Int(token[index])] &>> 8
                 guard digit < 36 else { return nil }
                 value = value &* 36 &+ UInt64(digit)
+                index &+= 1
             }
             return value <= SlotCode.mask ? SlotCode.scramble(value, by: SlotCode.inverse) : nil
         }
@@ -110,18 +112,19 @@ package struct SlotCode: Equatable, Sendable {
             let complete = SlotCode.values.withUnsafeBufferPointer { values -> Bool in
                 func value(_ index: Int) -> UInt32 { UInt32(values[Int(id[index])] & 0xFF) }
                 // Whole groups of four characters make three bytes; a last group of two or three, one or two.
+                // Indices stay within the id and the 24 bytes: wrapping arithmetic spares the checks.
                 var index = start
-                while index < id.count, count + 3 <= 24 {
-                    let left = id.count - index
-                    let a = value(index), b = value(index + 1)
-                    let c = left > 2 ? value(index + 2) : 0, d = left > 3 ? value(index + 3) : 0
+                while index < id.count, count &+ 3 <= 24 {
+                    let left = id.count &- index
+                    let a = value(index), b = value(index &+ 1)
+                    let c = left > 2 ? value(index &+ 2) : 0, d = left > 3 ? value(index &+ 3) : 0
                     guard left >= 2, (a | b | c | d) < 64 else { return false }
-                    let bits = a << 18 | b << 12 | c << 6 | d
-                    decoded[count] = UInt8(truncatingIfNeeded: bits >> 16)
-                    decoded[count + 1] = UInt8(truncatingIfNeeded: bits >> 8)
-                    decoded[count + 2] = UInt8(truncatingIfNeeded: bits)
-                    count += min(3, left - 1)
-                    index += 4
+                    let bits = a &<< 18 | b &<< 12 | c &<< 6 | d
+                    decoded[count] = UInt8(truncatingIfNeeded: bits &>> 16)
+                    decoded[count &+ 1] = UInt8(truncatingIfNeeded: bits &>> 8)
+                    decoded[count &+ 2] = UInt8(truncatingIfNeeded: bits)
+                    count &+= min(3, left &- 1)
+                    index &+= 4
                 }
                 return index >= id.count
             }

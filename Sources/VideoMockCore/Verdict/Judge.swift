@@ -118,11 +118,13 @@ struct Judge {
 
     private mutating func judgeRead(_ task: TaskView, _ seen: inout TaskSeen, _ tally: inout FindingTally) {
         guard (200..<300).contains(request.status) else { return }
-        let previousRead = seen.evidence.last
+        // The read before is evidence only when this one came too soon (looked at first, so that
+        // it is copied only then).
+        var tooSoon = false
+        if let last = seen.lastReadAt, let wait = seen.advisedWait { tooSoon = at - last < wait * 0.95 }
+        let previousRead = tooSoon ? seen.evidence.last : nil
         seen.evidence.keep(evidence)
-        if let last = seen.lastReadAt, let wait = seen.advisedWait, at - last < wait * 0.95,
-            firstReport(.pollTooFast, &seen.reported)
-        {
+        if tooSoon, let last = seen.lastReadAt, let wait = seen.advisedWait, firstReport(.pollTooFast, &seen.reported) {
             let gap = at - last
             report(
                 .pollTooFast, task: task.id, evidence: EvidenceList([previousRead, evidence].compactMap { $0 }), into: &tally,
