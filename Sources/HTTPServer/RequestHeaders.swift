@@ -80,42 +80,49 @@ package struct RequestHeaders: Sendable {
         var nameStart: UInt32, nameEnd: UInt32, valueStart: UInt32, valueEnd: UInt32
     }
 
-    /// The head's bytes, then each field's span: one allocation for a request's fields, made
-    /// once they are all found.
+    /// The head's bytes, then each field's span, then the known fields' slots: one allocation
+    /// for a request's fields, made once they are all found. (Two words in all, so that a value
+    /// kept as `any HeaderFields`, as the journal keeps it, needs no box of its own.)
     private let storage: [UInt8]
-    /// Where the spans start in `storage` (the length of the head's bytes).
-    private let spansStart: Int
-    package let count: Int
-    /// For each known field, the index of its first span plus one (0: absent).
-    private let slots: SIMD16<UInt8>
+    /// Where the spans start in `storage` (the length of the head's bytes), and how many.
+    private let spansStart: UInt32
+    private let fieldCount: UInt32
+
+    package var count: Int { Int(fieldCount) }
 
     package init() {
         storage = []
         spansStart = 0
-        count = 0
-        slots = .init()
+        fieldCount = 0
     }
 
-    /// The fields at `spans` of `bytes`, in arrival order; `slots` as the parse found them.
+    /// The fields at `spans` of `bytes`, in arrival order; `slots` (for each known field, the
+    /// index of its first span plus one, 0: absent) as the parse found them.
     init(bytes: UnsafeBufferPointer<UInt8>, spans: UnsafeBufferPointer<Span>, slots: SIMD16<UInt8>) {
         let spanBytes = UnsafeRawBufferPointer(spans)
-        let total = bytes.count + spanBytes.count
         // Reserved, then appended: `Array(unsafeUninitializedCapacity:)` looks its storage type up
         // at run time, hundreds of instructions a call.
         var storage: [UInt8] = []
-        storage.reserveCapacity(total)
+        storage.reserveCapacity(bytes.count + spanBytes.count + MemoryLayout<SIMD16<UInt8>>.size)
         storage.append(contentsOf: bytes)
         storage.append(
             contentsOf: UnsafeBufferPointer(start: spanBytes.baseAddress?.assumingMemoryBound(to: UInt8.self), count: spanBytes.count))
+        withUnsafeBytes(of: slots) { storage.append(contentsOf: $0) }
         self.storage = storage
-        spansStart = bytes.count
-        count = spans.count
-        self.slots = slots
+        // A head is at most `maxHeadBytes` long, far under 4 GiB.
+        spansStart = UInt32(truncatingIfNeeded: bytes.count)
+        fieldCount = UInt32(truncatingIfNeeded: spans.count)
+    }
+
+    /// The index of the first span of a known field, plus one (0: absent).
+    private func slot(_ known: Known) -> Int {
+        guard !storage.isEmpty else { return 0 }
+        return Int(storage[Int(spansStart) &+ count &* MemoryLayout<Span>.stride &+ known.rawValue])
     }
 
     /// The `index`th field's span.
     private func span(_ index: Int) -> Span {
-        storage.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: spansStart + index * MemoryLayout<Span>.stride, as: Span.self) }
+        storage.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: Int(spansStart) + index * MemoryLayout<Span>.stride, as: Span.self) }
     }
 
     /// Every field's span, in arrival order (read in place, one at a time).
@@ -128,7 +135,7 @@ package struct RequestHeaders: Sendable {
 
     /// The value of a field the server reads, if sent (the first, when sent twice).
     package subscript(known: Known) -> String? {
-        let index = Int(slots[known.rawValue])
+        let index = slot(known)
         guard index > 0 else { return nil }
         return value(span(index - 1))
     }
@@ -136,7 +143,7 @@ package struct RequestHeaders: Sendable {
     /// Whether a field the server reads was sent, the first time, as `lowered` (in any case),
     /// compared in place.
     package func value(_ known: Known, is lowered: StaticString) -> Bool {
-        let index = Int(slots[known.rawValue])
+        let index = slot(known)
         guard index > 0 else { return false }
         let span = span(index - 1)
         return storage.withUnsafeBufferPointer {
@@ -146,7 +153,7 @@ package struct RequestHeaders: Sendable {
 
     /// The token of `Authorization: Bearer TOKEN` (the scheme in any case), read from the bytes.
     package var bearerToken: String? {
-        let index = Int(slots[Known.authorization.rawValue])
+        let index = slot(.authorization)
         guard index > 0 else { return nil }
         let span = span(index - 1)
         let bytes = storage
@@ -169,7 +176,7 @@ package struct RequestHeaders: Sendable {
 
     /// Whether every value sent of a known field is the same bytes as the first.
     package func valuesAgree(_ known: Known) -> Bool {
-        let first = Int(slots[known.rawValue])
+        let first = slot(known)
         guard first > 0 else { return true }
         let value = span(first - 1)
         let expected = storage[Int(value.valueStart)..<Int(value.valueEnd)]
