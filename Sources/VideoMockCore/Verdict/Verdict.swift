@@ -27,9 +27,16 @@ package struct EvidenceList: Sendable {
 
     /// Adds `evidence`, keeping the first request and the latest ones.
     mutating func keep(_ evidence: Evidence) {
-        if kept.count >= ClientObserver.keptEvidence { kept.remove(at: 1) }
-        kept.append(evidence)
         total += 1
+        guard kept.count >= ClientObserver.keptEvidence else { return kept.append(evidence) }
+        // Full: the second goes, the rest move down one, the new one takes the last place (in
+        // place: the array keeps its count and room).
+        kept.withUnsafeMutableBufferPointer { kept in
+            let base = kept.baseAddress!
+            (base + 1).deinitialize(count: 1)
+            (base + 1).moveInitialize(from: base + 2, count: kept.count - 2)
+            (base + kept.count - 1).initialize(to: evidence)
+        }
     }
 
     var last: Evidence? { kept.last }
