@@ -28,10 +28,9 @@ package struct RequestHeaders: Sendable {
             }
         }
 
-        private static let initials: UInt32 = [UInt8]("acehrtx".utf8).reduce(0) { $0 | 1 << UInt32($1 - 0x61) }
-
         /// Whether a name of this length and first byte can be one of these: a test of two bits,
-        /// which most of the fields a client sends fail before `named` is called.
+        /// which most of the fields a client sends fail before `named` is called. (The test of
+        /// known names checks that each of them passes.)
         @inline(__always)
         static func mayBe(length: Int, initial: UInt8) -> Bool {
             // The lengths of the names above (4, 5, 6, 10, 12, 13, 14, 17, 18) and their initials.
@@ -47,8 +46,7 @@ package struct RequestHeaders: Sendable {
         static func named(_ name: UnsafeBufferPointer<UInt8>) -> Known? {
             guard name.count >= 4, name.count <= 18 else { return nil }
             let first = name[0] | 0x20, last = name[name.count - 1] | 0x20
-            // Only names starting with a, c, e, h, r, t or x can be one of these.
-            guard first >= 0x61, first <= 0x7A, (1 << UInt32(first - 0x61)) & Known.initials != 0 else { return nil }
+            guard mayBe(length: name.count, initial: first) else { return nil }
             func check(_ known: Known, _ lowered: StaticString) -> Known? { isName(name, lowered) ? known : nil }
             switch name.count {
             case 4: return first == UInt8(ascii: "h") ? check(.host, "host") : nil

@@ -204,15 +204,12 @@ private struct Parser {
     /// backslash or a control byte, or the end), and whether the run is ASCII: eight bytes at a
     /// time.
     static func plainRun(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> (end: Int, isASCII: Bool) {
-        let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
+        let highs: UInt64 = 0x8080_8080_8080_8080
         var index = start, high: UInt64 = 0
         if let base = bytes.baseAddress {
             while index + 8 <= bytes.count {
                 let word = UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self)
-                let quote = word ^ (ones &* 0x22), backslash = word ^ (ones &* 0x5C)
-                // Bytes under 0x20, quotes and backslashes: the lowest flagged byte of each test is
-                // exact (a borrow only flags bytes above it), so the lowest of all is.
-                let found = ((word &- ones &* 0x20) & ~word | (quote &- ones) & ~quote | (backslash &- ones) & ~backslash) & highs
+                let found = JSON.specialBytes(word)
                 if found != 0 {
                     let stop = found.trailingZeroBitCount / 8
                     // Only the bytes before the stop count towards the ASCII test.

@@ -48,22 +48,28 @@ extension JSON {
 
     private static let hexDigits = Array("0123456789abcdef".utf8)
 
-    /// Whether any byte is a control character, a quote or a backslash: eight bytes at a time
-    /// (a byte below 0x20, or equal to 0x22 or 0x5C, sets its word's high bit in the test).
+    /// The high bit of each byte of `word` that a JSON string cannot hold as it is: a control
+    /// byte (under 0x20), a quote or a backslash. The lowest flagged byte is exact (a borrow
+    /// only flags bytes above it); those above it may be flagged falsely.
+    @inline(__always)
+    static func specialBytes(_ word: UInt64) -> UInt64 {
+        let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
+        let quote = word ^ (ones &* 0x22), backslash = word ^ (ones &* 0x5C)
+        return ((word &- ones &* 0x20) & ~word | (quote &- ones) & ~quote | (backslash &- ones) & ~backslash) & highs
+    }
+
+    /// Whether any byte is a control character, a quote or a backslash: eight bytes at a time.
     static func needsEscaping(_ utf8: UnsafeBufferPointer<UInt8>) -> Bool {
         guard let base = utf8.baseAddress else { return false }
-        let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
-        @inline(__always) func hasZero(_ word: UInt64) -> Bool { (word &- ones) & ~word & highs != 0 }
-        @inline(__always) func flagged(_ word: UInt64) -> Bool {
-            (word &- ones &* 0x20) & ~word & highs != 0 || hasZero(word ^ (ones &* 0x22)) || hasZero(word ^ (ones &* 0x5C))
-        }
         var index = 0
         while index + 8 <= utf8.count {
-            if flagged(UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self)) { return true }
+            if specialBytes(UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self)) != 0 { return true }
             index += 8
         }
         // The last bytes as the word that ends the string (overlapping bytes already seen).
-        if index < utf8.count, utf8.count >= 8 { return flagged(UnsafeRawPointer(base + utf8.count - 8).loadUnaligned(as: UInt64.self)) }
+        if index < utf8.count, utf8.count >= 8 {
+            return specialBytes(UnsafeRawPointer(base + utf8.count - 8).loadUnaligned(as: UInt64.self)) != 0
+        }
         while index < utf8.count {
             let byte = base[index]
             if byte < 0x20 || byte == 0x22 || byte == 0x5C { return true }
