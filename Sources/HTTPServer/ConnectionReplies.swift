@@ -15,6 +15,8 @@ extension Connection {
         } else if response.delayMilliseconds > 0 {
             state = .waiting
             pauseReading()
+            var response = response
+            response.body = response.body.materialized  // the reply buffer is the next reply's by then
             loop.after(milliseconds: response.delayMilliseconds) { [self] in
                 guard case .waiting = state else { return }
                 state = .head
@@ -58,7 +60,9 @@ extension Connection {
             loop.replyHead.pointee.removeAll()
             ResponseEncoding.writeHead(
                 of: response, contentLength: response.body.count, keepAlive: keepAlive, date: date, into: &loop.replyHead.pointee)
-            if !isHead, case .bytes(let body) = response.body {
+            if !isHead, case .written(let mark) = response.body {
+                ReplyBuffer.withBytes(mark) { write(loop.replyHead.pointee, then: UnsafeRawBufferPointer($0)) }
+            } else if !isHead, case .bytes(let body) = response.body {
                 body.withUnsafeBytes { write(loop.replyHead.pointee, then: $0) }
             } else {
                 let head = loop.replyHead.pointee.array
@@ -74,6 +78,8 @@ extension Connection {
     /// (`throttle`, a tenth of the rate every 100 ms) or only in part (`cut`, then the connection
     /// closes).
     private func sendShaped(_ response: HTTPResponse, isHead: Bool, keepAlive: Bool) {
+        var response = response
+        response.body = response.body.materialized  // a throttled body goes out later
         let count = response.body.count
         let end = response.cut.map { $0.sent(of: count) } ?? count
         let keepAlive = keepAlive && response.cut == nil
@@ -109,6 +115,8 @@ extension Connection {
         case .relay: return  // sent by `startRelay`
         case .bytes(let bytes):
             bytes.withUnsafeBytes { _ = evbuffer_add(output, $0.baseAddress! + range.lowerBound, range.count) }
+        case .written(let mark):
+            ReplyBuffer.withBytes(mark) { _ = evbuffer_add(output, $0.baseAddress! + range.lowerBound, range.count) }
         case .file(let path, let offset, _):
             // The head is already out; a file that vanished can only end the connection.
             guard let fd = loop.openFile(path) else { return reset() }

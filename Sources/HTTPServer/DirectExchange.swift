@@ -82,6 +82,7 @@ package struct DirectExchange: Sendable {
         switch body {
         case .relay: return []
         case .bytes(let bytes): return Array(bytes[range])
+        case .written(let mark): return ReplyBuffer.withBytes(mark) { Array($0[range]) }
         case .file(let path, let offset, _):
             let fd = open(path, O_RDONLY | O_CLOEXEC)
             guard fd >= 0 else { return [] }

@@ -6,19 +6,37 @@ package struct HTTPResponse: Sendable {
         case bytes([UInt8])
         /// `length` bytes of the file at `path` from `offset`, sent with sendfile where the OS allows.
         case file(path: String, offset: Int, length: Int)
+        /// JSON written into this thread's reply buffer (see `ReplyBuffer`).
+        case written(ReplyBuffer.Mark)
         /// Status, headers and body come later from the relay (the response's own are not sent).
         case relay(any ReplyRelay)
 
         package var count: Int {
             switch self {
             case .bytes(let b): b.count
+            case .written(let mark): mark.count
             case .file(_, _, let length): length
             case .relay: 0
             }
         }
 
+        /// The body's bytes, when it is held or written in memory.
+        package var bytes: [UInt8]? {
+            switch self {
+            case .bytes(let bytes): bytes
+            case .written(let mark): ReplyBuffer.withBytes(mark) { Array($0) }
+            case .file, .relay: nil
+            }
+        }
+
+        /// The same body with a `written` one copied out of the reply buffer, to be kept.
+        package var materialized: Body {
+            guard case .written(let mark) = self else { return self }
+            return .bytes(ReplyBuffer.withBytes(mark) { Array($0) })
+        }
+
         package static func == (lhs: Body, rhs: Body) -> Bool {
-            switch (lhs, rhs) {
+            switch (lhs.materialized, rhs.materialized) {
             case (.bytes(let a), .bytes(let b)): a == b
             case (.file(let a, let b, let c), .file(let d, let e, let f)): a == d && b == e && c == f
             case (.relay(let a), .relay(let b)): a === b
@@ -80,9 +98,9 @@ package struct HTTPResponse: Sendable {
 }
 
 extension HTTPResponse {
-    /// A JSON reply written by a `JSONWriter`.
-    package static func json(_ writer: borrowing JSONWriter, status: Int = 200, headers: HTTPHeaders = [:]) -> HTTPResponse {
-        HTTPResponse(status: status, headers: jsonHeaders(headers), body: .bytes(writer.bytes))
+    /// A JSON reply, written by `write` into this thread's reply buffer.
+    package static func json(status: Int = 200, headers: HTTPHeaders = [:], _ write: (inout JSONWriter) -> Void) -> HTTPResponse {
+        HTTPResponse(status: status, headers: jsonHeaders(headers), body: .written(ReplyBuffer.write(write)))
     }
 
     /// `headers` with the JSON content type; without others, one shared list (no allocation).

@@ -14,6 +14,19 @@ package struct JSONWriter: ~Copyable {
     /// What has been written, as an array.
     package var bytes: [UInt8] { buffer.array }
 
+    /// How many bytes have been written.
+    package var count: Int { buffer.count }
+
+    package func withBytes<T>(_ body: (UnsafeBufferPointer<UInt8>) throws -> T) rethrows -> T { try buffer.withBytes(body) }
+
+    /// Empty again for the next document, its buffer kept.
+    package mutating func reset() {
+        buffer.removeAll()
+        hasMember = 0
+        depth = 0
+        valueFollowsKey = false
+    }
+
     // MARK: Containers
 
     @inlinable

@@ -185,7 +185,7 @@ final class RequestPipeline: HTTPHandler {
         guard endpoint == .create || endpoint == .remix else { return endpoint == .list ? nil : provider.taskID(in: request) }
         guard (200..<300).contains(outcome.response.status) else { return nil }
         if let task = outcome.task { return task.id }
-        guard case .bytes(let body) = outcome.response.body else { return nil }
+        guard let body = outcome.response.body.bytes else { return nil }
         return createdID(in: body, key: provider.createdIDKey)
     }
 

@@ -26,7 +26,7 @@ struct AdminAPITests {
     func call(_ method: String, _ path: String, query: String = "", body: String = "") throws -> (status: Int, json: JSON) {
         let route = try #require(admin.routes.first { $0.method == method && $0.path == path })
         let response = route.handler(HTTPRequest(method: HTTPMethod(method), target: "/__admin\(path)\(query)", body: Array(body.utf8)))
-        guard case .bytes(let bytes) = response.body else { return (response.status, .null) }
+        guard let bytes = response.body.bytes else { return (response.status, .null) }
         return (response.status, try JSON.parse(bytes))
     }
 

@@ -27,6 +27,7 @@ struct FaultTests {
           - { when: { header: { X-Fault: truncate } }, respond: { fault: truncate } }
           - { when: { header: { X-Fault: slow } }, respond: { delay: 800ms } }
           - { when: { header: { X-Fault: slow-error } }, respond: { status: 502, delay: 300ms } }
+          - { when: { header: { X-Fault: trickle } }, respond: { throttle: 2KiB/s } }
         """
 
     static func request(_ fault: String, path: String = "/v1/videos") -> String {
@@ -93,6 +94,25 @@ struct FaultTests {
         #expect(scripted.status == 502)
         #expect(scripted.error["code"] == "bad_gateway")
         #expect(Date().timeIntervalSince(errorStart) >= 0.3)
+    }
+
+    @Test("a delayed or throttled status reply shows its own task, though the loop wrote other replies meanwhile")
+    func delayedReplyKeepsItsBody() throws {
+        // One event loop: the replies sent during the delay are written where the delayed one was.
+        let server = try ServerProcess(["--threads", "1", "--time-scale", "0"])
+        try load(Self.scenario, into: server)
+        let fox = try server.create(["model": "sora-2", "prompt": "a fox"])
+        let whale = try server.create(["model": "sora-2", "prompt": "a whale singing under a frozen sea, filmed from far below"])
+        let expected = try server.get("/v1/videos/\(fox)").body
+        for fault in ["slow", "trickle"] {
+            let slow = try HTTPConnection(port: server.port)
+            try slow.write(Self.request(fault, path: "/v1/videos/\(fox)"))
+            for _ in 0..<3 { #expect(try server.get("/v1/videos/\(whale)").json["id"]?.string == whale) }
+            let reply = try slow.readResponse()
+            #expect(reply.status == 200, "\(fault)")
+            #expect(reply.header("Content-Length") == String(expected.count), "\(fault)")
+            #expect(reply.body == expected, "\(fault)")
+        }
     }
 
     @Test("the ready-made slow-upstream scenario delays creates by 5 s")

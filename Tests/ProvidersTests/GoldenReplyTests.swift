@@ -100,8 +100,7 @@ struct GoldenReplyTests {
     }
 
     static func bytes(_ response: HTTPResponse) -> [UInt8] {
-        guard case .bytes(let bytes) = response.body else { return [] }
-        return bytes
+        response.body.bytes ?? []
     }
 
     @Test("AIHubMix: the Sora and the generic shape, every model", arguments: 0..<4)

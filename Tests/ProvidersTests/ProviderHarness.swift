@@ -34,13 +34,15 @@ extension Provider {
             headers: ["Host": "mock.test", "Content-Type": "application/json"],
             body: body?.bytes ?? [])
         for (name, value) in parameters.sorted(by: { $0.key < $1.key }) { http.pathParameters.append(name, value) }
-        return route.handler(ProviderRequest(http: http, apiKey: key, basePath: "/\(name.rawValue)/v1")).response
+        var response = route.handler(ProviderRequest(http: http, apiKey: key, basePath: "/\(name.rawValue)/v1")).response
+        response.body = response.body.materialized  // kept past the next call, which writes the reply buffer again
+        return response
     }
 }
 
 extension HTTPResponse {
     var json: JSON {
-        guard case .bytes(let bytes) = body, let value = try? JSON.parse(bytes) else { return .null }
+        guard let bytes = body.bytes, let value = try? JSON.parse(bytes) else { return .null }
         return value
     }
 }

@@ -5,10 +5,8 @@ import VideoMockCore
 extension AIHubMix {
     /// A video reply, with the `openai-poll-after-ms` hint the OpenAI SDK sleeps by.
     func videoResponse(_ snapshot: TaskSnapshot, _ request: ProviderRequest) -> HTTPResponse {
-        var writer = JSONWriter()
-        writeVideo(snapshot, request, into: &writer)
         let headers = snapshot.phase.isFinal ? videoHeaders.ended : videoHeaders.running
-        return HTTPResponse(status: 200, headers: headers, body: .bytes(writer.bytes))
+        return HTTPResponse(status: 200, headers: headers, body: .written(ReplyBuffer.write { writeVideo(snapshot, request, into: &$0) }))
     }
 
     func pollAfterMilliseconds(_ snapshot: TaskSnapshot) -> Int? {
@@ -19,18 +17,18 @@ extension AIHubMix {
     static func milliseconds(_ seconds: Double) -> Int { Int((seconds * 1000).rounded(.up)) }
 
     func listResponse(_ tasks: [TaskSnapshot], hasMore: Bool, _ request: ProviderRequest) -> HTTPResponse {
-        var writer = JSONWriter(capacity: 256 + 512 * tasks.count)
-        writer.beginObject()
-        writer.field("object", "list")
-        writer.key("data")
-        writer.beginArray()
-        for task in tasks { writeVideo(task, request, into: &writer) }
-        writer.endArray()
-        writer.field("first_id", tasks.first?.id)
-        writer.field("last_id", tasks.last?.id)
-        writer.field("has_more", hasMore)
-        writer.endObject()
-        return .json(writer)
+        return .json { writer in
+            writer.beginObject()
+            writer.field("object", "list")
+            writer.key("data")
+            writer.beginArray()
+            for task in tasks { writeVideo(task, request, into: &writer) }
+            writer.endArray()
+            writer.field("first_id", tasks.first?.id)
+            writer.field("last_id", tasks.last?.id)
+            writer.field("has_more", hasMore)
+            writer.endObject()
+        }
     }
 
     /// The Sora shape (the OpenAI Video object) or the shape AIHubMix gives every other model.

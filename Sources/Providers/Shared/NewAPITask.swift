@@ -11,33 +11,33 @@ struct NewAPITaskShape: Sendable {
 
     func response(_ snapshot: TaskSnapshot, url: String?) -> HTTPResponse {
         let spec = snapshot.spec
-        var writer = JSONWriter()
-        writer.beginObject()
-        writer.field("task_id", snapshot.id)
-        writer.field("status", words[snapshot.phase] ?? snapshot.phase.rawValue)
-        if reportsProgress { writer.field("progress", snapshot.progress) }
-        writer.field("url", url)
-        writer.field("format", "mp4")
-        writer.key("metadata")
-        writer.beginObject()
-        writer.field("duration", spec.duration)
-        writer.field("fps", spec.fps)
-        writer.field("width", spec.dimensions.width)
-        writer.field("height", spec.dimensions.height)
-        writer.key("seed")
-        writer.value(spec.seed ?? .null)
-        writer.endObject()
-        writer.key("error")
-        if let failure = snapshot.failure {
+        return .json { writer in
             writer.beginObject()
-            writer.field("code", failure.code)
-            writer.field("message", failure.message)
+            writer.field("task_id", snapshot.id)
+            writer.field("status", words[snapshot.phase] ?? snapshot.phase.rawValue)
+            if reportsProgress { writer.field("progress", snapshot.progress) }
+            writer.field("url", url)
+            writer.field("format", "mp4")
+            writer.key("metadata")
+            writer.beginObject()
+            writer.field("duration", spec.duration)
+            writer.field("fps", spec.fps)
+            writer.field("width", spec.dimensions.width)
+            writer.field("height", spec.dimensions.height)
+            writer.key("seed")
+            writer.value(spec.seed ?? .null)
             writer.endObject()
-        } else {
-            writer.null()
+            writer.key("error")
+            if let failure = snapshot.failure {
+                writer.beginObject()
+                writer.field("code", failure.code)
+                writer.field("message", failure.message)
+                writer.endObject()
+            } else {
+                writer.null()
+            }
+            writer.endObject()
         }
-        writer.endObject()
-        return .json(writer)
     }
 }
 

@@ -116,7 +116,7 @@ final class ProxyRelay: ReplyRelay, UpstreamDelegate, @unchecked Sendable {
         guard var relayed, failure == nil || document == nil else {
             let failure = failure ?? UpstreamFailure(kind: .protocolError, reason: "no reply")
             let response = refusal(failure)
-            if case .bytes(let body) = response.body {
+            if let body = response.body.bytes {
                 sink?.relayHead(status: response.status, headers: response.headers, length: body.count)
                 body.withUnsafeBytes { sink?.relayBody($0) }
             }

@@ -56,7 +56,7 @@ extension RequestPipeline {
         _ handled: ProviderReply, as recorded: RecordedExchange, of lifecycle: Replay.Lifecycle, newID: String, createdAt: Double
     ) -> ProviderReply {
         let response = handled.response
-        guard let json = recorded.responseJSON, case .bytes(let emulated) = response.body else { return handled }
+        guard let json = recorded.responseJSON, let emulated = response.body.bytes else { return handled }
         let body = RecordedReplies.rewrite(
             json, emulated: try? JSON.parse(emulated), recordedID: lifecycle.recordedID, newID: newID,
             shift: createdAt - lifecycle.create.time)
