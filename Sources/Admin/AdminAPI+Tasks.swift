@@ -15,11 +15,11 @@ extension AdminAPI {
     }
 
     func task(_ request: HTTPRequest) throws(AdminError) -> HTTPResponse {
-        try taskReply { () throws(TaskError) in try engine.task(id: request.pathParameters["id"] ?? "") }
+        try taskReply { () throws(TaskError) in try engine.task(id: String(request.pathParameters["id"] ?? "")) }
     }
 
     func complete(_ request: HTTPRequest) throws(AdminError) -> HTTPResponse {
-        try taskReply { () throws(TaskError) in try engine.force(id: request.pathParameters["id"] ?? "", .complete) }
+        try taskReply { () throws(TaskError) in try engine.force(id: String(request.pathParameters["id"] ?? ""), .complete) }
     }
 
     func fail(_ request: HTTPRequest) throws(AdminError) -> HTTPResponse {
@@ -38,7 +38,7 @@ extension AdminAPI {
             }
         }
         return try taskReply { () throws(TaskError) in
-            try engine.force(id: request.pathParameters["id"] ?? "", .fail(code: code, message: message))
+            try engine.force(id: String(request.pathParameters["id"] ?? ""), .fail(code: code, message: message))
         }
     }
 
@@ -80,7 +80,7 @@ extension AdminAPI {
             throw AdminError(400, "'variant' must be video, thumbnail or spritesheet, got '\(name)'.")
         }
         do {
-            let file = try engine.adminMedia(id: request.pathParameters["id"] ?? "", variant: variant)
+            let file = try engine.adminMedia(id: String(request.pathParameters["id"] ?? ""), variant: variant)
             return .file(path: file.path, size: file.size, contentType: file.contentType, range: request.headers[.range]) { size in
                 AdminError(416, "The range asks for no byte of the \(size) there are.").response
             }

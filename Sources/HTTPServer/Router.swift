@@ -47,7 +47,7 @@ package struct Router: Sendable {
     }
 
     /// At most this many `{name}` segments in a pattern.
-    static let maxParameters = 4
+    static let maxParameters = PathParameters.capacity
 
     package private(set) var routes: [Route] = []
     /// `nodes[0]` is the root, the empty path.
@@ -109,12 +109,13 @@ package struct Router: Sendable {
     /// The path's segments are what lies between its slashes, a leading and a trailing slash
     /// aside; an escaped slash (`%2F`) stays inside its segment.
     package func match(method: HTTPMethod, path: Substring) -> Match {
+        let whole = path
         var path = path
         return path.withUTF8 { bytes in
             withUnsafeTemporaryAllocation(of: Range<Int>.self, capacity: Router.maxSegments) { segments in
                 guard let count = Router.segments(of: bytes, into: segments) else { return .notFound }
                 guard let base = bytes.baseAddress, memchr(base, Int32(UInt8(ascii: "%")), bytes.count) != nil else {
-                    return match(method, bytes, UnsafeBufferPointer(rebasing: segments[..<count]))
+                    return match(method, bytes, UnsafeBufferPointer(rebasing: segments[..<count]), path: whole, decoded: nil)
                 }
                 // Escapes are decoded segment by segment, into bytes of their own.
                 var decoded: [UInt8] = []
@@ -125,9 +126,18 @@ package struct Router: Sendable {
                     decoded.append(contentsOf: text.utf8)
                     segments[index] = start..<decoded.count
                 }
-                return decoded.withUnsafeBufferPointer { match(method, $0, UnsafeBufferPointer(rebasing: segments[..<count])) }
+                let decodedText = String(decoding: decoded, as: UTF8.self)
+                return decoded.withUnsafeBufferPointer {
+                    match(method, $0, UnsafeBufferPointer(rebasing: segments[..<count]), path: whole, decoded: decodedText)
+                }
             }
         }
+    }
+
+    /// The string a path's ranges are of: the one it is a slice of, which the parameters keep (a
+    /// slice that does not start it, which no caller gives, is copied first).
+    private static func string(of path: Substring) -> String {
+        path.startIndex == path.base.startIndex ? path.base : String(path)
     }
 
     /// The segments' ranges in `bytes`; nil when there are more than fit.
@@ -157,7 +167,11 @@ package struct Router: Sendable {
         return count
     }
 
-    private func match(_ method: HTTPMethod, _ bytes: UnsafeBufferPointer<UInt8>, _ segments: UnsafeBufferPointer<Range<Int>>) -> Match {
+    /// `bytes` are the path's, or its `decoded` segments'.
+    private func match(
+        _ method: HTTPMethod, _ bytes: UnsafeBufferPointer<UInt8>, _ segments: UnsafeBufferPointer<Range<Int>>, path: Substring,
+        decoded: String?
+    ) -> Match {
         flat.nodes.withUnsafeBufferPointer { flatNodes in
             flat.edges.withUnsafeBufferPointer { edges in
                 flat.pool.withUnsafeBufferPointer { pool in
@@ -175,17 +189,11 @@ package struct Router: Sendable {
                         return allowed.isEmpty ? .notFound : .methodNotAllowed(allowed: allowed)
                     }
                     let names = routes[found].parameterNames
-                    func value(_ index: Int) -> String {
-                        let range = search.foundValue(index)
-                        return String(
-                            decoding: UnsafeBufferPointer(start: bytes.baseAddress! + range.lowerBound, count: range.count), as: UTF8.self)
-                    }
-                    var values = names.count == 1 ? [value(0)] : []
-                    if names.count > 1 {
-                        values.reserveCapacity(names.count)
-                        for index in names.indices { values.append(value(index)) }
-                    }
-                    return .found(found, parameters: PathParameters(names: names, values: values))
+                    guard !names.isEmpty else { return .found(found, parameters: PathParameters()) }
+                    let ranges = names.indices.lazy.map { search.foundValue($0) }
+                    // A path too long for the ranges' 16 bits matches nothing (no served path is).
+                    guard let parameters = PathParameters(names: names, source: decoded ?? Router.string(of: path), ranges: ranges) else { return .notFound }
+                    return .found(found, parameters: parameters)
                 }
             }
         }
@@ -201,12 +209,12 @@ package struct Router: Sendable {
         let pool: UnsafePointer<UInt8>?
         var found: Int?
         /// The `{name}` values of the route found.
-        private var foundValues: (Range<Int>, Range<Int>, Range<Int>, Range<Int>) = (0..<0, 0..<0, 0..<0, 0..<0)
+        private var foundValues: (Range<Int>, Range<Int>) = (0..<0, 0..<0)
         /// With `collectsCandidates`: every route whose pattern matched, whatever its method.
         var collectsCandidates = false
         var candidates: [Int] = []
         /// The values of the `{name}` segments on the way down (at most `maxParameters`).
-        private var values: (Range<Int>, Range<Int>, Range<Int>, Range<Int>) = (0..<0, 0..<0, 0..<0, 0..<0)
+        private var values: (Range<Int>, Range<Int>) = (0..<0, 0..<0)
         private var valueCount = 0
 
         init(
@@ -253,21 +261,11 @@ package struct Router: Sendable {
         }
 
         private mutating func set(_ index: Int, _ range: Range<Int>) {
-            switch index {
-            case 0: values.0 = range
-            case 1: values.1 = range
-            case 2: values.2 = range
-            default: values.3 = range
-            }
+            if index == 0 { values.0 = range } else { values.1 = range }
         }
 
         func foundValue(_ index: Int) -> Range<Int> {
-            switch index {
-            case 0: foundValues.0
-            case 1: foundValues.1
-            case 2: foundValues.2
-            default: foundValues.3
-            }
+            index == 0 ? foundValues.0 : foundValues.1
         }
     }
 }

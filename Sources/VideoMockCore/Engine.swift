@@ -4,6 +4,9 @@ import JSON
 package enum TaskError: Error, Sendable, Equatable {
     /// No such task for this provider and key (or it was deleted).
     case notFound(id: String)
+
+    /// No such task, named as a request names it.
+    static func notFound(_ id: Substring) -> TaskError { .notFound(id: String(id)) }
     /// The model cannot do this (e.g. Kling delete, remix of a non-Sora model).
     case notSupported(String)
     /// Content asked for before the video was completed.
@@ -99,13 +102,13 @@ package final class Engine: Sendable {
     }
 
     /// The task now; a status read counts as a poll.
-    package func retrieve(provider: ProviderID, owner: String, id: String, isPoll: Bool = true) throws(TaskError) -> TaskSnapshot {
+    package func retrieve(provider: ProviderID, owner: String, id: Substring, isPoll: Bool = true) throws(TaskError) -> TaskSnapshot {
         let snapshot = store.update(id: id, provider: provider, owner: owner) { record in
             let snapshot = observe(&record, isPoll: isPoll)
             if isPoll { record.show(snapshot) }
             return snapshot
         }
-        guard let snapshot else { throw .notFound(id: id) }
+        guard let snapshot else { throw .notFound(id) }
         return snapshot
     }
 
@@ -117,7 +120,7 @@ package final class Engine: Sendable {
     }
 
     /// Deletes a task, unless its model has no delete.
-    package func delete(provider: ProviderID, owner: String, id: String) throws(TaskError) -> TaskSnapshot {
+    package func delete(provider: ProviderID, owner: String, id: Substring) throws(TaskError) -> TaskSnapshot {
         let catalog = catalogs[provider]
         let result: Result<TaskSnapshot, TaskError>? = store.update(id: id, provider: provider, owner: owner) { record in
             if let model = catalog.model(record.spec.model), !model.supportsDelete {
@@ -127,13 +130,13 @@ package final class Engine: Sendable {
             record.deletedAt = clock.now(for: record.owner)
             return .success(snapshot)
         }
-        guard let result else { throw .notFound(id: id) }
+        guard let result else { throw .notFound(id) }
         return try result.get()
     }
 
     /// The file to serve for a task's content, once it is completed and until it expires.
     /// `corrupt` asks for a video that fails to decode; the task's plan may pad it.
-    package func content(provider: ProviderID, owner: String?, id: String, variant: MediaLibrary.Variant, corrupt: Bool = false)
+    package func content(provider: ProviderID, owner: String?, id: Substring, variant: MediaLibrary.Variant, corrupt: Bool = false)
         throws(TaskError) -> TaskContent
     {
         let snapshot = try ready(provider: provider, owner: owner, id: id)
@@ -160,13 +163,13 @@ package final class Engine: Sendable {
     }
 
     /// The completed, unexpired task, or why it is not.
-    package func ready(provider: ProviderID, owner: String?, id: String) throws(TaskError) -> TaskSnapshot {
+    package func ready(provider: ProviderID, owner: String?, id: Substring) throws(TaskError) -> TaskSnapshot {
         let snapshot = store.update(id: id, provider: provider, owner: owner) { record in
             let snapshot = observe(&record)
             record.show(snapshot)
             return snapshot
         }
-        guard let snapshot else { throw .notFound(id: id) }
+        guard let snapshot else { throw .notFound(id) }
         switch snapshot.phase {
         case .completed:
             if snapshot.isExpired, let expiresAt = snapshot.expiresAt { throw .expired(at: expiresAt) }
@@ -180,7 +183,7 @@ package final class Engine: Sendable {
 
     /// The model and prompt of a task, whoever owns it, without counting as a read.
     package func subject(provider: ProviderID, id: String) -> (model: String, prompt: String)? {
-        store.update(id: id, provider: provider, owner: nil) { ($0.spec.model, $0.spec.prompt) }
+        store.update(id: id[...], provider: provider, owner: nil) { ($0.spec.model, $0.spec.prompt) }
     }
 
     /// Every task (of one key, or all), oldest first, as it stands now.
@@ -190,13 +193,13 @@ package final class Engine: Sendable {
 
     /// One task, whoever owns it, without counting as a read.
     package func task(id: String) throws(TaskError) -> TaskSnapshot {
-        guard let snapshot = store.update(id: id, provider: nil, owner: nil, { observe(&$0) }) else { throw .notFound(id: id) }
+        guard let snapshot = store.update(id: id[...], provider: nil, owner: nil, { observe(&$0) }) else { throw .notFound(id: id) }
         return snapshot
     }
 
     /// Ends a task now (on its owner's clock) with `outcome`.
     package func force(id: String, _ outcome: Outcome) throws(TaskError) -> TaskSnapshot {
-        let snapshot = store.update(id: id, provider: nil, owner: nil) { record in
+        let snapshot = store.update(id: id[...], provider: nil, owner: nil) { record in
             record.force(outcome, now: clock.now(for: record.owner))
             return observe(&record)
         }
@@ -208,7 +211,7 @@ package final class Engine: Sendable {
 
     /// The task a request named, as the reply showed it (nil when it showed none).
     package func shown(provider: ProviderID, id: String) -> (record: TaskRecord, phase: TaskPhase, isExpired: Bool, isStuck: Bool)? {
-        store.update(id: id, provider: provider, owner: nil) { record in record.shown.map { (record, $0.phase, $0.isExpired, $0.isStuck) } }
+        store.update(id: id[...], provider: provider, owner: nil) { record in record.shown.map { (record, $0.phase, $0.isExpired, $0.isStuck) } }
             ?? nil
     }
 

@@ -13,25 +13,47 @@ package protocol TaskService: Sendable {
     /// A new task, its id made by `makeID` around the code of its slot (`IDGenerator.token(length:carrying:)`).
     func create(provider: ProviderID, owner: String, spec: TaskSpec, model: ModelSpec, plan: SharedPlan?, makeID: (SlotCode) -> String)
         -> TaskSnapshot
-    func retrieve(provider: ProviderID, owner: String, id: String, isPoll: Bool) throws(TaskError) -> TaskSnapshot
+    // A task is named as a request names it: a slice of its target, made a string only to be kept.
+    func retrieve(provider: ProviderID, owner: String, id: Substring, isPoll: Bool) throws(TaskError) -> TaskSnapshot
     func list(provider: ProviderID, owner: String, after: String?, limit: Int, ascending: Bool) -> (tasks: [TaskSnapshot], hasMore: Bool)?
-    func delete(provider: ProviderID, owner: String, id: String) throws(TaskError) -> TaskSnapshot
-    func content(provider: ProviderID, owner: String?, id: String, variant: MediaLibrary.Variant, corrupt: Bool) throws(TaskError)
+    func delete(provider: ProviderID, owner: String, id: Substring) throws(TaskError) -> TaskSnapshot
+    func content(provider: ProviderID, owner: String?, id: Substring, variant: MediaLibrary.Variant, corrupt: Bool) throws(TaskError)
         -> TaskContent
-    func ready(provider: ProviderID, owner: String?, id: String) throws(TaskError) -> TaskSnapshot
+    func ready(provider: ProviderID, owner: String?, id: Substring) throws(TaskError) -> TaskSnapshot
     func dataURL(_ snapshot: TaskSnapshot) throws(TaskError) -> String
     func subject(provider: ProviderID, id: String) -> (model: String, prompt: String)?
     func pollAdvice(_ snapshot: TaskSnapshot) -> Double
     func pollAdvice(ended: Bool) -> Double
 }
 
+/// The same calls with a task named by a string of its own (as tests and the admin API hold it).
+extension TaskService {
+    package func retrieve(provider: ProviderID, owner: String, id: String, isPoll: Bool = true) throws(TaskError) -> TaskSnapshot {
+        try retrieve(provider: provider, owner: owner, id: id[...], isPoll: isPoll)
+    }
+
+    package func delete(provider: ProviderID, owner: String, id: String) throws(TaskError) -> TaskSnapshot {
+        try delete(provider: provider, owner: owner, id: id[...])
+    }
+
+    package func content(provider: ProviderID, owner: String?, id: String, variant: MediaLibrary.Variant, corrupt: Bool = false)
+        throws(TaskError) -> TaskContent
+    {
+        try content(provider: provider, owner: owner, id: id[...], variant: variant, corrupt: corrupt)
+    }
+
+    package func ready(provider: ProviderID, owner: String?, id: String) throws(TaskError) -> TaskSnapshot {
+        try ready(provider: provider, owner: owner, id: id[...])
+    }
+}
+
 extension TaskService {
     /// A status read (it counts as a poll).
-    package func retrieve(provider: ProviderID, owner: String, id: String) throws(TaskError) -> TaskSnapshot {
+    package func retrieve(provider: ProviderID, owner: String, id: Substring) throws(TaskError) -> TaskSnapshot {
         try retrieve(provider: provider, owner: owner, id: id, isPoll: true)
     }
 
-    package func content(provider: ProviderID, owner: String?, id: String, variant: MediaLibrary.Variant) throws(TaskError)
+    package func content(provider: ProviderID, owner: String?, id: Substring, variant: MediaLibrary.Variant) throws(TaskError)
         -> TaskContent
     {
         try content(provider: provider, owner: owner, id: id, variant: variant, corrupt: false)

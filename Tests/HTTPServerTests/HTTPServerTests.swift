@@ -268,6 +268,30 @@ struct RouterTests {
         if case .notFound = router.match(method: "GET", path: "/v1/videos//content") {} else { Issue.record("empty id matched") }
     }
 
+    @Test("a parameter's value is a range of the path as sent, not a copy; two parameters each find their own")
+    func ranges() {
+        var router = Router()
+        router.add("GET", "/v1/tasks/{task}/files/{file}")
+        let target = "/v1/tasks/task_123/files/clip.mp4?x=1"
+        let path = target[..<target.firstIndex(of: "?")!]
+        guard case .found(_, let parameters) = router.match(method: "GET", path: path) else {
+            Issue.record("no match")
+            return
+        }
+        #expect(parameters["task"] == "task_123")
+        #expect(parameters["file"] == "clip.mp4")
+        #expect(parameters.first == "task_123")
+        #expect(parameters["other"] == nil)
+        let value = parameters["file"]!
+        #expect(value.base == target)
+        #expect(target.utf8.distance(from: target.startIndex, to: value.startIndex) == 25)
+        #expect(parameters == ["task": "task_123", "file": "clip.mp4"])
+        #expect(parameters != ["task": "task_123", "file": "clip.mp3"])
+        // Past the ranges' 16 bits (no head the server takes is that long) nothing matches.
+        let long = "/v1/tasks/" + String(repeating: "x", count: 70_000) + "/files/a"
+        if case .notFound = router.match(method: "GET", path: long[...]) {} else { Issue.record("a range past 16 bits matched") }
+    }
+
     @Test("where a literal and a parameter both match, the route added first wins; 405 lists methods in that order")
     func order() {
         var router = Router()

@@ -93,7 +93,7 @@ package struct AIHubMix: TaskDialect {
         var spec = source.spec
         do { _ = try model.check("prompt", .string(prompt)) } catch { throw APIError(error) }
         spec.prompt = prompt
-        spec.remixOf = sourceID
+        spec.remixOf = String(sourceID)
         return videoResponse(make(spec, model: model, request), request)
     }
 

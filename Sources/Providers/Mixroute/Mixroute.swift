@@ -102,8 +102,8 @@ package struct Mixroute: TaskDialect {
 
     /// A signed link names its task as `{id}.mp4`.
     package func taskID(in request: ProviderRequest) -> String? {
-        guard let file = request.http.pathParameters["file"] else { return request.http.pathParameters["task_id"] }
-        return SignedLinks.taskID(file: file)
+        guard let file = request.http.pathParameters["file"] else { return request.http.pathParameters["task_id"].map(String.init) }
+        return SignedLinks.taskID(file: String(file))
     }
 
     /// A Doubao body's prompt is the text of its `metadata.content`.
@@ -114,12 +114,12 @@ package struct Mixroute: TaskDialect {
     /// `/mixroute/files/{id}.mp4?expires=...&signature=...`, answered like an object store.
     func signedDownload(_ request: ProviderRequest) -> ProviderReply {
         let query = request.http.query
-        switch links.verify(file: request.parameter("file"), expires: query["expires"], signature: query["signature"]) {
+        switch links.verify(file: String(request.parameter("file")), expires: query["expires"], signature: query["signature"]) {
         case .failure(let refusal):
             return ProviderReply(SignedLinks.objectStoreError(refusal))
         case .success(let id):
             do throws(TaskError) {
-                return try content(request, id: id, owner: nil) { _ in SignedLinks.objectStoreError(.invalidRange) }
+                return try content(request, id: id[...], owner: nil) { _ in SignedLinks.objectStoreError(.invalidRange) }
             } catch .expired {
                 return ProviderReply(SignedLinks.objectStoreError(.expired))
             } catch {

@@ -34,7 +34,8 @@ package struct ProviderRequest: Sendable {
         parsedBody = nil
     }
 
-    package func parameter(_ name: String) -> String { http.pathParameters[name] ?? "" }
+    /// The value of path parameter `{name}`, a slice of the path.
+    package func parameter(_ name: String) -> Substring { http.pathParameters[name] ?? "" }
 
     /// Parses the body now and keeps the result, so that whoever reads `fields()` next (scenario
     /// matching, then the provider) does not parse it again.
@@ -137,7 +138,7 @@ package protocol Provider: Sendable {
 extension Provider {
     package func prompt(in fields: JSONObject) -> String? { fields["prompt"]?.string }
 
-    package func taskID(in request: ProviderRequest) -> String? { request.http.pathParameters.first }
+    package func taskID(in request: ProviderRequest) -> String? { request.http.pathParameters.first.map(String.init) }
 
     package var unknownModelCode: String { "model_not_found" }
 
@@ -162,7 +163,7 @@ extension Provider {
     /// A finished task's content as a file reply (`Range` and HEAD included). `owner` nil: a
     /// signed link's, whoever owns it.
     func content(
-        _ request: ProviderRequest, id: String, owner: String?, variant: MediaLibrary.Variant = .video,
+        _ request: ProviderRequest, id: Substring, owner: String?, variant: MediaLibrary.Variant = .video,
         unsatisfiable: ((Int) -> HTTPResponse)? = nil
     ) throws(TaskError) -> ProviderReply {
         let content = try tasks.content(provider: name, owner: owner, id: id, variant: variant, corrupt: request.corruptMedia)

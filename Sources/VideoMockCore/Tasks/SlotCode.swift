@@ -89,7 +89,10 @@ package struct SlotCode: Equatable, Sendable {
 
     /// The code an id carries: at the end of the id, or, for an opaque id (URL-safe base64 of
     /// `{"model":...,"id":"TOKEN"}`), at the end of the token inside it.
-    package init?(id: String) {
+    package init?(id: String) { self.init(id: id[...]) }
+
+    /// The code of an id as a request names it (a slice of its target).
+    package init?(id: Substring) {
         var id = id
         let code = id.withUTF8 { bytes -> SlotCode? in
             if bytes.count > 3, bytes[0] == UInt8(ascii: "e"), bytes[1] == UInt8(ascii: "y"), bytes[2] == UInt8(ascii: "J") {

@@ -1,3 +1,4 @@
+import Glibc
 import Locking
 
 /// Every task, shared by all event loops. Each call holds the lock briefly and does no I/O.
@@ -28,14 +29,16 @@ package final class TaskStore: Sendable {
 
         /// The slot of the task `id` names, deleted or not: the slot its id carries, if the
         /// task there has that id.
-        func slot(of id: String) -> Int? {
-            guard let slot = SlotCode(id: id)?.slot, slot < records.count, records[slot]?.identity.id == id else { return nil }
+        func slot(of id: Substring) -> Int? {
+            guard let slot = SlotCode(id: id)?.slot, slot < records.count, let record = records[slot],
+                TaskStore.same(record.identity.id, id)
+            else { return nil }
             return slot
         }
 
         /// The slot of a task that exists and is not deleted, and belongs to the given provider
         /// and owner (nil: any).
-        func live(_ id: String, provider: ProviderID?, owner: String?) -> Int? {
+        func live(_ id: Substring, provider: ProviderID?, owner: String?) -> Int? {
             guard let slot = slot(of: id), let record = records[slot], record.deletedAt == nil else { return nil }
             let identity = record.identity
             guard provider == nil || identity.provider == provider, owner == nil || identity.owner == owner else { return nil }
@@ -50,6 +53,13 @@ package final class TaskStore: Sendable {
     private struct OwnerKey: Hashable {
         let provider: ProviderID
         let owner: String
+    }
+
+    /// Whether a kept id and one a request names are the same bytes (compared as bytes: the
+    /// generic comparison of a string and a slice would go by Unicode).
+    static func same(_ kept: String, _ named: Substring) -> Bool {
+        var kept = kept, named = named
+        return kept.withUTF8 { a in named.withUTF8 { b in a.count == b.count && (a.isEmpty || memcmp(a.baseAddress!, b.baseAddress!, a.count) == 0) } }
     }
 
     private static func ownerKey(_ provider: ProviderID, _ owner: String) -> OwnerKey { OwnerKey(provider: provider, owner: owner) }
@@ -72,7 +82,7 @@ package final class TaskStore: Sendable {
     }
 
     /// Runs `body` on the task if it exists, belongs to `owner` at `provider` (nil: anyone's) and is not deleted.
-    package func update<Result>(id: String, provider: ProviderID?, owner: String?, _ body: (inout TaskRecord) -> Result) -> Result? {
+    package func update<Result>(id: Substring, provider: ProviderID?, owner: String?, _ body: (inout TaskRecord) -> Result) -> Result? {
         state.withLock { state in
             guard let slot = state.live(id, provider: provider, owner: owner) else { return nil }
             return body(&state.records[slot]!)
@@ -90,7 +100,7 @@ package final class TaskStore: Sendable {
             var position = ascending ? 0 : slots.count - 1
             let step = ascending ? 1 : -1
             if let after {
-                guard let afterSlot = state.slot(of: after), let afterRecord = state.records[afterSlot],
+                guard let afterSlot = state.slot(of: after[...]), let afterRecord = state.records[afterSlot],
                     let found = TaskStore.position(of: afterRecord.sequence, in: slots, records: state.records)
                 else { return nil }
                 position = found + step
