@@ -192,7 +192,9 @@ package struct Router: Sendable {
                     guard !names.isEmpty else { return .found(found, parameters: PathParameters()) }
                     let ranges = names.indices.lazy.map { search.foundValue($0) }
                     // A path too long for the ranges' 16 bits matches nothing (no served path is).
-                    guard let parameters = PathParameters(names: names, source: decoded ?? Router.string(of: path), ranges: ranges) else { return .notFound }
+                    guard let parameters = PathParameters(names: names, source: decoded ?? Router.string(of: path), ranges: ranges) else {
+                        return .notFound
+                    }
                     return .found(found, parameters: parameters)
                 }
             }

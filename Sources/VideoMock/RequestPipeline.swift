@@ -183,7 +183,9 @@ final class RequestPipeline: HTTPHandler {
     /// The task a request was about: the one a create or remix made, else the one its path names.
     static func task(of request: ProviderRequest, _ outcome: ProviderReply, _ provider: any Provider, _ endpoint: Endpoint) -> String? {
         // A task the reply showed names itself (its id a string already, kept by the task).
-        guard endpoint == .create || endpoint == .remix else { return endpoint == .list ? nil : outcome.task?.id ?? provider.taskID(in: request) }
+        guard endpoint == .create || endpoint == .remix else {
+            return endpoint == .list ? nil : outcome.task?.id ?? provider.taskID(in: request)
+        }
         guard (200..<300).contains(outcome.response.status) else { return nil }
         if let task = outcome.task { return task.id }
         guard let body = outcome.response.body.bytes else { return nil }

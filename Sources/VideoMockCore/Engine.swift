@@ -211,7 +211,9 @@ package final class Engine: Sendable {
 
     /// The task a request named, as the reply showed it (nil when it showed none).
     package func shown(provider: ProviderID, id: String) -> (record: TaskRecord, phase: TaskPhase, isExpired: Bool, isStuck: Bool)? {
-        store.update(id: id[...], provider: provider, owner: nil) { record in record.shown.map { (record, $0.phase, $0.isExpired, $0.isStuck) } }
+        store.update(id: id[...], provider: provider, owner: nil) { record in
+            record.shown.map { (record, $0.phase, $0.isExpired, $0.isStuck) }
+        }
             ?? nil
     }
 

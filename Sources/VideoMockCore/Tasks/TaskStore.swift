@@ -59,7 +59,9 @@ package final class TaskStore: Sendable {
     /// generic comparison of a string and a slice would go by Unicode).
     static func same(_ kept: String, _ named: Substring) -> Bool {
         var kept = kept, named = named
-        return kept.withUTF8 { a in named.withUTF8 { b in a.count == b.count && (a.isEmpty || memcmp(a.baseAddress!, b.baseAddress!, a.count) == 0) } }
+        return kept.withUTF8 { a in
+            named.withUTF8 { b in a.count == b.count && (a.isEmpty || memcmp(a.baseAddress!, b.baseAddress!, a.count) == 0) }
+        }
     }
 
     private static func ownerKey(_ provider: ProviderID, _ owner: String) -> OwnerKey { OwnerKey(provider: provider, owner: owner) }
