@@ -59,7 +59,7 @@ extension JSON {
     }
 
     /// Whether any byte is a control character, a quote or a backslash: eight bytes at a time.
-    static func needsEscaping(_ utf8: UnsafeBufferPointer<UInt8>) -> Bool {
+    package static func needsEscaping(_ utf8: UnsafeBufferPointer<UInt8>) -> Bool {
         guard let base = utf8.baseAddress else { return false }
         var index = 0
         while index + 8 <= utf8.count {
@@ -88,13 +88,21 @@ extension JSON {
 
     static func writeString(_ string: String, into buffer: inout ByteBuffer) { quote(string, into: &buffer) }
 
+    /// A string given as its UTF-8 bytes.
+    static func writeString(utf8: UnsafeBufferPointer<UInt8>, into buffer: inout ByteBuffer) { quote(utf8: utf8, into: &buffer) }
+
     /// The string quoted and escaped, into either kind of byte sink.
     private static func quote<Sink: ByteSink & ~Copyable>(_ string: String, into buffer: inout Sink) {
         var string = string
+        string.withUTF8 { quote(utf8: $0, into: &buffer) }
+    }
+
+    private static func quote<Sink: ByteSink & ~Copyable>(utf8: UnsafeBufferPointer<UInt8>, into buffer: inout Sink) {
         buffer.append(UInt8(ascii: "\""))
-        string.withUTF8 { utf8 in
-            // Most strings need no escaping: copy them whole.
-            guard needsEscaping(utf8) else { return buffer.append(utf8) }
+        // Most strings need no escaping: copy them whole.
+        if !needsEscaping(utf8) {
+            buffer.append(utf8)
+        } else {
             for byte in utf8 {
                 switch byte {
                 case UInt8(ascii: "\""): buffer.append(escape: UInt8(ascii: "\""))

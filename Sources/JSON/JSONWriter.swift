@@ -120,6 +120,20 @@ package struct JSONWriter: ~Copyable {
         buffer.append(UInt8(ascii: "\""))
     }
 
+    /// A member whose string value is given as its UTF-8 bytes, known to need no escaping when
+    /// `plain` is true.
+    package mutating func field(_ name: StaticString, utf8 value: UnsafeBufferPointer<UInt8>, plain: Bool = false) {
+        key(name)
+        valueFollowsKey = false
+        if plain {
+            buffer.append(UInt8(ascii: "\""))
+            buffer.append(value)
+            buffer.append(UInt8(ascii: "\""))
+        } else {
+            JSON.writeString(utf8: value, into: &buffer)
+        }
+    }
+
     /// A member whose string value is known to need no escaping when `plain` is true.
     @inlinable
     package mutating func field(_ name: StaticString, _ value: String, plain: Bool) {

@@ -187,4 +187,27 @@ struct TaskSpecTests {
         spec.prompt = "日本語 🎬"
         #expect(spec.isPlainText)
     }
+
+    @Test("a spec's prompt and parameters, kept in one buffer, each read back as set, whichever changes")
+    func promptAndParameters() {
+        var spec = TaskSpec(
+            model: "sora-2", prompt: "a drone shot over misty mountains, take 000001", duration: 8, size: "1280x720",
+            dimensions: .init(width: 1280, height: 720), hasAudio: false,
+            parameters: ["seconds": "8", "size": "1280x720", "seed": 7, "prompt": "left out"])
+        #expect(spec.prompt == "a drone shot over misty mountains, take 000001")
+        #expect(spec.parameters == ["seconds": "8", "size": "1280x720", "seed": 7])
+        #expect(spec.seed == 7)
+        spec.prompt = "短い"
+        #expect(spec.prompt == "短い")
+        #expect(spec.withPromptUTF8 { Array($0) } == Array("短い".utf8))
+        #expect(spec.parameters == ["seconds": "8", "size": "1280x720", "seed": 7])
+        spec.parameters = [:]
+        #expect(spec.prompt == "短い")
+        #expect(spec.parameters == [:])
+        #expect(spec.seed == nil)
+        spec.parameters = ["n": 2]
+        spec.prompt = ""
+        #expect(spec.prompt == "")
+        #expect(spec.parameters == ["n": 2])
+    }
 }

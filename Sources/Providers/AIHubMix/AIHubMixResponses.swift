@@ -60,7 +60,7 @@ extension AIHubMix {
         let plain = spec.isPlainText
         writer.field("model", spec.model, plain: plain)
         writer.field("progress", s.progress)
-        writer.field("prompt", spec.prompt, plain: plain)
+        spec.withPromptUTF8 { writer.field("prompt", utf8: $0, plain: plain) }
         writer.key("seconds")
         writer.int(spec.duration, asString: true)
         writer.field("size", spec.size ?? spec.dimensions.description, plain: plain)
@@ -90,7 +90,7 @@ extension AIHubMix {
         writer.field("model", spec.model)
         // Only Sora has a queued status here; the rest are in progress from the start.
         writer.field("status", json: status(s.phase, queued: false))
-        writer.field("prompt", spec.prompt)
+        spec.withPromptUTF8 { writer.field("prompt", utf8: $0) }
         writer.field("duration", spec.duration)
         writer.field("width", spec.dimensions.width)
         writer.field("height", spec.dimensions.height)
