@@ -11,7 +11,8 @@ name=videomock-$version-linux-x86_64
 stage=$root/.build/dist
 rm -rf "$stage" && mkdir -p "$stage" "$root/dist"
 
-# The shipped binary: no symbols, and nothing but glibc, libstdc++ and libgcc_s to load.
+# The shipped binary: no symbols, and nothing but glibc and libgcc_s to load (and libstdc++, when
+# the machine that built it had no archive of it to link in).
 objcopy --only-keep-debug "$binary" "$stage/videomock.debug"
 objcopy --strip-all --add-gnu-debuglink="$stage/videomock.debug" "$binary" "$stage/videomock"
 unexpected=$(ldd "$stage/videomock" | awk '{print $1}' \
