@@ -48,7 +48,10 @@ struct LifecycleOfTheServerTests {
                 do { _ = try HTTPConnection(port: server.port) } catch { outcome = "\(error)" }
                 return !outcome.isEmpty
             })
-        #expect(outcome == "connect failed: \(ECONNREFUSED)")
+        // A handshake under way at the very moment the socket stops listening is reset by the
+        // kernel (a slow build, such as the thread sanitizer's, widens that moment); every
+        // connection after it is refused.
+        #expect(["connect failed: \(ECONNREFUSED)", "connect failed: \(ECONNRESET)"].contains(outcome))
         for _ in 0..<3 {
             #expect(throws: TestFailure("connect failed: \(ECONNREFUSED)")) { try HTTPConnection(port: server.port) }
         }
