@@ -15,8 +15,7 @@ extension Connection {
         } else if response.delayMilliseconds > 0 {
             state = .waiting
             pauseReading()
-            var response = response
-            response.body = response.body.materialized  // the reply buffer is the next reply's by then
+            let response = response.kept
             loop.after(milliseconds: response.delayMilliseconds) { [self] in
                 guard case .waiting = state else { return }
                 state = .head
@@ -78,8 +77,7 @@ extension Connection {
     /// (`throttle`, a tenth of the rate every 100 ms) or only in part (`cut`, then the connection
     /// closes).
     private func sendShaped(_ response: HTTPResponse, isHead: Bool, keepAlive: Bool) {
-        var response = response
-        response.body = response.body.materialized  // a throttled body goes out later
+        let response = response.kept  // a throttled body goes out later
         let count = response.body.count
         let end = response.cut.map { $0.sent(of: count) } ?? count
         let keepAlive = keepAlive && response.cut == nil

@@ -31,8 +31,8 @@ package struct HTTPResponse: Sendable {
 
         /// The same body with a `written` one copied out of the reply buffer, to be kept.
         package var materialized: Body {
-            guard case .written(let mark) = self else { return self }
-            return .bytes(ReplyBuffer.withBytes(mark) { Array($0) })
+            guard case .written = self, let bytes else { return self }
+            return .bytes(bytes)
         }
 
         package static func == (lhs: Body, rhs: Body) -> Bool {
@@ -90,6 +90,14 @@ package struct HTTPResponse: Sendable {
         self.status = status
         self.headers = headers
         self.body = body
+    }
+
+    /// The same reply with its body copied out of the reply buffer, for a reply kept past the
+    /// request that made it (the thread writes the next reply's body there).
+    package var kept: HTTPResponse {
+        var copy = self
+        copy.body = body.materialized
+        return copy
     }
 
     package init(status: Int, contentType: String, bytes: [UInt8]) {

@@ -5,7 +5,7 @@ import JSON
 /// connection), kept from reply to reply. A handler writes its reply's body here as it answers
 /// (`HTTPResponse.Body.written`), and the connection sends it from here before the thread
 /// answers anything else: no buffer or array of its own a reply. A reply held back (a scripted
-/// delay or throttle) takes a copy first (`Body.materialized`).
+/// delay or throttle) takes a copy first (`HTTPResponse.kept`).
 package enum ReplyBuffer {
     /// A body in a thread's buffer: readable on that thread until it writes the next.
     package struct Mark: Sendable, Equatable {

@@ -34,9 +34,8 @@ extension Provider {
             headers: ["Host": "mock.test", "Content-Type": "application/json"],
             body: body?.bytes ?? [])
         for (name, value) in parameters.sorted(by: { $0.key < $1.key }) { http.pathParameters.append(name, value) }
-        var response = route.handler(ProviderRequest(http: http, apiKey: key, basePath: "/\(name.rawValue)/v1")).response
-        response.body = response.body.materialized  // kept past the next call, which writes the reply buffer again
-        return response
+        // Kept past the next call, which writes the reply buffer again.
+        return route.handler(ProviderRequest(http: http, apiKey: key, basePath: "/\(name.rawValue)/v1")).response.kept
     }
 }
 
